@@ -1,0 +1,48 @@
+"""The ``pausesim`` command line. Each sub-command lives in a module of this package with
+``add_parser(subparsers)`` and ``main(args) -> int``; add new ones to ``COMMANDS``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from .. import __version__
+from ..errors import PausesimError
+
+COMMANDS = ("run", "scenarios")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors are one line: 'pausesim run: error: ...'."""
+
+    def error(self, message: str):  # noqa: D401
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="pausesim", description="Stochastic microsimulation of Pause-type "
+                     "services: infants kept out of care, costs and their uncertainty.")
+    parser.add_argument("--version", action="version", version=f"pausesim {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for name in COMMANDS:
+        importlib.import_module(f".{name}", __name__).add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except PausesimError as exc:
+        print(f"pausesim {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("pausesim: interrupted; no output written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
