@@ -12,7 +12,7 @@ import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Protocol, Sequence
+from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence
 
 import numpy as np
 
@@ -71,6 +71,7 @@ class MonteCarloResult:
     engine: str = "simpy"
     version: str = __version__
     events: Any = None  # pandas DataFrame of every event, when asked for
+    parameter_index: np.ndarray | None = None  # parameter set of each replication, if several
     extra: dict = field(default_factory=dict)
 
     @property
@@ -84,7 +85,7 @@ class MonteCarloResult:
 
 def simulate_chunk(scenario: Scenario, seed: int, reps: Sequence[int],
                    keep_events: bool = False) -> tuple[np.ndarray, Any]:
-    """Simulate some replications; return their monthly metrics (and events if asked)."""
+    """Simulate some replications of one scenario; return their monthly metrics (and events)."""
     rates = Rates.from_scenario(scenario)
     horizon = scenario["practice.horizon_months"]
     out = np.empty((len(reps), 2, len(METRICS), n_months(horizon)), dtype=np.float32)
@@ -109,31 +110,45 @@ def chunks(reps: int, workers: int, max_size: int = 50) -> list[range]:
 
 def run(scenario: Scenario, reps: int, seed: int, workers: int = 1,
         executor: Executor | None = None, progress: bool | None = None,
-        keep_events: bool = False) -> MonteCarloResult:
-    """Run ``reps`` paired replications of ``scenario``."""
+        keep_events: bool = False,
+        parameter_sets: Sequence[Mapping[str, Any]] | None = None) -> MonteCarloResult:
+    """Run ``reps`` paired replications of ``scenario``.
+
+    With ``parameter_sets`` (a list of overrides, e.g. posterior draws), each set is run for
+    ``reps`` replications - ``len(parameter_sets) * reps`` in all, set by set - and replication j
+    of every set uses the same seed (common random numbers across parameter sets).
+    ``result.parameter_index`` says which set each replication used.
+    """
     if reps < 1:
         raise PausesimError(f"--reps = {reps} is invalid: must be an integer >= 1")
     if seed < 0:
         raise PausesimError(f"--seed = {seed} is invalid: must be an integer >= 0")
     executor = executor or make_executor(workers)
-    parts = chunks(reps, workers)
-    tasks = [(scenario, seed, part, keep_events) for part in parts]
+    scenarios = [scenario] if parameter_sets is None else \
+        [scenario.with_overrides(dict(p), source="parameter set") for p in parameter_sets]
+    if not scenarios:
+        raise PausesimError("parameter_sets is empty: give at least one parameter set")
+    parts = chunks(reps, max(1, workers // len(scenarios)))
+    tasks = [(sc, seed, part, keep_events) for sc in scenarios for part in parts]
+    offsets = [k * reps + part.start for k in range(len(scenarios)) for part in parts]
     T = n_months(scenario["practice.horizon_months"])
-    monthly = np.empty((reps, 2, len(METRICS), T), dtype=np.float32)
-    events: list = [None] * len(parts)
+    monthly = np.empty((reps * len(scenarios), 2, len(METRICS), T), dtype=np.float32)
+    events: list = [None] * len(tasks)
     start = time.perf_counter()
-    with _progress_bar(reps, progress) as bar:
+    with _progress_bar(len(monthly), progress) as bar:
         for i, (values, frame) in executor.run(simulate_chunk, tasks):
-            monthly[parts[i].start:parts[i].stop] = values
+            monthly[offsets[i]:offsets[i] + len(values)] = values
             events[i] = frame
-            bar.update(len(parts[i]))
+            bar.update(len(values))
     wall = time.perf_counter() - start
     all_events = None
     if keep_events:
         import pandas as pd
 
         all_events = pd.concat(events, ignore_index=True)
-    return MonteCarloResult(scenario, seed, monthly, wall, workers, events=all_events)
+    index = None if parameter_sets is None else np.repeat(np.arange(len(scenarios)), reps)
+    return MonteCarloResult(scenario, seed, monthly, wall, workers, events=all_events,
+                            parameter_index=index)
 
 
 def _progress_bar(total: int, enabled: bool | None):
