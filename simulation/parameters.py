@@ -78,14 +78,16 @@ PARAMETERS: tuple[Param, ...] = (
        "Maximum women on one practitioner's caseload; practice capacity = practitioners x caseload.",
        1, 12),
     _P("practice.lead_in_months", "float", 0.0, "months",
-       "seed 001: '18 month pilot ... with a 3 month lead in time'; national practices: none",
-       "Months from the start of funding before the first outreach begins.", 0, 24),
+       "assumption: national practices start outreach at once (seed 001's 3-month lead-in is its "
+       "outreach window)",
+       "Months from the start of funding before the first outreach window opens.", 0, 24),
     _P("practice.outreach_months", "float", 3.0, "months",
        "seed 002: '21-months: 3 months of assertive outreach ... then 18 months'; seed 004: up to 16 weeks",
        "Length of the assertive-outreach window at the start of each cycle.", 0.5, 6),
     _P("practice.programme_months", "float", 18.0, "months",
        "evidence.md s1 (DfE 2017): 18-month intervention",
-       "Length of the programme for each enrolled woman (from her enrolment).", 3, 36),
+       "Length of the programme phase of each cycle: every woman in a cohort finishes when it ends "
+       "(outreach + programme months after the cycle starts).", 3, 36),
     _P("practice.successive_cycles", "bool", True, "",
        "seed 002: 'further cohorts of up to 24 women (each cycle being 21-months)'",
        "Whether the practice recruits a new cohort each cycle until the horizon.", ),
@@ -276,3 +278,20 @@ def defaults() -> dict[str, Any]:
     """The default (``national``) value of every parameter, keyed by ``section.name``."""
     return {p.key: (list(p.default) if isinstance(p.default, list) else p.default)
             for p in PARAMETERS}
+
+
+def markdown_table() -> str:
+    """The parameter reference as a Markdown table (embedded in docs/model.md and the README)."""
+    def show(value):
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, list):
+            return "[" + ", ".join(f"{v:g}" for v in value) + "]"
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+    lines = ["| parameter | meaning | default | unit | allowed | source |",
+             "|---|---|---|---|---|---|"]
+    for p in PARAMETERS:
+        cells = [f"`{p.key}`", p.description, show(p.default), p.unit or "-", p.allowed(), p.source]
+        lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+    return "\n".join(lines)

@@ -2,7 +2,8 @@
 
 Capacity is a :class:`simpy.Container` of free places (practitioners x caseload): a woman takes a
 place when she enrols and gives it back when she completes or leaves. Cohorts are closed: a place
-freed by a dropout is not refilled until the next cycle's outreach.
+freed after the outreach window (by a dropout, say) is not refilled until the next cycle's outreach;
+one freed during the window can be taken by a woman enrolling later in it.
 """
 
 from __future__ import annotations
