@@ -145,3 +145,22 @@ def replication_table(result: MonteCarloResult) -> pd.DataFrame:
         padded[:, : values.shape[1]] = values
         frame[name] = padded.reshape(result.reps, years, 12).sum(axis=-1).ravel()
     return pd.DataFrame(frame)
+
+
+def replication_monthly_table(result: MonteCarloResult) -> pd.DataFrame:
+    """Per replication and month: every metric in each arm, plus the headline series.
+
+    Months are numbered 1..n (month m covers [m-1, m) since the start); counts are within the
+    month, ``on_larc`` and ``in_care`` are month-end stocks.
+    """
+    from .metrics import METRICS
+
+    reps, _, _, T = result.monthly.shape
+    frame = {"rep": np.repeat(np.arange(reps), T), "month": np.tile(np.arange(1, T + 1), reps)}
+    for a, arm in enumerate(("programme", "counterfactual")):
+        for i, name in enumerate(METRICS):
+            frame[f"{name}_{arm}"] = result.monthly[:, a, i, :].ravel()
+    for name, (_, values) in series(result).items():
+        if name not in frame:
+            frame[name] = np.asarray(values, dtype=float).ravel()
+    return pd.DataFrame(frame)

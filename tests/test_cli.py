@@ -20,7 +20,7 @@ def test_run_default_scenario_writes_everything(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "Infants kept out of care" in printed and "scenario national" in printed
     for name in ("summary.csv", "summary.parquet", "monthly_bands.csv", "replications.parquet",
-                 "run.json", "scenario.toml", "fan_infants_avoided.png", "costs.png",
+                 "replications_monthly.parquet", "run.json", "scenario.toml", "fan_infants_avoided.png", "costs.png",
                  "net_cost_histogram.png"):
         assert (out / name).stat().st_size > 0, name
     record = json.loads((out / "run.json").read_text())

@@ -49,6 +49,8 @@ def write_run(result: runner.MonteCarloResult, table: pd.DataFrame, folder, band
     output.write_table(table, folder, "summary")
     output.write_table(summary.monthly_bands(result, band), folder, "monthly_bands")
     output.write_table(summary.replication_table(result), folder, "replications")
+    output.write_table(summary.replication_monthly_table(result), folder, "replications_monthly",
+                       csv=False)
     if result.events is not None:
         output.write_table(result.events, folder, "events", csv=False)
     (folder / "scenario.toml").write_text(result.scenario.to_toml())
@@ -77,7 +79,7 @@ def format_summary(table: pd.DataFrame, result: runner.MonteCarloResult) -> str:
              f"Ranges: central {band:.0%} of simulated futures (mean; median [lo, hi]).", ""]
 
     def fmt(metric, period, money=False):
-        r = _row(table, metric, period)
+        r = _row(table, metric, period)[["mean", "median", "lo", "hi"]] + 0.0  # no "-0"
         if money:
             return (f"£{r['mean'] / 1e6:7.2f}m; £{r['median'] / 1e6:.2f}m "
                     f"[£{r['lo'] / 1e6:.2f}m, £{r['hi'] / 1e6:.2f}m]")
