@@ -8,10 +8,12 @@ the default and a dask.distributed ``Client`` can stand behind the same interfac
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence
 
 import numpy as np
@@ -47,9 +49,11 @@ class ProcessExecutor:
 
     def run(self, fn, tasks):
         with ProcessPoolExecutor(max_workers=self.workers) as pool:
-            futures = {pool.submit(fn, *task): i for i, task in enumerate(tasks)}
-            for future in as_completed(futures):
-                yield futures[future], future.result()
+            pending = {pool.submit(fn, *task): i for i, task in enumerate(tasks)}
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:  # forget each future once read: it holds its result
+                    yield pending.pop(future), future.result()
 
 
 def make_executor(workers: int) -> Executor:
@@ -57,6 +61,59 @@ def make_executor(workers: int) -> Executor:
     if workers < 1:
         raise PausesimError(f"--workers = {workers} is invalid: must be an integer >= 1")
     return SerialExecutor() if workers == 1 else ProcessExecutor(workers)
+
+
+class DaskExecutor:
+    """Runs tasks on a dask.distributed cluster through a ``distributed.Client``.
+
+    The workers must be able to import ``simulation`` (same pausesim version as the client)."""
+
+    def __init__(self, client):
+        self.client = client
+
+    @property
+    def workers(self) -> int:
+        return len(self.client.scheduler_info().get("workers", {}))
+
+    def run(self, fn, tasks):
+        from distributed import as_completed as completed
+
+        futures = [self.client.submit(fn, *task, pure=False) for task in tasks]
+        index = {future.key: i for i, future in enumerate(futures)}
+        for future in completed(futures):
+            yield index[future.key], future.result()
+            future.release()
+
+
+@contextlib.contextmanager
+def dask_executor(scheduler: str | None = None, local_workers: int | None = None):
+    """A :class:`DaskExecutor` on the cluster at ``scheduler`` (``tcp://host:port``), or on a
+    local cluster of ``local_workers`` processes started here and closed afterwards; ``None`` if
+    neither is given."""
+    if scheduler is None and local_workers is None:
+        yield None
+        return
+    if scheduler is not None and local_workers is not None:
+        raise PausesimError("--scheduler and --dask-local cannot be combined: give one")
+    if local_workers is not None and local_workers < 1:
+        raise PausesimError(f"--dask-local = {local_workers} is invalid: must be an integer >= 1")
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise PausesimError("dask.distributed is not installed: pip install 'pausesim[dask]'") \
+            from None
+    with contextlib.ExitStack() as stack:
+        if scheduler is not None:
+            try:
+                client = stack.enter_context(Client(scheduler, timeout="10s"))
+            except (OSError, TimeoutError) as exc:
+                raise PausesimError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
+        else:
+            cluster = stack.enter_context(LocalCluster(
+                n_workers=local_workers, threads_per_worker=1, processes=True,
+                dashboard_address=None))
+            client = stack.enter_context(Client(cluster))
+        yield DaskExecutor(client)
 
 
 @dataclass
@@ -83,10 +140,17 @@ class MonteCarloResult:
         return self.monthly[:, arm, METRICS.index(name), :]
 
 
+ENGINES = ("simpy", "fast")
+
+
 def simulate_chunk(scenario: Scenario, seed: int, reps: Sequence[int],
-                   keep_events: bool = False) -> tuple[np.ndarray, Any]:
+                   keep_events: bool = False, engine: str = "simpy") -> tuple[np.ndarray, Any]:
     """Simulate some replications of one scenario; return their monthly metrics (and events)."""
     rates = Rates.from_scenario(scenario)
+    if engine == "fast":
+        from .fast import simulate_reps
+
+        return simulate_reps(scenario, seed, reps, rates), None
     horizon = scenario["practice.horizon_months"]
     out = np.empty((len(reps), 2, len(METRICS), n_months(horizon)), dtype=np.float32)
     frames = []
@@ -102,23 +166,46 @@ def simulate_chunk(scenario: Scenario, seed: int, reps: Sequence[int],
     return out, pd.concat(frames, ignore_index=True)
 
 
-def chunks(reps: int, workers: int, max_size: int = 50) -> list[range]:
-    """Split replications into chunks: several per worker (for progress and load balance)."""
-    size = max(1, min(max_size, -(-reps // (workers * 8))))
+#: Most replications in one chunk, by engine, and the multiple a chunk's size is rounded up to:
+#: the fast engine needs many replications at once, and draws them in blocks of 100.
+CHUNK_SIZE = {"simpy": 50, "fast": 1000}
+CHUNK_STEP = {"simpy": 1, "fast": 100}
+
+
+def chunks(reps: int, workers: int, max_size: int = 50, n_sets: int = 1,
+           step: int = 1) -> list[range]:
+    """Split replications into chunks: several per worker (for progress and load balance),
+    counting the chunks of all ``n_sets`` parameter sets; sizes are multiples of ``step``."""
+    per_set = max(1, -(-workers * 8 // n_sets))
+    size = max(1, min(max_size, -(-reps // per_set)))
+    size = -(-size // step) * step
     return [range(start, min(start + size, reps)) for start in range(0, reps, size)]
 
 
 def run(scenario: Scenario, reps: int, seed: int, workers: int = 1,
         executor: Executor | None = None, progress: bool | None = None,
         keep_events: bool = False,
-        parameter_sets: Sequence[Mapping[str, Any]] | None = None) -> MonteCarloResult:
+        parameter_sets: Sequence[Mapping[str, Any]] | None = None,
+        engine: str = "simpy", checkpoint: Path | str | None = None) -> MonteCarloResult:
     """Run ``reps`` paired replications of ``scenario``.
 
     With ``parameter_sets`` (a list of overrides, e.g. posterior draws), each set is run for
     ``reps`` replications - ``len(parameter_sets) * reps`` in all, set by set - and replication j
     of every set uses the same seed (common random numbers across parameter sets).
     ``result.parameter_index`` says which set each replication used.
+
+    ``engine`` is ``"simpy"`` (the reference model) or ``"fast"`` (:mod:`simulation.fast`: the
+    same model vectorized; no event log). With ``checkpoint`` (a folder), completed chunks are
+    saved there and a rerun of the same run resumes from them (:mod:`simulation.checkpoint`).
     """
+    if engine not in ENGINES:
+        raise PausesimError(f"--engine = {engine!r} is invalid: must be one of "
+                            f"{', '.join(ENGINES)}")
+    if keep_events and engine != "simpy":
+        raise PausesimError("--events needs --engine simpy: the fast engine keeps no event log")
+    if keep_events and checkpoint is not None:
+        raise PausesimError("--events cannot be combined with --checkpoint: events are not "
+                            "checkpointed")
     if reps < 1:
         raise PausesimError(f"--reps = {reps} is invalid: must be an integer >= 1")
     if seed < 0:
@@ -128,17 +215,33 @@ def run(scenario: Scenario, reps: int, seed: int, workers: int = 1,
         [scenario.with_overrides(dict(p), source="parameter set") for p in parameter_sets]
     if not scenarios:
         raise PausesimError("parameter_sets is empty: give at least one parameter set")
-    parts = chunks(reps, max(1, workers // len(scenarios)))
-    tasks = [(sc, seed, part, keep_events) for sc in scenarios for part in parts]
+    # With a checkpoint the chunks must not depend on the number of workers, to be found again.
+    parts = chunks(reps, 1 if checkpoint is not None else workers, CHUNK_SIZE[engine],
+                   len(scenarios), CHUNK_STEP[engine])
+    tasks = [(sc, seed, part, keep_events, engine) for sc in scenarios for part in parts]
     offsets = [k * reps + part.start for k in range(len(scenarios)) for part in parts]
     T = n_months(scenario["practice.horizon_months"])
     monthly = np.empty((reps * len(scenarios), 2, len(METRICS), T), dtype=np.float32)
     events: list = [None] * len(tasks)
     start = time.perf_counter()
+    saved = None if checkpoint is None else _checkpoint(checkpoint, scenarios, seed, reps, engine,
+                                                        parts)
+    names = [f"{k}-{part.start}-{part.stop}" for k in range(len(scenarios)) for part in parts]
+    todo = []  # tasks not done by an earlier, interrupted run
     with _progress_bar(len(monthly), progress) as bar:
-        for i, (values, frame) in executor.run(simulate_chunk, tasks):
+        for i, name in enumerate(names):
+            values = None if saved is None else saved.load(name)
+            if values is None:
+                todo.append(i)
+            else:
+                monthly[offsets[i]:offsets[i] + len(values)] = values
+                bar.update(len(values))
+        for j, (values, frame) in executor.run(simulate_chunk, [tasks[i] for i in todo]):
+            i = todo[j]
             monthly[offsets[i]:offsets[i] + len(values)] = values
             events[i] = frame
+            if saved is not None:
+                saved.save(names[i], values)
             bar.update(len(values))
     wall = time.perf_counter() - start
     all_events = None
@@ -147,8 +250,17 @@ def run(scenario: Scenario, reps: int, seed: int, workers: int = 1,
 
         all_events = pd.concat(events, ignore_index=True)
     index = None if parameter_sets is None else np.repeat(np.arange(len(scenarios)), reps)
-    return MonteCarloResult(scenario, seed, monthly, wall, workers, events=all_events,
-                            parameter_index=index)
+    return MonteCarloResult(scenario, seed, monthly, wall, workers, engine=engine,
+                            events=all_events, parameter_index=index)
+
+
+def _checkpoint(folder, scenarios, seed, reps, engine, parts):
+    from .checkpoint import Checkpoint
+
+    return Checkpoint(folder, {
+        "scenario_digests": [sc.digest() for sc in scenarios], "seed": seed, "reps": reps,
+        "engine": engine, "version": __version__,
+        "chunks": [[part.start, part.stop] for part in parts]})
 
 
 def _progress_bar(total: int, enabled: bool | None):

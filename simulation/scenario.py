@@ -4,6 +4,11 @@ A scenario file is TOML. An optional ``[scenario]`` table names and describes it
 is a parameter section of :mod:`simulation.parameters`. A value is written either plainly
 (``practitioners = 3``) or with its source (``practitioners = { value = 3, source = "seed 004" }``).
 Parameters a file leaves out take their ``national`` default.
+
+``[scenario] calibration = "NAME"`` takes the point estimate of a shipped calibration posterior
+(``calibration/posteriors/NAME.csv``, see ``docs/calibration/``) for the parameters it calibrated;
+values the file sets itself still win. Probabilistic runs draw whole parameter sets from that
+posterior instead (``pausesim run --posterior``).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from .parameters import BY_KEY, PARAMETERS, SECTIONS, Param, defaults
 
 BUILTIN_PACKAGE = "simulation.scenarios"
 DEFAULT_SCENARIO = "national"
-_META_KEYS = {"name", "description", "source"}
+_META_KEYS = {"name", "description", "source", "calibration"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class Scenario:
     values: Mapping[str, Any]
     sources: Mapping[str, str] = field(repr=False)
     origin: str = "defaults"
+    calibration: str | None = None  # shipped posterior whose point estimate the file took
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
@@ -59,7 +65,8 @@ class Scenario:
             values[key] = validate_value(param, value, origin="override")
             sources[key] = source
         _check_consistency(values, "override")
-        return Scenario(name or self.name, self.description, values, sources, self.origin)
+        return Scenario(name or self.name, self.description, values, sources, self.origin,
+                        self.calibration)
 
     @property
     def capacity(self) -> int:
@@ -77,6 +84,7 @@ class Scenario:
             "[scenario]",
             f"name = {_toml(self.name)}",
             f"description = {_toml(self.description)}",
+            *([f"calibration = {_toml(self.calibration)}"] if self.calibration else []),
             "",
         ]
         for section in SECTIONS:
@@ -145,6 +153,9 @@ def parse(text: str, origin: str = "<string>", default_name: str = "custom") -> 
                             f"(allowed: {', '.join(sorted(_META_KEYS))})")
     values = defaults()
     sources = {p.key: p.source for p in PARAMETERS}
+    calibration = meta.get("calibration")
+    if calibration is not None:
+        _apply_calibration(calibration, values, sources, origin)
     for section, table in data.items():
         if section not in SECTIONS or not isinstance(table, dict):
             raise ScenarioError(f"{origin}: unknown section [{section}] "
@@ -161,7 +172,21 @@ def parse(text: str, origin: str = "<string>", default_name: str = "custom") -> 
             sources[param.key] = str(source) if source else f"{origin} (no source given)"
     _check_consistency(values, origin)
     return Scenario(str(meta.get("name", default_name)), str(meta.get("description", "")),
-                    values, sources, origin)
+                    values, sources, origin, calibration)
+
+
+def _apply_calibration(name: Any, values: dict, sources: dict, origin: str) -> None:
+    """Take the point estimate of shipped posterior ``name`` into ``values``."""
+    from calibration import posterior  # lazy: calibration depends on simulation
+
+    shipped = posterior.available()
+    if not isinstance(name, str) or name not in shipped:
+        raise ScenarioError(f"{origin}: [scenario] calibration = {name!r} is invalid: must be the "
+                            f"name of a shipped posterior ({', '.join(shipped) or 'none shipped'})")
+    for key, value in posterior.load(name).point_estimate.items():
+        param = _lookup(key, f"{origin}: calibration {name!r}")
+        values[key] = validate_value(param, value, f"{origin}: calibration {name!r}")
+        sources[key] = f"calibration {name!r}: posterior point estimate (docs/calibration/)"
 
 
 # ------------------------------------------------------------------------- validation

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import tomllib
 from datetime import datetime
 from pathlib import Path
 
-from .. import scenario as scenario_mod
+from .. import runner, scenario as scenario_mod
 from ..errors import PausesimError
 from ..runner import default_workers
 from ..scenario import Scenario
@@ -41,6 +42,17 @@ def add_run_options(parser: argparse.ArgumentParser, reps: int) -> None:
     parser.add_argument("--force", action="store_true", help="replace --out if it exists")
     parser.add_argument("--no-progress", dest="progress", action="store_false", default=None,
                         help="no progress bar")
+    parser.add_argument("--engine", choices=runner.ENGINES, default="simpy",
+                        help="simpy: the reference model; fast: the same model vectorized, "
+                             "tens of times faster, no --events (default: %(default)s)")
+    parser.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                        help="run on the dask.distributed cluster at ADDRESS (tcp://host:port) "
+                             "instead of local workers; same numbers")
+    parser.add_argument("--dask-local", type=int, metavar="N", default=None,
+                        help="run on a local dask.distributed cluster of N worker processes")
+    parser.add_argument("--checkpoint", type=Path, metavar="DIR", default=None,
+                        help="save completed replications in DIR; rerun the same command to "
+                             "resume an interrupted run (same numbers)")
 
 
 def parse_override(text: str) -> tuple[str, object]:
@@ -72,6 +84,24 @@ def check_run_options(args: argparse.Namespace) -> None:
         raise PausesimError(f"--workers = {args.workers} is invalid: must be an integer >= 1")
     if args.seed < 0:
         raise PausesimError(f"--seed = {args.seed} is invalid: must be an integer >= 0")
+    if getattr(args, "dask_local", None) is not None and args.dask_local < 1:
+        raise PausesimError(f"--dask-local = {args.dask_local} is invalid: must be an integer >= 1")
+    if getattr(args, "scheduler", None) is not None and getattr(args, "dask_local", None):
+        raise PausesimError("--scheduler and --dask-local cannot be combined: give one")
+    if getattr(args, "events", False) and getattr(args, "engine", "simpy") != "simpy":
+        raise PausesimError("--events needs --engine simpy: the fast engine keeps no event log")
+
+
+@contextlib.contextmanager
+def runner_options(args: argparse.Namespace):
+    """Keyword arguments of :func:`simulation.runner.run` from the engine and scale-out options
+    (``--engine``, ``--checkpoint``, ``--scheduler``/``--dask-local``); a dask client opened for
+    them is closed on leaving."""
+    with runner.dask_executor(args.scheduler, args.dask_local) as executor:
+        options = {"engine": args.engine, "checkpoint": args.checkpoint}
+        if executor is not None:
+            options.update(executor=executor, workers=executor.workers)
+        yield options
 
 
 def default_out(name: str) -> Path:

@@ -9,11 +9,29 @@ import pandas as pd
 from .. import output, plots, runner, summary
 from ..costs import price_label
 from .common import (add_run_options, add_scenario_argument, check_run_options, default_out,
-                     load_scenario)
+                     load_scenario, runner_options)
 
 DEFAULT_REPS = 1000
 PROVISIONAL = ("parameters are provisional evidence-based defaults, not calibrated to the national "
                "evaluation's targets (see docs/model.md)")
+DEFAULT_DRAWS = 100
+POSTERIOR_KEYS = ("posterior", "posterior_source", "draws", "reps_per_draw",
+                  "kept_from_scenario")
+
+
+def parameter_note(result: runner.MonteCarloResult) -> str:
+    """Where the run's parameters come from: a posterior's draws, a calibration's point estimate,
+    or the provisional defaults (:data:`PROVISIONAL`)."""
+    if result.extra.get("posterior"):
+        return (f"{result.extra['draws']} parameter sets drawn from the posterior "
+                f"({result.extra['reps_per_draw']} replications each): the ranges include "
+                f"parameter uncertainty; {result.extra['posterior_note']}")
+    if result.scenario.calibration:
+        from calibration import posterior
+
+        return (f"point estimate of the calibration; "
+                f"{posterior.load(result.scenario.calibration).note()}")
+    return PROVISIONAL
 
 
 def add_parser(sub) -> None:
@@ -25,6 +43,13 @@ def add_parser(sub) -> None:
     add_run_options(p, DEFAULT_REPS)
     p.add_argument("--events", action="store_true",
                    help="also write every woman's events (events.parquet; large for many reps)")
+    p.add_argument("--posterior", nargs="?", const="", default=None, metavar="NAME|FILE",
+                   help="probabilistic run: draw parameter sets from a calibration posterior "
+                        "(default: the scenario's calibration, else 'national'); the --reps "
+                        "replications are shared among --draws sets; values the scenario file or "
+                        "--set gives explicitly are kept")
+    p.add_argument("--draws", type=int, default=DEFAULT_DRAWS,
+                   help="parameter sets drawn with --posterior (default: %(default)s)")
     p.set_defaults(handler=main)
 
 
@@ -33,8 +58,13 @@ def main(args) -> int:
     scenario = load_scenario(args)
     out = args.out or default_out(scenario.name)
     output.check_writable(out, args.force)
-    result = runner.run(scenario, args.reps, args.seed, args.workers, progress=args.progress,
-                        keep_events=args.events)
+    draws, extra = posterior_draws(args, scenario)
+    reps = args.reps if draws is None else -(-args.reps // len(draws))
+    with runner_options(args) as options:
+        options.setdefault("workers", args.workers)
+        result = runner.run(scenario, reps, args.seed, progress=args.progress,
+                            keep_events=args.events, parameter_sets=draws, **options)
+    result.extra.update(extra)
     table = summary.summary_table(result, args.band)
     with output.atomic_folder(out, args.force) as folder:
         write_run(result, table, folder, args.band)
@@ -42,6 +72,31 @@ def main(args) -> int:
     print(f"\nwrote {out}/ (summary.csv, tables, figures, run.json) in {result.wall_seconds:.1f} s",
           file=sys.stderr)
     return 0
+
+
+def posterior_draws(args, scenario) -> tuple[list | None, dict]:
+    """``--posterior``: the parameter sets to run, less what the scenario sets explicitly."""
+    if args.posterior is None:
+        return None, {}
+    from calibration import posterior
+
+    from ..errors import PausesimError
+    from ..parameters import BY_KEY
+
+    if args.draws < 1:
+        raise PausesimError(f"--draws = {args.draws} is invalid: must be an integer >= 1")
+    post = posterior.load(args.posterior or scenario.calibration or "national")
+    own = {k for k, src in scenario.sources.items()
+           if src != BY_KEY[k].source and not src.startswith("calibration ")}
+    draws = [{k: v for k, v in d.items() if k not in own}
+             for d in post.draws(args.draws, args.seed)]
+    kept = sorted(own & set(post.keys))
+    if kept:
+        print(f"--posterior: keeping the scenario's own values of {', '.join(kept)}",
+              file=sys.stderr)
+    return draws, {"posterior": post.name, "posterior_note": post.note(),
+                   "posterior_source": args.posterior or post.name, "draws": len(draws),
+                   "reps_per_draw": -(-args.reps // len(draws)), "kept_from_scenario": kept}
 
 
 def write_run(result: runner.MonteCarloResult, table: pd.DataFrame, folder, band: float) -> None:
@@ -59,7 +114,9 @@ def write_run(result: runner.MonteCarloResult, table: pd.DataFrame, folder, band
         scenario=result.scenario.name, scenario_origin=result.scenario.origin,
         scenario_digest=result.scenario.digest(), seed=result.seed, reps=result.reps,
         workers=result.workers, engine=result.engine, band=band,
-        wall_seconds=round(result.wall_seconds, 3), note=PROVISIONAL,
+        wall_seconds=round(result.wall_seconds, 3), note=parameter_note(result),
+        calibration=result.scenario.calibration,
+        **{k: result.extra[k] for k in POSTERIOR_KEYS if k in result.extra},
         parameters=dict(result.scenario.values)))
 
 
@@ -75,7 +132,7 @@ def format_summary(table: pd.DataFrame, result: runner.MonteCarloResult) -> str:
     last = years[-1]
     lines = [f"pausesim {result.version} | scenario {sc.name} | seed {result.seed} | "
              f"{result.reps} paired replications | capacity {sc.capacity} women",
-             f"Note: {PROVISIONAL}.",
+             f"Note: {parameter_note(result)}.",
              f"Ranges: central {band:.0%} of simulated futures (mean; median [lo, hi]).", ""]
 
     def fmt(metric, period, money=False):

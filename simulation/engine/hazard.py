@@ -22,7 +22,7 @@ class HazardClock:
     event happens and False when ``deadline`` (month) comes first.
     """
 
-    __slots__ = ("env", "rate", "remaining", "deadline", "_process")
+    __slots__ = ("env", "rate", "remaining", "deadline", "_process", "_rate")
 
     def __init__(self, env: simpy.Environment, threshold: float, rate: Callable[[], float],
                  deadline: float = math.inf):
@@ -31,13 +31,14 @@ class HazardClock:
         self.remaining = threshold
         self.deadline = deadline
         self._process: simpy.Process | None = None
+        self._rate = math.nan  # the hazard the clock is running at
 
     def wait(self) -> Generator[simpy.Event, None, bool]:
         env = self.env
         self._process = env.active_process
         try:
             while True:
-                rate = self.rate()
+                rate = self._rate = self.rate()
                 start = env.now
                 fire_at = start + self.remaining / rate if rate > 0 else math.inf
                 wake = min(fire_at, self.deadline)
@@ -54,6 +55,7 @@ class HazardClock:
             self._process = None
 
     def rate_changed(self) -> None:
-        """Tell a waiting clock that its hazard may have changed."""
-        if self._process is not None and self._process is not self.env.active_process:
+        """Tell a waiting clock that its hazard may have changed (it restarts only if it did)."""
+        if self._process is not None and self._process is not self.env.active_process \
+                and self.rate() != self._rate:
             self._process.interrupt()

@@ -40,7 +40,9 @@ class Woman:
         self.rng = cursor
         self.arrival = arrival
         self.fertility = rates.pregnancy * fertility_multiplier  # per month, off programme
-        self.death = arrival + cursor.exponential(Stream.DEATH) / rates.death
+        # A zero mortality rate is allowed: she then outlives every horizon.
+        self.death = arrival + cursor.exponential(Stream.DEATH) / rates.death \
+            if rates.death > 0 else math.inf
         self.status = Status.ELIGIBLE
         self.pregnant = False
         self.on_larc = False
@@ -58,15 +60,15 @@ class Woman:
         if self.arrival > 0:
             yield env.timeout(self.arrival)
         self.log.record(self.index, env.now, Event.ELIGIBLE)
-        env.process(self._die())
+        if self.death < r.horizon_months:  # a death after the horizon would never be seen
+            env.process(self._die())
         while True:
             self.fertility_clock = HazardClock(env, rng.exponential(Stream.PREGNANCY),
                                                self.pregnancy_rate, deadline=self.death)
             if not (yield from self.fertility_clock.wait()):
                 return  # died
-            yield from self._pregnancy()
-            if env.now >= self.death:
-                return
+            if not (yield from self._pregnancy()):
+                return  # died while pregnant
             yield env.timeout(min(r.postpartum_months, self.death - env.now))
 
     def _die(self):
@@ -78,20 +80,24 @@ class Woman:
             self._leave(Status.DROPPED_OUT, None)
 
     def _pregnancy(self):
+        """Conception to birth or loss; returns whether she survived the pregnancy."""
         env, rng, r = self.env, self.rng, self.rates
         self.pregnant = True
         self.log.record(self.index, env.now, Event.CONCEPTION)
         if self.status == Status.ENROLLED:  # women who conceive are transitioned out
             self._leave(Status.DROPPED_OUT, Event.EXITED_PREGNANT)
         live_birth = rng.uniform(Stream.OUTCOME) < r.live_birth_probability
-        yield env.timeout(min(r.gestation_months if live_birth else r.loss_months,
-                              self.death - env.now))
+        months = r.gestation_months if live_birth else r.loss_months
+        # Decide before waiting: after the wait, env.now may fall a rounding error short of
+        # self.death, and a woman who died while pregnant would then give birth as she dies.
+        survives = env.now + months < self.death
+        yield env.timeout(months if survives else self.death - env.now)
         self.pregnant = False
-        if env.now >= self.death:
-            return
+        if not survives:
+            return False
         if not live_birth:
             self.log.record(self.index, env.now, Event.PREGNANCY_LOSS)
-            return
+            return True
         self.log.record(self.index, env.now, Event.LIVE_BIRTH)
         enters_care = rng.uniform(Stream.CARE) < self.removal_probability()
         u_delay, u_stay = rng.uniform(Stream.CARE), rng.uniform(Stream.CARE)
@@ -100,6 +106,7 @@ class Woman:
                 1.0 + 11.0 * (u_delay - r.newborn_share) / (1.0 - r.newborn_share)
             months_in_care = -math.log1p(-u_stay) * r.mean_months_in_care
             env.process(self._care_entry(delay, months_in_care))
+        return True
 
     def _care_entry(self, delay: float, months_in_care: float):
         yield self.env.timeout(delay)

@@ -1,0 +1,1 @@
+"""Speed and memory benchmarks of pausesim's engines (run on demand; see README.md)."""

@@ -1,0 +1,166 @@
+"""Posterior parameter sets: saving, loading the shipped ones, drawing, the point estimate.
+
+A posterior is two files side by side: ``NAME.csv`` (one row per particle of the final ABC-SMC
+generation: one column per calibrated parameter key, plus ``weight``, summing to 1) and
+``NAME.json`` (how it was made: settings, targets, priors, generations, timing, the point estimate
+and a summary). The shipped ones live in ``calibration/posteriors/``.
+
+This module imports neither pyabc nor the engine, so :mod:`simulation.scenario` can use it to
+resolve ``[scenario] calibration = "NAME"``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulation.errors import PausesimError
+
+SHIPPED_PACKAGE = "calibration"
+SHIPPED_FOLDER = "posteriors"
+#: Entropy mixed into the run seed for drawing parameter sets, so that the draws do not reuse the
+#: replications' random numbers (``SeedSequence(seed, spawn_key=(r,))``).
+DRAW_STREAM = 0x9057E5
+
+
+@dataclass(frozen=True)
+class Posterior:
+    """A weighted sample of parameter sets and the record of how it was obtained."""
+
+    name: str
+    table: pd.DataFrame  # parameter keys + "weight"
+    meta: dict
+
+    @property
+    def keys(self) -> list[str]:
+        return [c for c in self.table.columns if c != "weight"]
+
+    @property
+    def weights(self) -> np.ndarray:
+        return self.table["weight"].to_numpy(float)
+
+    @property
+    def targets(self) -> list[str]:
+        return list(self.meta.get("settings", {}).get("targets", []))
+
+    @property
+    def point_estimate(self) -> dict[str, Any]:
+        """The parameter set for quick deterministic runs (see :func:`medoid`)."""
+        return dict(self.meta["point_estimate"])
+
+    def draws(self, n: int, seed: int) -> list[dict[str, Any]]:
+        """``n`` parameter sets drawn with replacement in proportion to the weights."""
+        if n < 1:
+            raise PausesimError(f"--draws = {n} is invalid: must be an integer >= 1")
+        rng = np.random.default_rng([seed, DRAW_STREAM])
+        rows = rng.choice(len(self.table), size=n, p=self.weights / self.weights.sum())
+        return [self.row(int(i)) for i in rows]
+
+    def row(self, i: int) -> dict[str, Any]:
+        record = self.table.iloc[i]
+        return {k: _native(record[k]) for k in self.keys}
+
+    def summary(self, quantiles=(0.05, 0.5, 0.95)) -> pd.DataFrame:
+        """Weighted quantiles of each parameter (rows: parameters)."""
+        return pd.DataFrame({k: weighted_quantiles(self.table[k].to_numpy(float), self.weights,
+                                                   quantiles) for k in self.keys},
+                            index=[f"q{q:g}" for q in quantiles]).T
+
+    def note(self) -> str:
+        """One line on where the parameters come from, for run outputs."""
+        return (f"calibrated parameters: posterior {self.name!r} ({len(self.table)} draws, "
+                f"{len(self.keys)} parameters) fitted to targets {', '.join(self.targets)} by "
+                "Gaussian-process emulation; see docs/calibration/")
+
+    def save(self, folder: Path) -> None:
+        """Write ``NAME.csv`` and ``NAME.json`` into ``folder`` (atomically, file by file)."""
+        from simulation.output import write_atomic, write_json
+
+        folder = Path(folder)
+        write_atomic(folder / f"{self.name}.csv", self.table.to_csv(index=False,
+                                                                    float_format="%.6g"))
+        write_json(folder / f"{self.name}.json", self.meta)
+
+
+def _native(value):
+    return value.item() if hasattr(value, "item") else value
+
+
+def weighted_quantiles(x: np.ndarray, w: np.ndarray, quantiles) -> list[float]:
+    """Quantiles of a weighted sample (inverse of the weighted empirical CDF, midpoint rule)."""
+    order = np.argsort(x)
+    x, w = np.asarray(x, float)[order], np.asarray(w, float)[order]
+    cdf = (np.cumsum(w) - 0.5 * w) / w.sum()
+    return [float(np.interp(q, cdf, x)) for q in quantiles]
+
+
+def medoid(table: pd.DataFrame, keys: list[str]) -> int:
+    """Index of the particle with the least weighted mean distance to all others, with each
+    parameter scaled by its posterior standard deviation.
+
+    Unlike a vector of marginal medians, the medoid is a parameter set the calibration actually
+    simulated and accepted, so its parameters are jointly plausible (posteriors of this model are
+    strongly correlated: e.g. pregnancy rate against removal probability).
+    """
+    w = table["weight"].to_numpy(float)
+    x = table[keys].to_numpy(float)
+    mean = np.average(x, axis=0, weights=w)
+    sd = np.sqrt(np.average((x - mean) ** 2, axis=0, weights=w))
+    z = (x - mean) / np.where(sd > 0, sd, 1.0)
+    dist = np.sqrt(((z[:, None, :] - z[None, :, :]) ** 2).sum(axis=-1))
+    return int(np.argmin(dist @ w))
+
+
+# ------------------------------------------------------------------------------ loading
+def _shipped_dir():
+    return resources.files(SHIPPED_PACKAGE).joinpath(SHIPPED_FOLDER)
+
+
+def available() -> list[str]:
+    """Names of the posteriors shipped with pausesim."""
+    folder = _shipped_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(f.name[:-5] for f in folder.iterdir()
+                  if f.name.endswith(".json") and folder.joinpath(f.name[:-5] + ".csv").is_file())
+
+
+def load(name_or_path: str | Path) -> Posterior:
+    """A shipped posterior by name, or ``NAME.csv``/``NAME.json`` by path (either file, or a
+    folder holding exactly one posterior)."""
+    ref = str(name_or_path)
+    if ref in available():
+        folder, name = _shipped_dir(), ref
+        return _read(folder.joinpath(name + ".csv"), folder.joinpath(name + ".json"), name)
+    path = Path(ref)
+    if path.is_dir():
+        found = sorted(p.stem for p in path.glob("*.json") if p.with_suffix(".csv").exists())
+        if len(found) != 1:
+            raise PausesimError(f"posterior: folder {ref} holds {len(found)} posteriors "
+                                "(NAME.csv + NAME.json); name one file")
+        path = path / f"{found[0]}.csv"
+    if path.suffix in (".csv", ".json") and path.with_suffix(".csv").exists() \
+            and path.with_suffix(".json").exists():
+        return _read(path.with_suffix(".csv"), path.with_suffix(".json"), path.stem)
+    raise PausesimError(f"posterior: {ref!r} is neither a shipped posterior "
+                        f"({', '.join(available()) or 'none shipped'}) nor a NAME.csv + NAME.json "
+                        "pair")
+
+
+def _read(csv, meta, name: str) -> Posterior:
+    try:
+        with csv.open() as fh:
+            table = pd.read_csv(fh)
+        record = json.loads(meta.read_text())
+    except (OSError, ValueError) as exc:
+        raise PausesimError(f"posterior {name!r}: cannot read ({exc})") from None
+    if "weight" not in table.columns or "point_estimate" not in record:
+        raise PausesimError(f"posterior {name!r}: not a pausesim posterior (needs a weight column "
+                            "and a point estimate)")
+    return Posterior(name, table, record)

@@ -1,0 +1,190 @@
+"""Calibration targets, declared as data.
+
+Each target is a quantity the evidence reports and the model can compute (see
+:mod:`calibration.statistics`). Its evidence is a plausible interval ``[low, high]`` (equal for a
+point value) and a softness ``sd``: the calibration treats the reported figure as the model's
+*expected* statistic plus Gaussian error, so its likelihood is
+
+    exp(-z**2 / 2),  z = (distance of the simulated statistic outside [low, high]) / sd,
+
+flat inside the interval. For a point value this is a normal likelihood with standard deviation
+``sd``. ``interval90`` is the target's stated 90% uncertainty: ``[low - 1.645 sd, high + 1.645 sd]``.
+
+``evidence.md`` is the project's evidence file (``shared/evidence.md``); [I] marks our arithmetic on
+its verbatim figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Callable, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from simulation.errors import PausesimError
+
+from . import statistics as st
+
+Z90 = 1.6448536269514722  # standard normal 95th percentile
+
+
+@dataclass(frozen=True)
+class Target:
+    """One calibration target and how the model computes it."""
+
+    name: str
+    kind: str  # "macro" (national evaluation) or "micro" (individual-level evidence)
+    description: str
+    unit: str
+    value: float  # the figure as reported (central value)
+    low: float  # plausible interval where the likelihood is flat (low == high: a point value)
+    high: float
+    sd: float  # standard deviation of the error beyond [low, high]
+    source: str
+    statistic: Callable  # MonteCarloResult -> (numerator, denominator) per replication
+    needs_events: bool = False
+
+    @property
+    def interval90(self) -> tuple[float, float]:
+        """The stated 90% uncertainty of the target."""
+        return self.low - Z90 * self.sd, self.high + Z90 * self.sd
+
+    def z(self, simulated: float | np.ndarray) -> float | np.ndarray:
+        """Standardised distance of a simulated statistic outside the plausible interval."""
+        s = np.asarray(simulated, dtype=float)
+        return (np.maximum(self.low - s, 0.0) + np.maximum(s - self.high, 0.0)) / self.sd
+
+
+TARGETS: tuple[Target, ...] = (
+    Target(
+        "T1", "macro",
+        "Infants kept out of care in a practice's first 21 months (3 months of outreach + 18 of "
+        "programme), national scenario.",
+        "infants", 11.0, 11.0, 11.0, 2.2,
+        "evidence.md s0 (seed business cases quoting the DfE evaluation: 'about 11 fewer infants "
+        "entering care in the first 21 months'); s2 marks the figure as unverified in the 2020 "
+        "report. No confidence interval is published: sd = 20% of the value (assumption).",
+        st.avoided_care_entries(0, 21)),
+    Target(
+        "T2", "macro",
+        "Infants kept out of care per year in year 5 of continuous running (successive cohorts), "
+        "national scenario.",
+        "infants per year", 14.4, 14.4, 14.4, 2.9,
+        "evidence.md s2 (DfE 2020 via Pause and a parliamentary answer: '14.4 per year per local "
+        "authority', 215 over 3 years in 5 sites, 'statistically significant'). No confidence "
+        "interval is published: sd = 20% of the value (assumption; Poisson noise alone on 215 "
+        "is ~15%).",
+        st.avoided_care_entries(48, 60)),
+    Target(
+        "cf_pregnancy_rate", "micro",
+        "Pregnancies ending in a live birth per woman-year, without the programme (all eligible "
+        "women, all follow-up time).",
+        "per woman-year", 0.155, 0.11, 0.20, 0.02,
+        "evidence.md s1 (DfE 2017: 0.11 per woman-year in the comparison group, 0.20 in Pause "
+        "women's own 18 months before enrolment; births back-dated 9 months, losses not counted). "
+        "Soft edges sd 0.02 (the regression means were 0.08 and 0.18).",
+        st.counterfactual_birth_conception_rate),
+    Target(
+        "on_programme_pregnancy_rate", "micro",
+        "Conceptions while enrolled per enrolled woman-year.",
+        "per woman-year", 0.016, 0.002, 0.067, 0.01,
+        "evidence.md s1 (DfE 2017: 2 of 125 women became pregnant during their time with Pause). "
+        "[I] exact Poisson 90% interval for 2 events (0.36-6.3) over 94-188 woman-years (mean "
+        "time observed on the programme 9-18 months: censored follow-up).",
+        st.on_programme_pregnancy_rate),
+    Target(
+        "larc_first_assessment", "micro",
+        "Share on LARC 1.5 months after enrolment, among women still enrolled.",
+        "share", 0.722, 0.722, 0.722, 0.05,
+        "evidence.md s1 (DfE 2017 CMF T1: 83/115 = 72.2% on LARC; 'at the time of the first "
+        "assessment, many women had already had some involvement'). Assessment taken 1.5 months "
+        "after enrolment (assumption: within the first quarter); sd = binomial 0.042 plus timing.",
+        st.larc_share_after_enrolment(1.5), needs_events=True),
+    Target(
+        "larc_later", "micro",
+        "Share on LARC 6 months after enrolment, among women still enrolled.",
+        "share", 0.965, 0.965, 0.965, 0.02,
+        "evidence.md s1 (DfE 2017 CMF T2-T5: 97.6%, 95.5%, 93.9%, 100%; [I] pooled 191/198 = "
+        "96.5%). sd = binomial 0.013 plus the spread between quarters.",
+        st.larc_share_after_enrolment(6.0), needs_events=True),
+    Target(
+        "early_exit", "micro",
+        "Share of the first cohort leaving before the end of the programme (dropout or "
+        "pregnancy).",
+        "share", 0.136, 0.136, 0.35, 0.03,
+        "evidence.md s1 (DfE 2017: 17 of 125 women ended their engagement early, follow-up "
+        "censored, so 13.6% is a lower bound). Upper end 0.35 is an assumption: 13.6% scaled up "
+        "for women observed for about half of their 18 months.",
+        st.early_exit_first_cohort),
+    Target(
+        "recurrence", "micro",
+        "Share of the women eligible at the start with at least one infant entering care within "
+        "5 years, without the programme.",
+        "share", 0.25, 0.20, 0.40, 0.04,
+        "evidence.md s3 (Broadhurst et al. 2017: 'approximately 1 in 4' mothers return to court "
+        "within 7 years, 1 in 3 for the youngest). [I] Eligible women already had repeat "
+        "removals (higher risk) but the window here is 5 years, not 7: range 0.20-0.40.",
+        st.recurrence, needs_events=True),
+)
+
+BY_NAME: dict[str, Target] = {t.name: t for t in TARGETS}
+MACRO: tuple[str, ...] = tuple(t.name for t in TARGETS if t.kind == "macro")
+MICRO: tuple[str, ...] = tuple(t.name for t in TARGETS if t.kind == "micro")
+
+
+def select(names: Iterable[str] | None = None, without: Iterable[str] = ()) -> tuple[Target, ...]:
+    """Targets switched on: ``names`` (default: all; "macro" and "micro" name the groups) minus
+    ``without``, in declaration order."""
+    def expand(items: Iterable[str], option: str) -> set[str]:
+        out: set[str] = set()
+        for item in items:
+            if item in ("all", "macro", "micro"):
+                out |= set(BY_NAME if item == "all" else MACRO if item == "macro" else MICRO)
+            elif item in BY_NAME:
+                out.add(item)
+            else:
+                raise PausesimError(f"{option} {item!r} is not a target (allowed: all, macro, "
+                                    f"micro, {', '.join(BY_NAME)})")
+        return out
+
+    chosen = expand(names or ["all"], "--targets") - expand(without, "--without")
+    if not chosen:
+        raise PausesimError("--targets: no target left switched on")
+    return tuple(t for t in TARGETS if t.name in chosen)
+
+
+def with_values(target_values: Mapping[str, Sequence[float]] | None = None) -> tuple[Target, ...]:
+    """Every target, with the evidence of some replaced by a point value and sd:
+    ``{name: (value, sd)}`` (local figures, or synthetic targets in tests)."""
+    out = []
+    for target in TARGETS:
+        if target_values and target.name in target_values:
+            value, sd = target_values[target.name]
+            target = replace(target, value=float(value), low=float(value), high=float(value),
+                             sd=float(sd), source=f"given value {value} (sd {sd}), replacing: "
+                                                  f"{target.source}")
+        out.append(target)
+    return tuple(out)
+
+
+def evaluate(targets: Iterable[Target], result) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each target's per-replication (numerator, denominator) on a run."""
+    return {t.name: t.statistic(result) for t in targets}
+
+
+def pooled(ratio: tuple[np.ndarray, np.ndarray]) -> float:
+    """The run's value of a ratio statistic: sum of numerators over sum of denominators."""
+    num, den = ratio
+    total = float(np.sum(den))
+    return float(np.sum(num)) / total if total > 0 else float("nan")
+
+
+def standard_error(ratio: tuple[np.ndarray, np.ndarray]) -> float:
+    """Monte Carlo standard error of :func:`pooled` across replications (delta method)."""
+    num, den = (np.asarray(a, dtype=float) for a in ratio)
+    n = len(num)
+    if n < 2 or den.sum() <= 0:
+        return float("nan")
+    r = num.sum() / den.sum()
+    resid = num - r * den
+    return float(np.sqrt(resid.var(ddof=1) * n) / den.sum())

@@ -1,0 +1,181 @@
+"""``pausesim calibrate``: fit the uncertain parameters to the national evaluation and the
+micro-evidence (Gaussian-process emulation + MCMC); write the posterior and its fit report.
+
+With the defaults it reproduces the shipped posterior ``national`` (same seed, same settings, same
+numbers whatever ``--workers``). ``--without T1`` (or any ``--targets`` choice) is one command;
+``--compare DIR`` adds earlier calibrations to the report, ``--reference DIR`` names the
+micro-evidence-only calibration against which "pushed outside the micro-evidence" is measured.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .. import scenario as scenario_mod
+from ..errors import PausesimError
+from ..runner import default_workers
+from .common import default_out
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("calibrate", help="calibrate parameters to the targets (GP emulation)",
+                       description="Calibrate the uncertain parameters to the national evaluation "
+                       "(T1, T2) and the micro-evidence by sequential Gaussian-process emulation "
+                       "and MCMC; writes the posterior (NAME.csv "
+                       "+ NAME.json), report.md with figures, and the predictive checks to --out. "
+                       "Targets and priors are declared in calibration/targets.py and "
+                       "calibration/priors.py.")
+    p.add_argument("scenario", nargs="?", default=scenario_mod.DEFAULT_SCENARIO,
+                   metavar="SCENARIO|FILE", help="scenario the targets refer to (default: "
+                   "%(default)s)")
+    p.add_argument("--targets", default="all", metavar="LIST",
+                   help="comma-separated targets to fit: names, 'macro', 'micro' or 'all' "
+                        "(default: all)")
+    p.add_argument("--without", default="", metavar="LIST",
+                   help="targets to switch off, e.g. --without T1")
+    p.add_argument("--parameters", default=None, metavar="LIST",
+                   help="comma-separated parameter keys to calibrate (default: every declared "
+                        "prior); the others keep the scenario's values")
+    p.add_argument("--name", default=None,
+                   help="posterior name (default: the scenario's, with the targets left out)")
+    p.add_argument("--budget", type=int, default=None, metavar="SETS",
+                   help="parameter sets to simulate in all, split 40%% for the first wave and "
+                        "the rest evenly over the later ones (default: 1000 = 400 + 2 x 300)")
+    p.add_argument("--waves", type=int, default=None, help="design waves (default: 3)")
+    p.add_argument("--reps-per-point", type=int, default=None,
+                   help="paired replications pooled at each parameter set (default: 6)")
+    p.add_argument("--steps", type=int, default=None,
+                   help="MCMC steps per walker on the emulators (default: 1000)")
+    p.add_argument("--posterior-size", type=int, default=None,
+                   help="draws kept in the posterior (default: 1000)")
+    p.add_argument("--seed", type=int, default=None, help="random seed")
+    p.add_argument("--workers", type=int, default=min(2, default_workers()),
+                   help="local worker processes; results do not depend on it (default: "
+                        "%(default)s)")
+    p.add_argument("--check-draws", type=int, default=100,
+                   help="posterior draws simulated for the fit report (default: %(default)s)")
+    p.add_argument("--check-reps", type=int, default=10,
+                   help="replications per draw in the fit report (default: %(default)s)")
+    p.add_argument("--compare", type=Path, action="append", default=[], metavar="DIR",
+                   help="an earlier 'pausesim calibrate' output to compare with (repeatable)")
+    p.add_argument("--reference", type=Path, default=None, metavar="DIR",
+                   help="the micro-evidence-only calibration ('--targets micro') to measure "
+                        "against")
+    p.add_argument("--out", type=Path, default=None,
+                   help="output folder (default: results/calibration-<name>-<date-time>)")
+    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    p.add_argument("--no-progress", dest="progress", action="store_false", default=True,
+                   help="no progress display")
+    p.set_defaults(handler=main)
+
+
+def settings_from(args):
+    """The calibration settings the options describe (defaults: the shipped calibration)."""
+    from calibration import targets as targets_mod
+    from calibration.emulate import Settings
+
+    chosen = targets_mod.select(_split(args.targets), _split(args.without))
+    scenario = scenario_mod.load(args.scenario)
+    given = {k: v for k, v in (("waves", args.waves), ("reps_per_point", args.reps_per_point),
+                               ("steps", args.steps), ("posterior_size", args.posterior_size),
+                               ("seed", args.seed)) if v is not None}
+    if args.budget is not None:
+        waves = given.get("waves", Settings.waves)
+        first = args.budget if waves == 1 else round(0.4 * args.budget)
+        later = (args.budget - first) // max(1, waves - 1)
+        if first < 20 or (waves > 1 and later < 10):
+            raise PausesimError(f"--budget = {args.budget} is invalid: the first wave needs at "
+                                "least 20 parameter sets (40% of the budget) and each later wave "
+                                "at least 10")
+        given.update(initial_points=first, points_per_wave=later if waves > 1 else 10)
+    if args.parameters:
+        from calibration import priors as priors_mod
+
+        given["parameters"] = tuple(p.key for p in priors_mod.select(_split(args.parameters)))
+    names = tuple(t.name for t in chosen)
+    settings = Settings(name=args.name or default_name(scenario.name, names),
+                        scenario=args.scenario, targets=names, **given)
+    settings.check()
+    return settings
+
+
+def default_name(scenario: str, names: tuple[str, ...]) -> str:
+    """``national`` for every target, ``national-micro`` for the micro targets, else the
+    scenario's name with the targets left out (``national-no-T1``)."""
+    from calibration import targets as targets_mod
+
+    every = tuple(t.name for t in targets_mod.TARGETS)
+    if names == every:
+        return scenario
+    if set(names) == set(targets_mod.MICRO):
+        return f"{scenario}-micro"
+    missing = [n for n in every if n not in names]
+    if len(missing) <= 2:
+        return f"{scenario}-no-" + "-".join(missing)
+    return f"{scenario}-" + "-".join(names)
+
+
+def reproduce_line(settings, out: Path, compare, reference) -> str:
+    from calibration import targets as targets_mod
+
+    parts = ["pausesim calibrate", settings.scenario]
+    every = [t.name for t in targets_mod.TARGETS]
+    if list(settings.targets) != every:
+        missing = [n for n in every if n not in settings.targets]
+        parts.append(f"--without {','.join(missing)}" if len(missing) < len(settings.targets)
+                     else f"--targets {','.join(settings.targets)}")
+    budget = settings.initial_points + (settings.waves - 1) * settings.points_per_wave
+    parts += [f"--name {settings.name}", f"--budget {budget}", f"--waves {settings.waves}",
+              f"--reps-per-point {settings.reps_per_point}", f"--steps {settings.steps}",
+              f"--posterior-size {settings.posterior_size}", f"--seed {settings.seed}",
+              f"--out {out}"]
+    parts += [f"--compare {c}" for c in compare]
+    if reference:
+        parts.append(f"--reference {reference}")
+    return " ".join(parts)
+
+
+def main(args) -> int:
+    if args.workers < 1:
+        raise PausesimError(f"--workers = {args.workers} is invalid: must be an integer >= 1")
+    for label, value in (("--check-draws", args.check_draws), ("--check-reps", args.check_reps)):
+        if value < 1:
+            raise PausesimError(f"{label} = {value} is invalid: must be an integer >= 1")
+    settings = settings_from(args)
+    out = args.out or Path(str(default_out(f"calibration-{settings.name}")))
+    from calibration import workflow
+
+    compare = [workflow.load_outcome(c) for c in args.compare]
+    reference = workflow.load_outcome(args.reference) if args.reference else None
+    from .. import output
+
+    output.check_writable(out, args.force)
+    print(f"calibrating {settings.name!r}: {len(settings.parameters)} parameters, targets "
+          f"{', '.join(settings.targets)}; {settings.waves} waves ({settings.initial_points}, then "
+          f"{settings.points_per_wave} parameter sets), {settings.reps_per_point} replications "
+          f"each; {args.workers} worker(s)", file=sys.stderr)
+    outcome = workflow.run(settings, out, workers=args.workers, force=args.force,
+                           progress=args.progress,
+                           checks=workflow.CheckSettings(
+                               args.check_draws, args.check_reps,
+                               min(200, args.check_draws * args.check_reps)),
+                           compare=compare, reference=reference,
+                           reproduce=[reproduce_line(settings, out, args.compare,
+                                                     args.reference)])
+    meta = outcome.posterior.meta
+    print(outcome.posterior.note())
+    print(f"{meta['parameter_sets_simulated']} parameter sets ({meta['replications_simulated']} "
+          f"replications) in {meta['wall_seconds'] / 60:.1f} min")
+    table = outcome.predictive.table(calibrated=outcome.posterior.targets)
+    print(table[["target", "calibrated", "value", "interval90_lo", "interval90_hi",
+                 "simulated_mean", "expected_lo", "expected_hi",
+                 "within_interval90"]].round(3).to_string(index=False))
+    print(outcome.posterior.summary().round(4).to_string())
+    print(f"\nwrote {out}/ ({settings.name}.csv, {settings.name}.json, report.md, figures)",
+          file=sys.stderr)
+    return 0
+
+
+def _split(text: str | None) -> list[str]:
+    return [x.strip() for x in (text or "").split(",") if x.strip()]
