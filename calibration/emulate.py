@@ -29,6 +29,7 @@ all and then samples the posterior as finely as wanted.
 
 from __future__ import annotations
 
+import sys
 import time
 import warnings
 from dataclasses import asdict, dataclass, field
@@ -231,8 +232,12 @@ def to_parameters(priors: Sequence[Prior], u: np.ndarray) -> list[dict[str, Any]
             for j in range(len(u))]
 
 
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def calibrate(settings: Settings, workers: int = 1, progress: bool = True,
-              log: Callable[[str], None] = print) -> CalibrationRun:
+              log: Callable[[str], None] = _stderr) -> CalibrationRun:
     """Run the sequential-emulation calibration described by ``settings``."""
     settings.check()
     targets = settings.resolved_targets()

@@ -22,7 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from .parameters import AGE_BANDS, NEEDS, PRIOR_REMOVALS
 from .scenario import Scenario
@@ -83,7 +82,7 @@ def draw_population(scenario: Scenario, rng: np.random.Generator) -> Population:
     removal_ratio = per_removal ** np.maximum(np.asarray(PRIOR_REMOVALS) - 2, 0)
     removal_ratio = removal_ratio / np.dot(removal_probs, removal_ratio)
     shape = p.pregnancy.frailty_shape
-    frailty = stats.gamma(a=shape, scale=1.0 / shape).rvs(size=n, random_state=rng)
+    frailty = rng.gamma(shape, 1.0 / shape, size=n)  # mean 1, variance 1/shape
     multiplier = frailty * age_ratio[band] * removal_ratio[np.searchsorted(PRIOR_REMOVALS, removals)]
 
     # Prioritise women with more removals; break ties at random.

@@ -168,7 +168,7 @@ def simulate_chunk(scenario: Scenario, seed: int, reps: Sequence[int],
 
 #: Most replications in one chunk, by engine, and the multiple a chunk's size is rounded up to:
 #: the fast engine needs many replications at once, and draws them in blocks of 100.
-CHUNK_SIZE = {"simpy": 50, "fast": 1000}
+CHUNK_SIZE = {"simpy": 50, "fast": 400}
 CHUNK_STEP = {"simpy": 1, "fast": 100}
 
 

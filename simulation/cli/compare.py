@@ -11,7 +11,8 @@ from .. import output
 from .. import scenario as scenario_mod
 from ..errors import PausesimError
 from ..sensitivity import compare, report
-from .common import add_run_options, check_run_options, default_out, parse_override
+from .common import (add_run_options, check_run_options, default_out, parse_override,
+                     runner_options)
 
 DEFAULT_REPS = 500
 
@@ -65,10 +66,13 @@ def main(args) -> int:
     opts = options(args)
     out = args.out or default_out(f"compare-{opts[0][1].name}")
     output.check_writable(out, args.force)
-    result = compare.compare(opts, args.reps, args.seed, args.workers, band=args.band,
-                             progress=args.progress)
+    with runner_options(args) as run_options:
+        executor = run_options.pop("executor", None)
+        workers = run_options.pop("workers", args.workers)
+        result = compare.compare(opts, args.reps, args.seed, workers, executor=executor,
+                                 band=args.band, progress=args.progress, run_options=run_options)
     record = {"analysis": "compare", "seed": args.seed, "reps": args.reps,
-              "workers": args.workers, "band": args.band,
+              "workers": workers, "engine": args.engine, "band": args.band,
               "wall_seconds": round(result.wall_seconds, 3),
               "options": [{"label": label, **report.scenario_record(sc)}
                           for label, sc in zip(result.labels, result.scenarios)]}

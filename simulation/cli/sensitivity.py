@@ -15,7 +15,7 @@ from ..errors import PausesimError
 from ..sensitivity import oneway, psa, report, sobol, uncertain
 from ..sensitivity.model import SimulationModel
 from .common import (add_run_options, add_scenario_argument, check_run_options, default_out,
-                     load_scenario)
+                     load_scenario, runner_options)
 
 ANALYSES = {  # name: (help, default reps)
     "psa": ("probabilistic sensitivity analysis: parameter draws x replications", 20),
@@ -86,9 +86,29 @@ def main(args) -> int:
     params = selected(args)
     out = args.out or default_out(f"{scenario.name}-{args.analysis}")
     output.check_writable(out, args.force)
-    model = SimulationModel(scenario, args.reps, args.seed, args.workers, progress=args.progress)
+    with runner_options(args) as run_options:
+        executor = run_options.pop("executor", None)
+        workers = run_options.pop("workers", args.workers)
+        model = SimulationModel(scenario, args.reps, args.seed, workers, executor=executor,
+                                progress=args.progress, run_options=run_options)
+        result, shown, record = _analyse(args, scenario, params, model)
+    from_declared = args.analysis != "psa" or args.from_posterior is None
+    with output.atomic_folder(out, args.force) as folder:
+        report.write(result, folder, record)
+        if from_declared:
+            output.write_table(uncertain.table(params), folder, "parameters")
+    with pd.option_context("display.width", 160, "display.max_columns", 20,
+                           "display.float_format", "{:,.4g}".format):
+        print(shown.to_string(index=False))
+    print(f"\nwrote {out}/ in {model.wall_seconds:.1f} s of simulation", file=sys.stderr)
+    return 0
+
+
+def _analyse(args, scenario, params, model):
+    """Run the chosen analysis; return its result, the table to print and the run record."""
     record = {**report.scenario_record(scenario), "analysis": args.analysis, "seed": args.seed,
-              "reps_per_parameter_set": args.reps, "workers": args.workers}
+              "reps_per_parameter_set": args.reps, "workers": model.workers,
+              "engine": args.engine}
     if args.analysis == "psa":
         draws, source = psa_draws(args, params)
         result = psa.psa(model, draws, args.band, source)
@@ -113,12 +133,4 @@ def main(args) -> int:
     record.update(wall_seconds=round(model.wall_seconds, 3),
                   uncertain_parameters=[u.key for u in params] if from_declared
                   else list(result.draws.columns))
-    with output.atomic_folder(out, args.force) as folder:
-        report.write(result, folder, record)
-        if from_declared:
-            output.write_table(uncertain.table(params), folder, "parameters")
-    with pd.option_context("display.width", 160, "display.max_columns", 20,
-                           "display.float_format", "{:,.4g}".format):
-        print(shown.to_string(index=False))
-    print(f"\nwrote {out}/ in {model.wall_seconds:.1f} s of simulation", file=sys.stderr)
-    return 0
+    return result, shown, record

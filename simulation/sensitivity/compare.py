@@ -11,7 +11,7 @@ difference itself varies between futures).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -100,8 +100,11 @@ class ComparisonResult:
 
 def compare(options: Sequence[tuple[str, Scenario]], reps: int, seed: int, workers: int = 1,
             executor: runner.Executor | None = None, band: float = 0.9, conf: float = 0.95,
-            progress: bool | None = None) -> ComparisonResult:
-    """Run each ``(label, scenario)`` with the same seed; the first is the reference."""
+            progress: bool | None = None,
+            run_options: Mapping[str, Any] | None = None) -> ComparisonResult:
+    """Run each ``(label, scenario)`` with the same seed; the first is the reference.
+
+    ``run_options`` go on to :func:`simulation.runner.run` (``engine``, ``checkpoint``)."""
     if not options:
         raise PausesimError("compare: give at least one scenario or variant")
     labels = unique_labels([label for label, _ in options])
@@ -116,7 +119,8 @@ def compare(options: Sequence[tuple[str, Scenario]], reps: int, seed: int, worke
     units: list[str] = []
     wall = 0.0
     for k, sc in enumerate(scenarios):
-        result = runner.run(sc, reps, seed, workers, executor=executor, progress=progress)
+        result = runner.run(sc, reps, seed, workers, executor=executor, progress=progress,
+                            **(run_options or {}))
         wall += result.wall_seconds
         data = summary.series(result)
         ends = [named[k][p] - 1 for p in periods]

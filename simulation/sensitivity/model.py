@@ -12,8 +12,8 @@ numbers (common random numbers): differences between sets are due to the paramet
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Protocol, Sequence
 
 import numpy as np
 import pandas as pd
@@ -49,6 +49,7 @@ class SimulationModel:
     outcomes: Sequence[str] = OUTCOMES
     max_reps_per_batch: int = 5000  # bounds memory: ~9 kB of monthly metrics per replication
     progress: bool | None = None
+    run_options: Mapping[str, Any] = field(default_factory=dict)  # engine, checkpoint (runner.run)
 
     def __post_init__(self):
         if self.reps < 1:
@@ -67,7 +68,8 @@ class SimulationModel:
             for start in range(0, len(sets), batch):
                 part = sets[start:start + batch]
                 result = runner.run(self.scenario, self.reps, self.seed, self.workers,
-                                    executor=self.executor, progress=False, parameter_sets=part)
+                                    executor=self.executor, progress=False, parameter_sets=part,
+                                    **self.run_options)
                 for k, values in enumerate(part):
                     rows = np.flatnonzero(result.parameter_index == k)
                     out[start + k] = self._outcomes(self.scenario.with_overrides(values),
