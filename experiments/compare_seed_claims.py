@@ -15,7 +15,7 @@ from pathlib import Path
 
 from simulation import output, runner
 from simulation.cli.common import check_run_options, runner_options
-from simulation.cli.run import PROVISIONAL
+from simulation.cli.run import parameter_note
 from simulation.errors import PausesimError
 from simulation.report import comparison
 from simulation.report.business_case import default_reps, parser
@@ -29,7 +29,7 @@ def main(argv: list[str]) -> int:
             args.reps = default_reps()
         check_run_options(args)
         out = args.out or Path("results") / "experiments" / "seed_claims"
-        frames, scenarios = [], {}
+        frames, scenarios, notes = [], {}, set()
         with runner_options(args) as options:
             options.setdefault("workers", args.workers)
             for case in BUSINESS_CASES:
@@ -37,10 +37,11 @@ def main(argv: list[str]) -> int:
                 result = runner.run(scenario, args.reps, args.seed, progress=args.progress,
                                     **options)
                 frames.append(comparison.compare(case, result, args.band))
+                notes.add(parameter_note(result))
                 scenarios[case.id] = (f"{scenario.name} ({scenario.origin}, digest "
                                       f"{scenario.digest()})")
         frame = comparison.pd.concat(frames, ignore_index=True)
-        meta = output.provenance(seed=args.seed, reps=args.reps, band=args.band, note=PROVISIONAL,
+        meta = output.provenance(seed=args.seed, reps=args.reps, band=args.band, note="; ".join(sorted(notes)),
                                  engine=args.engine, scenarios=scenarios)
         meta["version"] = meta["pausesim_version"]
         with output.atomic_folder(out, force=True) as folder:

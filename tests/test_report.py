@@ -21,8 +21,9 @@ import pandas as pd
 import pytest
 
 from simulation import runner
+from simulation import scenario as scenario_mod
 from simulation.cli import main
-from simulation.cli.run import PROVISIONAL
+from simulation.cli.run import scenario_note
 from simulation.report import comparison
 from simulation.report.business_case import main as business_case_main
 from simulation.report.claims import BY_ID
@@ -44,9 +45,11 @@ def test_writes_html_csv_and_provenance(report_dir):
         assert (report_dir / name).stat().st_size > 0, name
     record = json.loads((report_dir / "run.json").read_text())
     assert record["seed"] == 5 and record["reps"] == 12 and record["scenario"] == "national"
-    assert record["note"] == PROVISIONAL and record["scenario_digest"]
+    note = scenario_note(scenario_mod.load("national"))
+    assert "calibration" in note
+    assert record["note"] == note and record["scenario_digest"]
     html = (report_dir / "report.html").read_text()
-    assert escape(PROVISIONAL) in html  # the calibration note, imported from run.py
+    assert escape(note) in html  # the note on where the parameters come from, from run.py
     assert not [p for p in report_dir.parent.iterdir() if p.name.startswith(".")]
 
 
@@ -112,11 +115,12 @@ def test_every_number_in_the_sentences_is_its_table_cell(which, request):
     sentences = tables["sentences"]
     assert len(sentences) >= 8 and all(json.loads(r) for r in sentences.refs)
     assert mismatches(sentences, tables) == []
-    # the check is not vacuous: move one cell by a little more than the shown precision
+    # the check is not vacuous: move one cell (shown as a whole number) by more than one unit,
+    # which no rounding can hide
     broken = {**tables, "headline": tables["headline"].copy()}
     row = (broken["headline"].metric == "infants_avoided_cumulative") & \
         (broken["headline"].period == "horizon")
-    broken["headline"].loc[row, "hi"] += 0.6
+    broken["headline"].loc[row, "hi"] += 1.1
     assert len(mismatches(sentences, broken)) == 1
 
 
@@ -284,4 +288,5 @@ def test_compare_seed_claims_page(tmp_path, monkeypatch):
     for text in frame.sentence:
         assert f"- {text}" in page
         assert escape(text) in (out / "seed_claims.html").read_text()
-    assert PROVISIONAL in page and json.loads((out / "run.json").read_text())["reps"] == 4
+    assert scenario_note(scenario_mod.load("national")) in page
+    assert json.loads((out / "run.json").read_text())["reps"] == 4

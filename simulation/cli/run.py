@@ -26,11 +26,16 @@ def parameter_note(result: runner.MonteCarloResult) -> str:
         return (f"{result.extra['draws']} parameter sets drawn from the posterior "
                 f"({result.extra['reps_per_draw']} replications each): the ranges include "
                 f"parameter uncertainty; {result.extra['posterior_note']}")
-    if result.scenario.calibration:
+    return scenario_note(result.scenario)
+
+
+def scenario_note(scenario) -> str:
+    """Where a scenario's own values come from: a calibration's point estimate, or the provisional
+    defaults (:data:`PROVISIONAL`)."""
+    if scenario.calibration:
         from calibration import posterior
 
-        return (f"point estimate of the calibration; "
-                f"{posterior.load(result.scenario.calibration).note()}")
+        return f"point estimate of the calibration; {posterior.load(scenario.calibration).note()}"
     return PROVISIONAL
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import output, runner, summary
-from ..cli.run import PROVISIONAL
+from ..cli.run import parameter_note
 from ..scenario import Scenario
 from . import comparison, council, figures, html, sentences, tables
 from .claims import BusinessCase
@@ -32,9 +32,11 @@ class Report:
     record: dict = field(default_factory=dict)  # provenance for run.json
 
 
-def build(result: runner.MonteCarloResult, band: float = 0.9, note: str = PROVISIONAL,
+def build(result: runner.MonteCarloResult, band: float = 0.9, note: str | None = None,
           council_removals: float | None = None, case: BusinessCase | None = None) -> Report:
-    """Everything the report shows, computed from ``result``."""
+    """Everything the report shows, computed from ``result``; ``note`` says where the parameters
+    come from (default: what the run used, see :func:`simulation.cli.run.parameter_note`)."""
+    note = note or parameter_note(result)
     scenario = result.scenario
     inputs = council.from_scenario(scenario, council_removals)
     council_table = council.estimate(inputs)
