@@ -31,7 +31,6 @@ def main(argv: list[str]) -> int:
         out = args.out or Path("results") / "experiments" / "seed_claims"
         frames, scenarios, notes = [], {}, set()
         with runner_options(args) as options:
-            options.setdefault("workers", args.workers)
             for case in BUSINESS_CASES:
                 scenario = case.scenario()
                 result = runner.run(scenario, args.reps, args.seed, progress=args.progress,

@@ -98,10 +98,8 @@ def runner_options(args: argparse.Namespace):
     (``--engine``, ``--checkpoint``, ``--scheduler``/``--dask-local``); a dask client opened for
     them is closed on leaving."""
     with runner.dask_executor(args.scheduler, args.dask_local) as executor:
-        options = {"engine": args.engine, "checkpoint": args.checkpoint}
-        if executor is not None:
-            options.update(executor=executor, workers=executor.workers)
-        yield options
+        yield {"engine": args.engine, "checkpoint": args.checkpoint, "executor": executor,
+               "workers": args.workers if executor is None else executor.workers}
 
 
 def default_out(name: str) -> Path:

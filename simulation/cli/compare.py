@@ -67,10 +67,9 @@ def main(args) -> int:
     out = args.out or default_out(f"compare-{opts[0][1].name}")
     output.check_writable(out, args.force)
     with runner_options(args) as run_options:
-        executor = run_options.pop("executor", None)
-        workers = run_options.pop("workers", args.workers)
-        result = compare.compare(opts, args.reps, args.seed, workers, executor=executor,
-                                 band=args.band, progress=args.progress, run_options=run_options)
+        result = compare.compare(opts, args.reps, args.seed, band=args.band,
+                                 progress=args.progress, **run_options)
+    workers = run_options["workers"]
     record = {"analysis": "compare", "seed": args.seed, "reps": args.reps,
               "workers": workers, "engine": args.engine, "band": args.band,
               "wall_seconds": round(result.wall_seconds, 3),

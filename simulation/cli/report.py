@@ -37,7 +37,6 @@ def main(args) -> int:
     scenario = load_scenario(args)
     out = args.out or default_out(f"report-{scenario.name}")
     with runner_options(args) as options:
-        options.setdefault("workers", args.workers)
         report = build.make(scenario, out, args.reps, args.seed, args.band, args.force,
                             args.council_removals, progress=args.progress, **options)
     for sentence in report.sentences:

@@ -66,7 +66,6 @@ def main(args) -> int:
     draws, extra = posterior_draws(args, scenario)
     reps = args.reps if draws is None else -(-args.reps // len(draws))
     with runner_options(args) as options:
-        options.setdefault("workers", args.workers)
         result = runner.run(scenario, reps, args.seed, progress=args.progress,
                             keep_events=args.events, parameter_sets=draws, **options)
     result.extra.update(extra)

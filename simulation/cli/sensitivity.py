@@ -87,10 +87,9 @@ def main(args) -> int:
     out = args.out or default_out(f"{scenario.name}-{args.analysis}")
     output.check_writable(out, args.force)
     with runner_options(args) as run_options:
-        executor = run_options.pop("executor", None)
-        workers = run_options.pop("workers", args.workers)
-        model = SimulationModel(scenario, args.reps, args.seed, workers, executor=executor,
-                                progress=args.progress, run_options=run_options)
+        model = SimulationModel(scenario, args.reps, args.seed, run_options.pop("workers"),
+                                run_options.pop("executor"), progress=args.progress,
+                                run_options=run_options)
         result, shown, record = _analyse(args, scenario, params, model)
     from_declared = args.analysis != "psa" or args.from_posterior is None
     with output.atomic_folder(out, args.force) as folder:

@@ -53,7 +53,6 @@ def main(case_id: str, argv: list[str] | None = None) -> int:
         check_run_options(args)
         out = args.out or Path("results") / "experiments" / f"business_case_{case.id.replace('-', '_')}"
         with runner_options(args) as options:
-            options.setdefault("workers", args.workers)
             report = make(case.scenario(), out, args.reps, args.seed, args.band, force=True,
                           case=case, progress=args.progress, **options)
     except PausesimError as exc:

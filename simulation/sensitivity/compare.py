@@ -11,7 +11,7 @@ difference itself varies between futures).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -100,11 +100,10 @@ class ComparisonResult:
 
 def compare(options: Sequence[tuple[str, Scenario]], reps: int, seed: int, workers: int = 1,
             executor: runner.Executor | None = None, band: float = 0.9, conf: float = 0.95,
-            progress: bool | None = None,
-            run_options: Mapping[str, Any] | None = None) -> ComparisonResult:
+            progress: bool | None = None, **run_options: Any) -> ComparisonResult:
     """Run each ``(label, scenario)`` with the same seed; the first is the reference.
 
-    ``run_options`` go on to :func:`simulation.runner.run` (``engine``, ``checkpoint``)."""
+    Further ``run_options`` go on to :func:`simulation.runner.run` (``engine``, ``checkpoint``)."""
     if not options:
         raise PausesimError("compare: give at least one scenario or variant")
     labels = unique_labels([label for label, _ in options])
@@ -120,7 +119,7 @@ def compare(options: Sequence[tuple[str, Scenario]], reps: int, seed: int, worke
     wall = 0.0
     for k, sc in enumerate(scenarios):
         result = runner.run(sc, reps, seed, workers, executor=executor, progress=progress,
-                            **(run_options or {}))
+                            **run_options)
         wall += result.wall_seconds
         data = summary.series(result)
         ends = [named[k][p] - 1 for p in periods]
