@@ -167,7 +167,7 @@ def simulate_chunk(scenario: Scenario, seed: int, reps: Sequence[int],
 
 
 #: Most replications in one chunk, by engine, and the multiple a chunk's size is rounded up to:
-#: the fast engine needs many replications at once, and draws them in blocks of 100.
+#: the fast engine draws its women in blocks of 100 replications.
 CHUNK_SIZE = {"simpy": 50, "fast": 400}
 CHUNK_STEP = {"simpy": 1, "fast": 100}
 
@@ -195,7 +195,7 @@ def run(scenario: Scenario, reps: int, seed: int, workers: int = 1,
     ``result.parameter_index`` says which set each replication used.
 
     ``engine`` is ``"simpy"`` (the reference model) or ``"fast"`` (:mod:`simulation.fast`: the
-    same model vectorized; no event log). With ``checkpoint`` (a folder), completed chunks are
+    same model compiled with Numba; no event log). With ``checkpoint`` (a folder), completed chunks are
     saved there and a rerun of the same run resumes from them (:mod:`simulation.checkpoint`).
     """
     if engine not in ENGINES:
@@ -211,6 +211,10 @@ def run(scenario: Scenario, reps: int, seed: int, workers: int = 1,
     if seed < 0:
         raise PausesimError(f"--seed = {seed} is invalid: must be an integer >= 0")
     executor = executor or make_executor(workers)
+    if engine == "fast":  # compiled (or loaded) once here, before workers are forked
+        from .fast import compile_kernel
+
+        compile_kernel()
     scenarios = [scenario] if parameter_sets is None else \
         [scenario.with_overrides(dict(p), source="parameter set") for p in parameter_sets]
     if not scenarios:

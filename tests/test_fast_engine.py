@@ -29,36 +29,29 @@ from simulation.fast import engine as fast_engine
 from simulation.fast.draws import Women
 from simulation.metrics import INDEX, replication_monthly
 from simulation.population import draw_population
-from simulation.streams import ReplicationStreams, replication_seed
+from simulation.streams import ReplicationStreams, Stream, replication_seed
 
 BUILTIN = scenario_mod.builtin_names()
 
 
 # ------------------------------------------------------------------------ same model
-class SimpyStreams:
-    """The SimPy engine's random streams of some replications, read the fast engine's way:
-    woman ``w`` is woman ``local[w]`` of replication ``rep[w]``."""
-
-    def __init__(self, streams: list[ReplicationStreams], rep: np.ndarray, local: np.ndarray):
-        self.streams, self.rep, self.local = streams, rep, local
-
-    def take(self, stream, women, k):
-        k = np.broadcast_to(k, np.shape(women))
-        out = np.empty(len(women))
-        for j, (w, kk) in enumerate(zip(women, k)):
-            streams, local = self.streams[self.rep[w]], int(self.local[w])
-            values = streams.values(local, stream)
-            while kk >= len(values):  # the SimPy engine's own extension of a stream
-                streams.extend(local, stream)
-            out[j] = values[kk]
-        return out
-
-    def exponential(self, stream, women, k):
-        return -np.log1p(-self.take(stream, women, k))  # as Cursor.exponential
+def simpy_stream_values(streams: list[ReplicationStreams], rep: np.ndarray, local: np.ndarray,
+                        offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The SimPy engine's random streams laid out as the fast engine's stream cache (woman ``w``
+    is woman ``local[w]`` of replication ``rep[w]``): every value a woman could use."""
+    values = np.empty((len(rep), offsets[-1]))
+    for w, (r, i) in enumerate(zip(rep, local)):
+        for stream in Stream:
+            depth = offsets[stream + 1] - offsets[stream]
+            while len(streams[r].values(int(i), stream)) < depth:  # the SimPy engine's own
+                streams[r].extend(int(i), stream)                 # extension of a stream
+            values[w, offsets[stream]:offsets[stream + 1]] = \
+                streams[r].values(int(i), stream)[:depth]
+    return values, np.tile(np.diff(offsets), (len(rep), 1))
 
 
 def fast_with_simpy_draws(scenario, seed: int, reps: range) -> np.ndarray:
-    """The fast engine run on the populations and streams the SimPy engine draws."""
+    """The fast engine run on the populations and random streams the SimPy engine draws."""
     pops, streams = [], []
     for rep in reps:
         population_seed, streams_seed = replication_seed(seed, rep).spawn(2)
@@ -70,8 +63,10 @@ def fast_with_simpy_draws(scenario, seed: int, reps: range) -> np.ndarray:
     order = np.lexsort((np.concatenate([p.priority for p in pops]), rep))  # as Women are
     women = Women(rep[order], np.concatenate([p.arrival_month for p in pops])[order],
                   np.concatenate([p.fertility_multiplier for p in pops])[order], len(reps))
-    return fast_engine.simulate_women(Rates.from_scenario(scenario), women,
-                                      SimpyStreams(streams, rep[order], local[order]))
+    rates = Rates.from_scenario(scenario)
+    preset = simpy_stream_values(streams, rep[order], local[order],
+                                 fast_engine.stream_offsets(rates))
+    return fast_engine.simulate_women(rates, women, None, preset)
 
 
 def simpy_monthly(scenario, seed: int, reps: range) -> np.ndarray:
@@ -210,7 +205,7 @@ def test_a_wrong_fast_rate_is_detected(monkeypatch, mistake):
     """The equivalence check fails when the fast engine is deliberately wrong."""
     right = fast_engine.simulate_women
     monkeypatch.setattr(fast_engine, "simulate_women",
-                        lambda rates, women, streams: right(WRONG[mistake](rates), women, streams))
+                        lambda rates, *args: right(WRONG[mistake](rates), *args))
     found = disagreements(simpy_headlines("national"), fast_headlines("national"))
     assert found, f"{mistake} went unnoticed"
 

@@ -43,8 +43,8 @@ def add_run_options(parser: argparse.ArgumentParser, reps: int) -> None:
     parser.add_argument("--no-progress", dest="progress", action="store_false", default=None,
                         help="no progress bar")
     parser.add_argument("--engine", choices=runner.ENGINES, default="simpy",
-                        help="simpy: the reference model; fast: the same model vectorized, "
-                             "tens of times faster, no --events (default: %(default)s)")
+                        help="simpy: the reference model; fast: the same model compiled with "
+                             "Numba, tens of times faster, no --events (default: %(default)s)")
     parser.add_argument("--scheduler", metavar="ADDRESS", default=None,
                         help="run on the dask.distributed cluster at ADDRESS (tcp://host:port) "
                              "instead of local workers; same numbers")

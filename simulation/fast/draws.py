@@ -1,17 +1,11 @@
-"""Random numbers of the fast engine: the women of each replication and their random streams.
+"""Random numbers of the fast engine: the women of each replication and their pool of uniforms.
 
-Replication ``r`` belongs to block ``r // BLOCK_REPS``. Everything random about a block - its women
-and every value of their streams - comes from ``SeedSequence(seed, spawn_key=(FAST_KEY, block,
-...))`` and is drawn for the whole block, whichever of its replications a chunk simulates. So the
+The women of replication ``r`` are drawn with those of its block ``r // BLOCK_REPS``, from
+``SeedSequence(seed, spawn_key=(FAST_KEY, 0, block))``, for the whole block whichever of its
+replications a chunk simulates. Every other random number of replication ``r`` comes from its pool
+of uniforms on [0, 1) (:class:`Pools`), used in order by :mod:`simulation.fast.kernel`. So the
 numbers of replication ``r`` depend on the seed and ``r`` only: not on how replications are split
 into chunks or among workers, nor on the total number of replications.
-
-Common random numbers work as in the SimPy engine (:mod:`simulation.streams`): each woman has one
-stream per :class:`~simulation.streams.Stream`, and the k-th value of a stream is the same number in
-both arms, however the programme changed her other events. A stream is stored as rows (row k = the
-k-th value) over all the women at once, drawn page by page as they are needed; each page has a seed
-of its own, so how many pages were drawn never changes their values. The streams read only as
-hazard thresholds hold unit exponentials (drawn directly), the others uniforms on [0, 1).
 """
 
 from __future__ import annotations
@@ -23,17 +17,12 @@ import numpy as np
 
 from ..parameters import PRIOR_REMOVALS
 from ..scenario import Scenario
-from ..streams import Stream
 
-BLOCK_REPS = 100  # replications drawn together
+BLOCK_REPS = 100  # replications whose women (and first pool values) are drawn together
+#: Pool values drawn at first per woman of a replication (and per replication): the built-in
+#: scenarios use ~11 per woman.
+POOL_PER_WOMAN, POOL_EXTRA = 14, 256
 FAST_KEY = 0xFA57  # first spawn key of the fast engine's seeds (the SimPy engine uses (rep,))
-#: Columns generated at a time, per stream: one death and one dropout threshold per woman; LARC
-#: uses four values per enrolment, outreach two per offer, care three per birth.
-PAGE = {Stream.PREGNANCY: 2, Stream.OUTCOME: 2, Stream.CARE: 3, Stream.OUTREACH: 2,
-        Stream.LARC: 4, Stream.DROPOUT: 1, Stream.DEATH: 1}
-#: Streams read only as unit-exponential thresholds: drawn as such (faster than transforming
-#: uniforms), and read with Streams.exponential.
-EXPONENTIAL = frozenset({Stream.PREGNANCY, Stream.DROPOUT, Stream.DEATH})
 
 
 @dataclass(frozen=True)
@@ -50,18 +39,6 @@ class Women:
     def size(self) -> int:
         return len(self.rep)
 
-
-@dataclass(frozen=True)
-class _BlockPart:
-    """The women of one block that a chunk simulates: ``keep`` indexes the block's women."""
-
-    seed: np.random.SeedSequence
-    n_women: int
-    keep: np.ndarray
-
-
-def _block_seed(seed: int, block: int, *key: int) -> np.random.SeedSequence:
-    return np.random.SeedSequence(seed, spawn_key=(FAST_KEY, block, *key))
 
 
 def _block_population(p, rng: np.random.Generator, n_reps: int):
@@ -105,83 +82,84 @@ def _categorical(rng: np.random.Generator, probs: np.ndarray, n: int) -> np.ndar
     return np.minimum(np.searchsorted(cdf / cdf[-1], rng.random(n), side="right"), len(probs) - 1)
 
 
-def draw_women(scenario: Scenario, seed: int, reps: Sequence[int]) -> tuple[Women, "Streams"]:
-    """The women of replications ``reps`` (increasing) of a run with ``seed``, and their random
-    streams."""
+def draw_women(scenario: Scenario, seed: int, reps: Sequence[int]) -> tuple[Women, "Pools"]:
+    """The women of replications ``reps`` (increasing) of a run with ``seed``, and their pools
+    of uniforms."""
     p = scenario.params()
     reps = np.asarray(reps, dtype=np.int64)
     if np.any(np.diff(reps) <= 0):
         raise ValueError("replications must be given in increasing order, once each")
-    parts, arrays = [], []
+    arrays, block_sizes = [], {}
     for block in np.unique(reps // BLOCK_REPS):
         block = int(block)
-        rng = np.random.default_rng(_block_seed(seed, block, 0))
-        rep, arrival, multiplier = _block_population(p, rng, BLOCK_REPS)
+        seed_seq = np.random.SeedSequence(seed, spawn_key=(FAST_KEY, 0, block))
+        rep, arrival, multiplier = _block_population(p, np.random.default_rng(seed_seq),
+                                                     BLOCK_REPS)
+        block_sizes[block] = np.bincount(rep, minlength=BLOCK_REPS)
         # number the block's replications as the chunk does (-1: not simulated here)
         local = np.full(BLOCK_REPS, -1, dtype=np.int32)
         in_block = (reps >= block * BLOCK_REPS) & (reps < (block + 1) * BLOCK_REPS)
         local[reps[in_block] - block * BLOCK_REPS] = np.flatnonzero(in_block)
         keep = np.flatnonzero(local[rep] >= 0)
-        parts.append(_BlockPart(_block_seed(seed, block), len(rep), keep))
         arrays.append((local[rep[keep]], arrival[keep], multiplier[keep]))
     rep, arrival, multiplier = (np.concatenate(a) for a in zip(*arrays))
-    return Women(rep, arrival, multiplier, len(reps)), Streams(parts)
+    return Women(rep, arrival, multiplier, len(reps)), Pools(seed, reps, block_sizes)
 
 
-class Streams:
-    """Every woman's random streams (shared by both arms), drawn page by page on demand."""
+_BUFFER = np.empty(0)
 
-    def __init__(self, parts: Sequence[_BlockPart]):
-        self._parts = list(parts)
-        self._n_women = sum(len(part.keep) for part in parts)
-        self._columns: dict[int, np.ndarray] = {}  # stream -> (values, women) storage
-        self._drawn: dict[int, int] = {}            # stream -> values drawn per woman
 
-    def take(self, stream: Stream, women: np.ndarray, k) -> np.ndarray:
-        """Uniform number ``k`` (an int or one per woman) of ``stream`` for each of ``women``."""
-        assert stream not in EXPONENTIAL
-        return self._values(stream, women, k)
+def _buffer(size: int) -> np.ndarray:
+    """A work array of ``size`` floats, reused from call to call: memory fresh from the system
+    costs more to touch the first time than the pool values cost to draw."""
+    global _BUFFER
+    if len(_BUFFER) < size:
+        _BUFFER = np.empty(size)
+    return _BUFFER[:size]
 
-    def exponential(self, stream: Stream, women: np.ndarray, k) -> np.ndarray:
-        """Unit-exponential number ``k`` of an exponential ``stream`` for each of ``women``."""
-        assert stream in EXPONENTIAL
-        return self._values(stream, women, k)
 
-    def _values(self, stream: Stream, women: np.ndarray, k) -> np.ndarray:
-        if not len(women):
-            return np.zeros(0)
-        need = (int(k) if np.ndim(k) == 0 else int(k.max())) + 1
-        if self._drawn.get(stream, 0) < need:
-            self._draw(stream, need)
-        return self._columns[stream][k, women]
+class Pools:
+    """The pools of uniforms of some replications of a run with ``seed``.
 
-    def _draw(self, stream: Stream, need: int) -> None:
-        """Draw pages until the stream has ``need`` values per woman (storage grows by
-        doubling, so earlier values are copied rarely)."""
-        size = PAGE[stream]
-        drawn = self._drawn.get(stream, 0)
-        target = -(-need // size) * size
-        storage = self._columns.get(stream)
-        if storage is None or len(storage) < target:
-            bigger = np.empty((max(target, 2 * drawn), self._n_women))
-            bigger[:drawn] = storage[:drawn] if storage is not None else 0.0
-            storage = self._columns[stream] = bigger
-        for page in range(drawn // size, target // size):
-            self._draw_page(stream, page, storage[page * size:(page + 1) * size])
-        self._drawn[stream] = target
+    A replication's pool begins with ``POOL_PER_WOMAN`` values per woman plus ``POOL_EXTRA``,
+    drawn with those of the other replications of its block from ``SeedSequence(seed,
+    spawn_key=(FAST_KEY, 1, block))``: enough for nearly every replication. A replication that
+    uses them up is run again with its pool extended from ``SeedSequence(seed,
+    spawn_key=(FAST_KEY, 2, rep))`` - a longer extension starts with the same values."""
 
-    def _draw_page(self, stream: Stream, page: int, out: np.ndarray) -> None:
-        """Values ``page * size ...`` of a stream, for every woman, into ``out``: drawn block by
-        block, each block's page from a seed of its own."""
-        start = 0
-        for part in self._parts:
-            rng = np.random.default_rng(np.random.SeedSequence(
-                part.seed.entropy, spawn_key=(*part.seed.spawn_key, 1 + int(stream), page)))
-            draw = rng.standard_exponential if stream in EXPONENTIAL else rng.random
-            n = len(part.keep)
-            for row in out:  # row by row, as one (size, n_women) draw would fill them
-                if n == part.n_women:  # the whole block: draw in place
-                    draw(out=row[start:start + n])
-                else:
-                    row[start:start + n] = draw(part.n_women)[part.keep]
-            start += n
+    def __init__(self, seed: int, reps: np.ndarray, block_sizes: dict[int, np.ndarray]):
+        self.seed = seed
+        self.reps = reps
+        self.block_sizes = block_sizes  # women in each replication of each block
+
+    def draw(self, which: np.ndarray, extension: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """The pools of ``reps[which]`` with ``extension`` values each (per woman) beyond the
+        first part: all of them in one array, and where each begins (and the last ends)."""
+        reps = self.reps[which]
+        sizes = np.concatenate([self.block_sizes[int(b)][reps[reps // BLOCK_REPS == b] % BLOCK_REPS]
+                                for b in np.unique(reps // BLOCK_REPS)])
+        lengths = (POOL_PER_WOMAN + extension) * sizes + POOL_EXTRA
+        first = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        out = _buffer(first[-1])
+        k = 0  # next replication to fill
+        for block in np.unique(reps // BLOCK_REPS):
+            block_lengths = POOL_PER_WOMAN * self.block_sizes[int(block)] + POOL_EXTRA
+            ends = np.cumsum(block_lengths)
+            seed_seq = np.random.SeedSequence(self.seed, spawn_key=(FAST_KEY, 1, int(block)))
+            rng = np.random.default_rng(seed_seq)
+            here = reps[reps // BLOCK_REPS == block] % BLOCK_REPS
+            if not extension and len(here) == BLOCK_REPS:  # the whole block, in order
+                rng.random(out=out[first[k]:first[k] + ends[-1]])
+                k += BLOCK_REPS
+                continue
+            values = rng.random(ends[-1])
+            for i in here:
+                start = first[k]
+                out[start:start + block_lengths[i]] = values[ends[i] - block_lengths[i]:ends[i]]
+                if extension:
+                    seed_seq = np.random.SeedSequence(
+                        self.seed, spawn_key=(FAST_KEY, 2, int(block) * BLOCK_REPS + int(i)))
+                    np.random.default_rng(seed_seq).random(
+                        out=out[start + block_lengths[i]:first[k + 1]])
+                k += 1
+        return out, first
