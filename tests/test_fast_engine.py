@@ -27,6 +27,7 @@ from simulation.engine.model import Rates, simulate_replication
 from simulation.errors import PausesimError
 from simulation.fast import engine as fast_engine
 from simulation.fast.draws import Women
+from simulation.fast.kernel import EXPONENTIAL
 from simulation.metrics import INDEX, replication_monthly
 from simulation.population import draw_population
 from simulation.streams import ReplicationStreams, Stream, replication_seed
@@ -38,15 +39,17 @@ BUILTIN = scenario_mod.builtin_names()
 def simpy_stream_values(streams: list[ReplicationStreams], rep: np.ndarray, local: np.ndarray,
                         offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The SimPy engine's random streams laid out as the fast engine's stream cache (woman ``w``
-    is woman ``local[w]`` of replication ``rep[w]``): every value a woman could use."""
+    is woman ``local[w]`` of replication ``rep[w]``): every value a woman could use, as the
+    kernel keeps them."""
     values = np.empty((len(rep), offsets[-1]))
     for w, (r, i) in enumerate(zip(rep, local)):
         for stream in Stream:
             depth = offsets[stream + 1] - offsets[stream]
             while len(streams[r].values(int(i), stream)) < depth:  # the SimPy engine's own
                 streams[r].extend(int(i), stream)                 # extension of a stream
+            u = np.asarray(streams[r].values(int(i), stream)[:depth])
             values[w, offsets[stream]:offsets[stream + 1]] = \
-                streams[r].values(int(i), stream)[:depth]
+                -np.log1p(-u) if stream in EXPONENTIAL else u  # as Cursor.exponential
     return values, np.tile(np.diff(offsets), (len(rep), 1))
 
 
@@ -83,6 +86,11 @@ FEATURES = {
     "persistence": {"post_programme.pregnancy_rate_ratio": 0.5,
                     "post_programme.removal_rate_ratio_dropout": 1.3,
                     "post_programme.removal_effect_half_life_months": 5.0},
+    # persistence where enrolment alone changes no hazard (the SimPy engine once missed it then)
+    "persistence, no enrolment effect": {"post_programme.pregnancy_rate_ratio": 0.3,
+                                         "programme.pregnancy_rate_ratio_without_larc": 1.0,
+                                         "programme.larc_uptake_probability": 0.2,
+                                         "programme.already_on_larc_probability": 0.1},
     "no dropout, no deaths": {"programme.dropout_rate_per_year": 0.0,
                               "mortality.general_population_rate_per_year": 0.0},
     "crowded": {"practice.practitioners": 1, "outreach.enrol_probability": 0.9,

@@ -184,10 +184,11 @@ class Woman:
         if dropout_at < programme_end:
             self._leave(Status.DROPPED_OUT, Event.DROPPED_OUT)
         else:
-            self._leave(Status.COMPLETED, Event.COMPLETED)
+            # persisting is set first, so that leaving restarts her clock with it
             if r.post_pregnancy_months > 0 and r.post_pregnancy_ratio != 1.0:
                 self.persisting = True
                 env.process(self._persistence_ends(r.post_pregnancy_months))
+            self._leave(Status.COMPLETED, Event.COMPLETED)
 
     def _leave(self, status: str, event: Event | None) -> None:
         self.status = status

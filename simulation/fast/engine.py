@@ -41,7 +41,7 @@ def cycle_starts(r: Rates) -> np.ndarray:
     return np.asarray(starts, dtype=float)
 
 
-def stream_offsets(r: Rates) -> np.ndarray:
+def stream_offsets(r: Rates) -> tuple[int, ...]:
     """Where each stream's values start in a woman's row of the stream cache (and the row's
     length, last): room for as many values as she can possibly use before the horizon."""
     shortest = min(r.loss_months, r.gestation_months) + r.postpartum_months  # > 0 (bounds)
@@ -49,16 +49,16 @@ def stream_offsets(r: Rates) -> np.ndarray:
     depth = {Stream.PREGNANCY: conceptions + 1, Stream.OUTCOME: conceptions,
              Stream.CARE: 3 * conceptions, Stream.OUTREACH: 2 * len(cycle_starts(r)),
              Stream.LARC: 4, Stream.DROPOUT: 1, Stream.DEATH: 1}
-    return np.concatenate([[0], np.cumsum([depth[s] for s in Stream])]).astype(np.int64)
+    return tuple(int(x) for x in np.concatenate([[0], np.cumsum([depth[s] for s in Stream])]))
 
 
 def simulate_women(rates: Rates, women: Women, pools: Pools | None,
                    preset: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Both arms of the replications of ``women``: shape ``(n_reps, 2, len(METRICS), n_months)``
     (programme arm first, float32 as the runner stores them), with random numbers from
-    ``pools``. ``preset`` (values, counts) fixes the first values of every woman's streams, laid
-    out as :func:`stream_offsets` says (to replay another engine's numbers); with ``pools`` None
-    they must be all that is needed."""
+    ``pools``. ``preset`` (values, counts) fixes the first values of every woman's streams (those
+    of ``kernel.EXPONENTIAL`` streams as unit exponentials), laid out as :func:`stream_offsets`
+    says, to replay another engine's numbers; with ``pools`` None they must be all she needs."""
     R = women.n_reps
     out = np.zeros((R, 2, len(METRICS), n_months(rates.horizon_months)), dtype=np.float32)
     first = np.searchsorted(women.rep, np.arange(R + 1)).astype(np.int64)
