@@ -273,3 +273,23 @@ def test_fast_engine_keeps_no_events(national):
         runner.run(national, 2, seed=1, keep_events=True, engine="fast")
     with pytest.raises(PausesimError, match="--engine"):
         runner.run(national, 2, seed=1, engine="numba")
+
+
+def test_a_replication_that_uses_up_its_pool_is_rerun_with_the_same_numbers(national,
+                                                                            monkeypatch):
+    """A pool that runs out is extended and the replication run again: its numbers then depend
+    neither on how often that happened nor on how much was added each time."""
+    from simulation.fast import draws, kernel
+
+    monkeypatch.setattr(draws, "POOL_PER_WOMAN", 1)  # far too few: every replication runs out
+    calls = []
+    real = kernel.simulate_chunk
+    monkeypatch.setattr(kernel, "simulate_chunk", lambda *a: calls.append(len(a[5])) or real(*a))
+    results = []
+    for extension in (4, 40):
+        monkeypatch.setattr(fast_engine, "POOL_EXTENSION", extension)
+        calls.clear()
+        results.append(fast_engine.simulate_reps(national, 9, range(120)))
+        assert calls[0] == 120 and len(calls) > 1, calls  # all ran out at first
+    assert calls == [120, 120]  # 40 more values per woman were enough for all
+    np.testing.assert_array_equal(results[0], results[1])

@@ -10,6 +10,7 @@ into chunks or among workers, nor on the total number of replications.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -106,16 +107,16 @@ def draw_women(scenario: Scenario, seed: int, reps: Sequence[int]) -> tuple[Wome
     return Women(rep, arrival, multiplier, len(reps)), Pools(seed, reps, block_sizes)
 
 
-_BUFFER = np.empty(0)
+_WORK = threading.local()  # per thread: dask workers may be threads of one process
 
 
 def _buffer(size: int) -> np.ndarray:
     """A work array of ``size`` floats, reused from call to call: memory fresh from the system
     costs more to touch the first time than the pool values cost to draw."""
-    global _BUFFER
-    if len(_BUFFER) < size:
-        _BUFFER = np.empty(size)
-    return _BUFFER[:size]
+    buffer = getattr(_WORK, "buffer", None)
+    if buffer is None or len(buffer) < size:
+        buffer = _WORK.buffer = np.empty(size)
+    return buffer[:size]
 
 
 class Pools:

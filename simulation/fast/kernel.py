@@ -90,10 +90,12 @@ def _value(W, pool, offsets, w, s, k, exponential):
     j = int(W[counters, POOL_NEXT])
     W[counters, POOL_NEXT] = j + 1
     W[w, DRAWN + s] = drawn + 1
-    if j >= len(pool):
+    u = 0.5  # a stand-in, when the pool has run out (the replication will be run again)
+    if j < len(pool):
+        u = pool[j]
+    else:
         W[counters, FLAGS] = int(W[counters, FLAGS]) | POOL_EMPTY
-        return 0.5
-    W[w, at] = -math.log1p(-pool[j]) if exponential else pool[j]
+    W[w, at] = -math.log1p(-u) if exponential else u
     return W[w, at]
 
 
@@ -457,7 +459,7 @@ def _simulate_arm(r, programme, cycle_starts, lo, arrival, fertility, W, pool, o
             _advance(r, programme, W, pool, offsets, tally, w, r.horizon_months)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)  # (dask workers may be threads)
 def simulate_chunk(r, cycle_starts, first, arrival, fertility, todo, pool, pool_first, offsets,
                    preset, preset_drawn, out, flags):
     """Replications ``todo`` (indices) of a chunk: both arms into ``out[rep]`` (float32,
