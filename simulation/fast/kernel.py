@@ -1,10 +1,11 @@
 """The fast engine's compiled core: both arms of each replication, woman by woman (Numba).
 
 This is the model of :mod:`simulation.engine.woman` and :mod:`simulation.engine.practice` in plain
-loops compiled by Numba. A woman's state is a row of two arrays: ``F`` holds her real-valued state,
-including ``W[w, NEXT + kind]``, the time of her next event of each kind (``inf`` when none is
-due), and ``I`` her counters and flags. (Few arrays, and no tuples of them, because Numba counts
-references to every array it passes around, and that counting once took half the time.) :func:`_advance` applies her events in time order up to a limit. Women
+loops compiled by Numba. A woman's state is a row of one array, ``W``: her real-valued state, the
+time of her next event of each kind (``W[w, NEXT + kind]``, ``inf`` when none is due), her status
+and counters, and her random numbers. (One array rather than several, because Numba counts
+references to every array passed from function to function, and that counting took a fifth of the
+time.) :func:`_advance` applies her events in time order up to a limit. Women
 interact only through the practice's places, so a replication is simulated by advancing each woman
 to the moments at which the practice looks at her: the start of each outreach cycle (who is
 offered a place) and, in the order of the decisions, each offered woman's decision (is she willing
@@ -40,8 +41,8 @@ from ..metrics import INDEX
 from ..streams import Stream
 
 INF = math.inf
-# Kinds of next event (columns NEXT + kind of W); on equal times the lower kind comes first, so a death
-# pre-empts anything due at the same moment (as the SimPy engine's death process does).
+# Kinds of next event (columns NEXT + kind of W); on equal times the lower kind comes first, so a
+# death pre-empts anything due at the same moment (as the SimPy engine's death process does).
 DEATH, CONCEPTION, FIT, LARC_STOP, LEAVE, PERSIST = range(6)
 N_KINDS = 6
 # Programme status (simulation.engine.woman.Status).
