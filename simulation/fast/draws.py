@@ -137,30 +137,21 @@ class Pools:
         """The pools of ``reps[which]`` with ``extension`` values each (per woman) beyond the
         first part: all of them in one array, and where each begins (and the last ends)."""
         reps = self.reps[which]
-        sizes = np.concatenate([self.block_sizes[int(b)][reps[reps // BLOCK_REPS == b] % BLOCK_REPS]
-                                for b in np.unique(reps // BLOCK_REPS)])
-        lengths = (POOL_PER_WOMAN + extension) * sizes + POOL_EXTRA
-        first = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        sizes = np.array([self.block_sizes[r // BLOCK_REPS][r % BLOCK_REPS]
+                          for r in reps.tolist()])
+        first = np.concatenate([[0], np.cumsum((POOL_PER_WOMAN + extension) * sizes
+                                               + POOL_EXTRA)]).astype(np.int64)
         out = _buffer(first[-1])
-        k = 0  # next replication to fill
-        for block in np.unique(reps // BLOCK_REPS):
-            block_lengths = POOL_PER_WOMAN * self.block_sizes[int(block)] + POOL_EXTRA
-            ends = np.cumsum(block_lengths)
-            seed_seq = np.random.SeedSequence(self.seed, spawn_key=(FAST_KEY, 1, int(block)))
-            rng = np.random.default_rng(seed_seq)
-            here = reps[reps // BLOCK_REPS == block] % BLOCK_REPS
-            if not extension and len(here) == BLOCK_REPS:  # the whole block, in order
-                rng.random(out=out[first[k]:first[k] + ends[-1]])
-                k += BLOCK_REPS
-                continue
-            values = rng.random(ends[-1])
-            for i in here:
-                start = first[k]
-                out[start:start + block_lengths[i]] = values[ends[i] - block_lengths[i]:ends[i]]
+        for block in np.unique(reps // BLOCK_REPS).tolist():
+            heads = POOL_PER_WOMAN * self.block_sizes[block] + POOL_EXTRA
+            ends = np.cumsum(heads)
+            seed_seq = np.random.SeedSequence(self.seed, spawn_key=(FAST_KEY, 1, block))
+            values = np.random.default_rng(seed_seq).random(ends[-1])
+            for k in np.flatnonzero(reps // BLOCK_REPS == block):
+                rep = int(reps[k])
+                i, start = rep % BLOCK_REPS, first[k]
+                out[start:start + heads[i]] = values[ends[i] - heads[i]:ends[i]]
                 if extension:
-                    seed_seq = np.random.SeedSequence(
-                        self.seed, spawn_key=(FAST_KEY, 2, int(block) * BLOCK_REPS + int(i)))
-                    np.random.default_rng(seed_seq).random(
-                        out=out[start + block_lengths[i]:first[k + 1]])
-                k += 1
+                    seed_seq = np.random.SeedSequence(self.seed, spawn_key=(FAST_KEY, 2, rep))
+                    np.random.default_rng(seed_seq).random(out=out[start + heads[i]:first[k + 1]])
         return out, first
