@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from simulation import runner
-from simulation.metrics import INDEX
+from simulation.model.metrics import INDEX
 
 from .workloads import WORKLOADS, Workload
 

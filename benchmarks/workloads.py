@@ -14,8 +14,8 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from simulation import scenario as scenario_mod
-from simulation.scenario import Scenario
+from simulation.core import scenario as scenario_mod
+from simulation.core.scenario import Scenario
 
 
 @dataclass(frozen=True)

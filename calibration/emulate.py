@@ -39,16 +39,16 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from simulation import scenario as scenario_mod
-from simulation.errors import PausesimError
+from simulation.core import scenario as scenario_mod
+from simulation.core.errors import PausesimError
 from simulation.runner import make_executor
-from simulation.scenario import Scenario
+from simulation.core.scenario import Scenario
 
-from . import priors as priors_mod
-from . import targets as targets_mod
-from .priors import Prior
-from .simulate import simulate_design
-from .targets import Target
+from calibration import priors as priors_mod
+from calibration import targets as targets_mod
+from calibration.priors import Prior
+from calibration.simulate import simulate_design
+from calibration.targets import Target
 
 
 @dataclass(frozen=True)

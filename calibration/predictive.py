@@ -18,12 +18,12 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from simulation.scenario import Scenario
+from simulation.core.scenario import Scenario
 
-from . import targets as targets_mod
-from .posterior import Posterior
-from .simulate import simulate_design
-from .targets import Target
+from calibration import targets as targets_mod
+from simulation.core.posterior import Posterior
+from calibration.simulate import simulate_design
+from calibration.targets import Target
 
 PREDICTIVE_STREAM = 0x9E7C  # mixed into the seed: these replications differ from the calibration's
 

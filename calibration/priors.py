@@ -19,10 +19,10 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 from scipy import stats
 
-from simulation.errors import PausesimError
-from simulation.parameters import BY_KEY
+from simulation.core.errors import PausesimError
+from simulation.core.parameters import BY_KEY
 
-from .targets import Z90
+from calibration.targets import Z90
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,10 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from . import priors as priors_mod
-from . import targets as targets_mod
-from .posterior import Posterior, weighted_quantiles
-from .predictive import Predictive
+from calibration import priors as priors_mod
+from calibration import targets as targets_mod
+from simulation.core.posterior import Posterior, weighted_quantiles
+from calibration.predictive import Predictive
 
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")
 

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from simulation import runner
-from simulation.scenario import Scenario
+from simulation.core.scenario import Scenario
 
-from . import targets as targets_mod
-from .targets import Target
+from calibration import targets as targets_mod
+from calibration.targets import Target
 
 
 def simulate_statistics(scenario: Scenario, targets: Sequence[Target],

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulation.metrics import INDEX
+from simulation.model.metrics import INDEX
 from simulation.runner import MonteCarloResult
 
 PROGRAMME, COUNTERFACTUAL = 0, 1

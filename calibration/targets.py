@@ -21,9 +21,9 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from simulation.errors import PausesimError
+from simulation.core.errors import PausesimError
 
-from . import statistics as st
+from calibration import statistics as st
 
 Z90 = 1.6448536269514722  # standard normal 95th percentile
 

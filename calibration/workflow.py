@@ -20,16 +20,17 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from simulation import __version__, output
-from simulation.errors import PausesimError
+from simulation import __version__
+from simulation.core import output
+from simulation.core.errors import PausesimError
 
-from . import posterior as posterior_mod
-from . import predictive as predictive_mod
-from . import report as report_mod
-from . import emulate
-from .emulate import CalibrationRun, Settings
-from .posterior import Posterior
-from .predictive import Predictive
+from simulation.core import posterior as posterior_mod
+from calibration import predictive as predictive_mod
+from calibration import report as report_mod
+from calibration import emulate
+from calibration.emulate import CalibrationRun, Settings
+from simulation.core.posterior import Posterior
+from calibration.predictive import Predictive
 
 METHOD = ("sequential Gaussian-process emulation: one GP per target (scikit-learn) fitted to "
           "simulated means with their Monte Carlo variance as noise, posterior sampled on the "

@@ -6,7 +6,7 @@ the table is current.
 
 from pathlib import Path
 
-from simulation.parameters import markdown_table
+from simulation.core.parameters import markdown_table
 
 START, END = "<!-- parameters:start -->", "<!-- parameters:end -->"
 DOC = Path(__file__).with_name("model.md")

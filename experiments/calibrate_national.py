@@ -118,7 +118,7 @@ def rewrite_reports(out: Path, workers: int) -> None:
 
 def install(out: Path) -> None:
     """Ship the posteriors and the national report."""
-    shipped = ROOT / "calibration" / "posteriors"
+    shipped = ROOT / "simulation" / "data" / "posteriors"
     docs = ROOT / "docs" / "calibration"
     shipped.mkdir(parents=True, exist_ok=True)
     docs.mkdir(parents=True, exist_ok=True)

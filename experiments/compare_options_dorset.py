@@ -20,7 +20,7 @@ from __future__ import annotations
 import pandas as pd
 from sensitivity_common import main, parse, save
 
-from simulation import scenario
+from simulation.core import scenario
 from simulation.cli.compare import format_comparison
 from simulation.sensitivity import compare, report, uncertain
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from simulation import output, runner
+from simulation.core import output
+from simulation import runner
 from simulation.cli.common import check_run_options, runner_options
 from simulation.cli.run import parameter_note
-from simulation.errors import PausesimError
+from simulation.core.errors import PausesimError
 from simulation.report import comparison
 from simulation.report.business_case import default_reps, parser
 from simulation.report.claims import BUSINESS_CASES

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from simulation.errors import PausesimError
+from simulation.core.errors import PausesimError
 from simulation.runner import default_workers
 from simulation.sensitivity import report
 

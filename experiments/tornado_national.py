@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 from sensitivity_common import main, parse, save
 
-from simulation import scenario
+from simulation.core import scenario
 from simulation.sensitivity import oneway, report, uncertain
 from simulation.sensitivity.model import SimulationModel
 

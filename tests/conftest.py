@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulation import scenario as scenario_mod
+from simulation.core import scenario as scenario_mod
 
 
 @pytest.fixture(scope="session")

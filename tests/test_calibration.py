@@ -15,13 +15,15 @@ import math
 import numpy as np
 import pytest
 
-from calibration import posterior as posterior_mod
+from simulation.core import posterior as posterior_mod
 from calibration import priors as priors_mod
 from calibration import statistics as st
 from calibration import targets as targets_mod
-from simulation import runner, scenario as scenario_mod, summary
+from simulation import runner
+from simulation.core import scenario as scenario_mod
+from simulation.results import summary
 from simulation.cli import main as cli_main
-from simulation.errors import PausesimError, ScenarioError
+from simulation.core.errors import PausesimError, ScenarioError
 
 Z = 4.0
 

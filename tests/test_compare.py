@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulation import scenario as scenario_mod
+from simulation.core import scenario as scenario_mod
 from simulation.cli import main as cli_main
-from simulation.errors import PausesimError
+from simulation.core.errors import PausesimError
 from simulation.sensitivity import compare
 
 REPS = 3

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulation import costs, runner, summary
-from simulation.metrics import INDEX, METRICS
+from simulation.results import costs, summary
+from simulation import runner
+from simulation.model.metrics import INDEX, METRICS
 
 
 def test_green_book_discounting():

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulation import scenario as scenario_mod
+from simulation.core import scenario as scenario_mod
 from simulation.report import council
 from simulation.report.claims import BY_ID
 

@@ -22,15 +22,16 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from simulation import runner, scenario as scenario_mod
+from simulation import runner
+from simulation.core import scenario as scenario_mod
 from simulation.engine.model import Rates, simulate_replication
-from simulation.errors import PausesimError
+from simulation.core.errors import PausesimError
 from simulation.fast import engine as fast_engine
 from simulation.fast.draws import Women
 from simulation.fast.kernel import EXPONENTIAL
-from simulation.metrics import INDEX, replication_monthly
-from simulation.population import draw_population
-from simulation.streams import ReplicationStreams, Stream, replication_seed
+from simulation.model.metrics import INDEX, replication_monthly
+from simulation.model.population import draw_population
+from simulation.model.streams import ReplicationStreams, Stream, replication_seed
 
 BUILTIN = scenario_mod.builtin_names()
 

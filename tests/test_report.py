@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 from simulation import runner
-from simulation import scenario as scenario_mod
+from simulation.core import scenario as scenario_mod
 from simulation.cli import main
 from simulation.cli.run import scenario_note
 from simulation.report import comparison

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from simulation import runner
-from simulation.errors import PausesimError
-from simulation.metrics import INDEX, METRICS
+from simulation.core.errors import PausesimError
+from simulation.model.metrics import INDEX, METRICS
 
 
 def test_same_seed_same_numbers(national):

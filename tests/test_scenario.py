@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from simulation import scenario as scenario_mod
-from simulation.errors import ScenarioError
-from simulation.parameters import PARAMETERS
+from simulation.core import scenario as scenario_mod
+from simulation.core.errors import ScenarioError
+from simulation.core.parameters import PARAMETERS
 
 SECTION_TOML = "[{section}]\n{name} = {value}\n"
 

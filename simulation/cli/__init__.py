@@ -7,8 +7,8 @@ import argparse
 import importlib
 import sys
 
-from .. import __version__
-from ..errors import PausesimError
+from simulation import __version__
+from simulation.core.errors import PausesimError
 
 COMMANDS = ("run", "scenarios", "sensitivity", "compare", "report", "calibrate")
 

@@ -8,10 +8,11 @@ import tomllib
 from datetime import datetime
 from pathlib import Path
 
-from .. import runner, scenario as scenario_mod
-from ..errors import PausesimError
-from ..runner import default_workers
-from ..scenario import Scenario
+from simulation import runner
+from simulation.core import scenario as scenario_mod
+from simulation.core.errors import PausesimError
+from simulation.runner import default_workers
+from simulation.core.scenario import Scenario
 
 
 def add_scenario_argument(parser: argparse.ArgumentParser) -> None:

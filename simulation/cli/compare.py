@@ -7,12 +7,11 @@ import sys
 
 import pandas as pd
 
-from .. import output
-from .. import scenario as scenario_mod
-from ..errors import PausesimError
-from ..sensitivity import compare, report
-from .common import (add_run_options, check_run_options, default_out, parse_override,
-                     runner_options)
+from simulation.core import output
+from simulation.core import scenario as scenario_mod
+from simulation.core.errors import PausesimError
+from simulation.sensitivity import compare, report
+from simulation.cli.common import (add_run_options, check_run_options, default_out, parse_override, runner_options)
 
 DEFAULT_REPS = 500
 

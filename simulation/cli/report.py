@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import PausesimError
-from ..report import build
-from .common import (add_run_options, add_scenario_argument, check_run_options, default_out,
-                     load_scenario, runner_options)
+from simulation.core.errors import PausesimError
+from simulation.report import build
+from simulation.cli.common import (add_run_options, add_scenario_argument, check_run_options, default_out, load_scenario, runner_options)
 
 DEFAULT_REPS = 1000
 

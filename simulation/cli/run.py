@@ -6,10 +6,11 @@ import sys
 
 import pandas as pd
 
-from .. import output, plots, runner, summary
-from ..costs import price_label
-from .common import (add_run_options, add_scenario_argument, check_run_options, default_out,
-                     load_scenario, runner_options)
+from simulation.core import output
+from simulation.results import figures as plots, summary
+from simulation import runner
+from simulation.results.costs import price_label
+from simulation.cli.common import (add_run_options, add_scenario_argument, check_run_options, default_out, load_scenario, runner_options)
 
 DEFAULT_REPS = 1000
 PROVISIONAL = ("parameters are provisional evidence-based defaults, not calibrated to the national "
@@ -33,7 +34,7 @@ def scenario_note(scenario) -> str:
     """Where a scenario's own values come from: a calibration's point estimate, or the provisional
     defaults (:data:`PROVISIONAL`)."""
     if scenario.calibration:
-        from calibration import posterior
+        from simulation.core import posterior
 
         return f"point estimate of the calibration; {posterior.load(scenario.calibration).note()}"
     return PROVISIONAL
@@ -82,10 +83,10 @@ def posterior_draws(args, scenario) -> tuple[list | None, dict]:
     """``--posterior``: the parameter sets to run, less what the scenario sets explicitly."""
     if args.posterior is None:
         return None, {}
-    from calibration import posterior
+    from simulation.core import posterior
 
-    from ..errors import PausesimError
-    from ..parameters import BY_KEY
+    from simulation.core.errors import PausesimError
+    from simulation.core.parameters import BY_KEY
 
     if args.draws < 1:
         raise PausesimError(f"--draws = {args.draws} is invalid: must be an integer >= 1")

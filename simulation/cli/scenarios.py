@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import scenario as scenario_mod
+from simulation.core import scenario as scenario_mod
 
 
 def add_parser(sub) -> None:
@@ -24,7 +24,7 @@ def main(args) -> int:
             print(f"{name:<24} {sc.description}")
         return 0
     if not args.name:
-        from ..errors import PausesimError
+        from simulation.core.errors import PausesimError
 
         raise PausesimError("scenarios show: which scenario? (allowed: "
                             f"{', '.join(scenario_mod.builtin_names())}, or a .toml file)")

@@ -10,12 +10,11 @@ import sys
 
 import pandas as pd
 
-from .. import output
-from ..errors import PausesimError
-from ..sensitivity import oneway, psa, report, sobol, uncertain
-from ..sensitivity.model import SimulationModel
-from .common import (add_run_options, add_scenario_argument, check_run_options, default_out,
-                     load_scenario, runner_options)
+from simulation.core import output
+from simulation.core.errors import PausesimError
+from simulation.sensitivity import oneway, psa, report, sobol, uncertain
+from simulation.sensitivity.model import SimulationModel
+from simulation.cli.common import (add_run_options, add_scenario_argument, check_run_options, default_out, load_scenario, runner_options)
 
 ANALYSES = {  # name: (help, default reps)
     "psa": ("probabilistic sensitivity analysis: parameter draws x replications", 20),

@@ -1,7 +1,7 @@
 """The SimPy engine: women (``woman``), the practice (``practice``), one replication (``model``)."""
 
-from .events import Event, EventLog
-from .model import ARMS, Rates, ReplicationLogs, simulate_arm, simulate_replication
+from simulation.engine.events import Event, EventLog
+from simulation.engine.model import ARMS, Rates, ReplicationLogs, simulate_arm, simulate_replication
 
 __all__ = ["ARMS", "Event", "EventLog", "Rates", "ReplicationLogs", "simulate_arm",
            "simulate_replication"]

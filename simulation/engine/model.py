@@ -12,12 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 import simpy
 
-from ..population import Population, draw_population
-from ..scenario import Scenario
-from ..streams import Cursor, ReplicationStreams, replication_seed
-from .events import EventLog
-from .practice import practice
-from .woman import Woman
+from simulation.model.population import Population, draw_population
+from simulation.core.scenario import Scenario
+from simulation.model.streams import Cursor, ReplicationStreams, replication_seed
+from simulation.engine.events import EventLog
+from simulation.engine.practice import practice
+from simulation.engine.woman import Woman
 
 ARMS = ("programme", "counterfactual")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import simpy
 
-from .woman import Woman
+from simulation.engine.woman import Woman
 
 
 def practice(env: simpy.Environment, women: list[Woman], rates) -> simpy.events.ProcessGenerator:

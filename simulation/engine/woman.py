@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 import simpy
 
-from ..streams import Cursor, Stream
-from .events import Event, EventLog
-from .hazard import HazardClock
+from simulation.model.streams import Cursor, Stream
+from simulation.engine.events import Event, EventLog
+from simulation.engine.hazard import HazardClock
 
 if TYPE_CHECKING:
-    from .model import Rates
+    from simulation.engine.model import Rates
 
 
 class Status:

@@ -8,6 +8,6 @@ draw. It keeps no event log. The first use after installing compiles it (about a
 machine code is cached next to the module).
 """
 
-from .engine import compile_kernel, simulate_reps, simulate_women
+from simulation.fast.engine import compile_kernel, simulate_reps, simulate_women
 
 __all__ = ["compile_kernel", "simulate_reps", "simulate_women"]

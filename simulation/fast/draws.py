@@ -16,8 +16,8 @@ from typing import Sequence
 
 import numpy as np
 
-from ..parameters import PRIOR_REMOVALS
-from ..scenario import Scenario
+from simulation.core.parameters import PRIOR_REMOVALS
+from simulation.core.scenario import Scenario
 
 BLOCK_REPS = 100  # replications whose women (and first pool values) are drawn together
 #: Pool values drawn at first per woman of a replication (and per replication): the built-in

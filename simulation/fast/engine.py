@@ -10,12 +10,12 @@ from typing import Sequence
 
 import numpy as np
 
-from ..engine.model import Rates
-from ..metrics import INDEX, METRICS, n_months
-from ..scenario import Scenario
-from ..streams import Stream
-from . import kernel
-from .draws import Pools, Women, draw_women
+from simulation.engine.model import Rates
+from simulation.model.metrics import INDEX, METRICS, n_months
+from simulation.core.scenario import Scenario
+from simulation.model.streams import Stream
+from simulation.fast import kernel
+from simulation.fast.draws import Pools, Women, draw_women
 
 #: Pool values per woman added each time a replication has to be run again for want of them.
 POOL_EXTENSION = 32
@@ -109,7 +109,7 @@ def compile_kernel(notice_after_s: float = 1.0) -> None:
         file=sys.stderr, flush=True))
     notice.start()
     try:
-        from ..scenario import load
+        from simulation.core.scenario import load
 
         simulate_reps(load("national"), 0, [0])
     finally:

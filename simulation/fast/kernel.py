@@ -36,9 +36,9 @@ import math
 import numpy as np
 from numba import njit
 
-from ..engine.events import Event
-from ..metrics import INDEX
-from ..streams import Stream
+from simulation.engine.events import Event
+from simulation.model.metrics import INDEX
+from simulation.model.streams import Stream
 
 INF = math.inf
 # Kinds of next event (columns NEXT + kind of W); on equal times the lower kind comes first, so a

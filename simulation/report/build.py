@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import output, runner, summary
-from ..cli.run import parameter_note
-from ..scenario import Scenario
-from . import comparison, council, figures, html, sentences, tables
-from .claims import BusinessCase
+from simulation.core import output
+from simulation import runner
+from simulation.results import summary
+from simulation.cli.run import parameter_note
+from simulation.core.scenario import Scenario
+from simulation.report import comparison, council, figures, html, sentences, tables
+from simulation.report.claims import BusinessCase
 
 
 @dataclass

@@ -15,9 +15,9 @@ import os
 import sys
 from pathlib import Path
 
-from ..errors import PausesimError
-from .build import make
-from .claims import BY_ID
+from simulation.core.errors import PausesimError
+from simulation.report.build import make
+from simulation.report.claims import BY_ID
 
 DEFAULT_REPS = 1000
 
@@ -34,7 +34,7 @@ def default_reps() -> int:
 
 def parser(description: str) -> argparse.ArgumentParser:
     """Options of the experiment scripts (a subset of ``pausesim report``'s)."""
-    from ..cli.common import add_run_options
+    from simulation.cli.common import add_run_options
 
     p = argparse.ArgumentParser(description=description)
     add_run_options(p, DEFAULT_REPS)
@@ -43,7 +43,7 @@ def parser(description: str) -> argparse.ArgumentParser:
 
 def main(case_id: str, argv: list[str] | None = None) -> int:
     """Run one business case's scenario and write its report with the claims section."""
-    from ..cli.common import check_run_options, runner_options
+    from simulation.cli.common import check_run_options, runner_options
 
     case = BY_ID[case_id]
     try:

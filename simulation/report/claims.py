@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import scenario as scenario_mod
-from ..scenario import Scenario
+from simulation.core import scenario as scenario_mod
+from simulation.core.scenario import Scenario
 
 KINDS = ("point", "up_to", "positive", "zero", "input")
 

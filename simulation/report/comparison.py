@@ -10,12 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..runner import MonteCarloResult
-from ..summary import _band_stats
-from . import council as council_mod
-from .claims import LABELS, BusinessCase, Claim
-from .sentences import FORMATS
-from .tables import outcomes, percentile_of, period_month, replicate_values
+from simulation.runner import MonteCarloResult
+from simulation.results.summary import _band_stats
+from simulation.report import council as council_mod
+from simulation.report.claims import LABELS, BusinessCase, Claim
+from simulation.report.sentences import FORMATS
+from simulation.report.tables import outcomes, percentile_of, period_month, replicate_values
 
 
 def _fmt(metric: str, value: float, exact: bool = False) -> str:
@@ -216,7 +216,7 @@ def page_html(frame: pd.DataFrame, cases, meta: dict) -> str:
     """The same page as self-contained HTML."""
     from html import escape
 
-    from .html import table
+    from simulation.report.html import table
 
     body = ["<h1>Seed business cases: what they claimed, against the simulated range</h1>",
             f"<p class='note'><strong>Note on the parameters:</strong> {escape(meta['note'])}.</p>",

@@ -24,12 +24,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..costs import programme_cost
-from ..metrics import n_months
-from ..runner import MonteCarloResult
-from ..scenario import Scenario
-from ..summary import _band_stats
-from .tables import outcomes, percentile_of, period_month, replicate_values
+from simulation.results.costs import programme_cost
+from simulation.model.metrics import n_months
+from simulation.runner import MonteCarloResult
+from simulation.core.scenario import Scenario
+from simulation.results.summary import _band_stats
+from simulation.report.tables import outcomes, percentile_of, period_month, replicate_values
 
 #: DfE 2017 yearly saving per avoided removal (GBP, 2015/16 prices): 52,676 + 1,151 + 3,275.
 DFE_2017_SAVING_PER_REMOVAL_YEAR_GBP = 57_102.0

@@ -12,9 +12,9 @@ import io
 import numpy as np
 import pandas as pd
 
-from .. import plots
-from ..runner import MonteCarloResult
-from ..summary import series
+from simulation.results import figures as plots
+from simulation.runner import MonteCarloResult
+from simulation.results.summary import series
 
 plt = plots.plt  # matplotlib with the non-interactive backend plots.py selected
 

@@ -15,11 +15,11 @@ from typing import Callable, Sequence
 
 import pandas as pd
 
-from ..costs import price_label
-from .claims import LABELS
-from .comparison import price_caveat
-from .sentences import FORMATS, gbp
-from .tables import RATIO_UNIT
+from simulation.results.costs import price_label
+from simulation.report.claims import LABELS
+from simulation.report.comparison import price_caveat
+from simulation.report.sentences import FORMATS, gbp
+from simulation.report.tables import RATIO_UNIT
 
 Column = tuple[str, Callable[[pd.Series], str]]  # (header, row -> cell HTML)
 #: Columns of words, not numbers (left-aligned).

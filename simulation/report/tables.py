@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..parameters import BY_KEY, PARAMETERS
-from ..runner import MonteCarloResult
-from ..scenario import Scenario
-from ..summary import PROGRAMME, _band_stats, break_even_month, series, summary_table
+from simulation.core.parameters import BY_KEY, PARAMETERS
+from simulation.runner import MonteCarloResult
+from simulation.core.scenario import Scenario
+from simulation.results.summary import (PROGRAMME, _band_stats, break_even_month, series, summary_table)
 
 #: Unit of benefit-cost ratios.
 RATIO_UNIT = "GBP avoided per GBP of programme cost"

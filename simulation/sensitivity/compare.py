@@ -16,10 +16,11 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from .. import runner, summary
-from ..errors import PausesimError
-from ..scenario import Scenario
-from .oneway import paired_interval
+from simulation import runner
+from simulation.results import summary
+from simulation.core.errors import PausesimError
+from simulation.core.scenario import Scenario
+from simulation.sensitivity.oneway import paired_interval
 
 #: Quantities compared (names of :func:`simulation.summary.series`), cumulative to each period end.
 METRICS: tuple[str, ...] = ("infants_avoided", "net_cost_avoidance_discounted",
@@ -93,7 +94,7 @@ class ComparisonResult:
         return {"comparison": self.table(), "options": self.options_table()}
 
     def figures(self) -> dict:
-        from .plots import compare_figure
+        from simulation.sensitivity.plots import compare_figure
 
         return {"comparison": compare_figure(self)}
 

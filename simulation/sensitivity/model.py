@@ -18,10 +18,11 @@ from typing import Any, Mapping, Protocol, Sequence
 import numpy as np
 import pandas as pd
 
-from .. import runner, summary
-from ..errors import PausesimError
-from ..scenario import Scenario
-from .uncertain import overrides, posterior_draws
+from simulation import runner
+from simulation.results import summary
+from simulation.core.errors import PausesimError
+from simulation.core.scenario import Scenario
+from simulation.sensitivity.uncertain import overrides, posterior_draws
 
 #: Headline outcomes, as named by :func:`simulation.summary.series` (cumulative per year end).
 OUTCOMES: tuple[str, ...] = ("infants_avoided", "net_cost_avoidance_discounted")

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .model import UNITS, Model, year_index
-from .uncertain import Uncertain
+from simulation.sensitivity.model import UNITS, Model, year_index
+from simulation.sensitivity.uncertain import Uncertain
 
 
 def paired_interval(diff: np.ndarray, conf: float = 0.95) -> tuple[float, float, float]:
@@ -51,7 +51,7 @@ class TornadoResult:
         return {"tornado": self.table}
 
     def figures(self) -> dict:
-        from .plots import tornado_figure
+        from simulation.sensitivity.plots import tornado_figure
 
         return {"tornado": tornado_figure(self)}
 

@@ -8,8 +8,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .compare import METRICS  # noqa: E402
-from .oneway import paired_interval  # noqa: E402
+from simulation.sensitivity.compare import METRICS  # noqa: E402
+from simulation.sensitivity.oneway import paired_interval  # noqa: E402
 
 LABELS = {"infants_avoided": "infants kept out of care",
           "net_cost_avoidance_discounted": "net cost avoidance, £m (discounted)"}

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..errors import PausesimError
-from .model import UNITS, Model
+from simulation.core.errors import PausesimError
+from simulation.sensitivity.model import UNITS, Model
 
 NET = "net_cost_avoidance_discounted"
 
@@ -111,7 +111,7 @@ class PSAResult:
         return out
 
     def figures(self) -> dict:
-        from .plots import psa_figure
+        from simulation.sensitivity.plots import psa_figure
 
         return {"psa": psa_figure(self)}
 

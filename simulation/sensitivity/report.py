@@ -10,7 +10,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from .. import output
+from simulation.core import output
 
 
 def write(result, folder: Path, record: dict) -> list[str]:

@@ -30,9 +30,9 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
-from ..errors import PausesimError
-from .model import UNITS, Model, year_index
-from .uncertain import Uncertain
+from simulation.core.errors import PausesimError
+from simulation.sensitivity.model import UNITS, Model, year_index
+from simulation.sensitivity.uncertain import Uncertain
 
 #: Quantiles are clipped to [EPS, 1 - EPS] so distributions with unbounded support stay finite.
 EPS = 1e-6
@@ -66,7 +66,7 @@ class SobolResult:
         return {"sobol": self.table}
 
     def figures(self) -> dict:
-        from .plots import sobol_figure
+        from simulation.sensitivity.plots import sobol_figure
 
         return {"sobol": sobol_figure(self)}
 
@@ -82,7 +82,7 @@ class MorrisResult:
         return {"morris": self.table}
 
     def figures(self) -> dict:
-        from .plots import morris_figure
+        from simulation.sensitivity.plots import morris_figure
 
         return {"morris": morris_figure(self)}
 

@@ -27,9 +27,9 @@ import pandas as pd
 from SALib.sample import latin
 from scipy import stats
 
-from ..errors import PausesimError
-from ..parameters import BY_KEY, Param
-from ..scenario import validate_value
+from simulation.core.errors import PausesimError
+from simulation.core.parameters import BY_KEY, Param
+from simulation.core.scenario import validate_value
 
 #: Keys a parameter set may not change: they change the shape of the output (months simulated).
 FIXED_KEYS = frozenset({"practice.horizon_months"})
@@ -247,7 +247,7 @@ def posterior_sample(ref: str | Path, n: int | None, seed: int) -> tuple[pd.Data
     path = Path(ref)
     plain = path.suffix in (".csv", ".parquet") and not path.with_suffix(".json").exists()
     if not plain:
-        from calibration import posterior as calibration_posterior
+        from simulation.core import posterior as calibration_posterior
 
         post = calibration_posterior.load(ref)
         draws = pd.DataFrame(post.draws(n or 100, seed))

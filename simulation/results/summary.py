@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .costs import CostSeries, cost_series, price_label
-from .metrics import INDEX
-from .runner import MonteCarloResult
+from simulation.results.costs import CostSeries, cost_series, price_label
+from simulation.model.metrics import INDEX
+from simulation.runner import MonteCarloResult
 
 PROGRAMME, COUNTERFACTUAL = 0, 1
 
@@ -153,7 +153,7 @@ def replication_monthly_table(result: MonteCarloResult) -> pd.DataFrame:
     Months are numbered 1..n (month m covers [m-1, m) since the start); counts are within the
     month, ``on_larc`` and ``in_care`` are month-end stocks.
     """
-    from .metrics import METRICS
+    from simulation.model.metrics import METRICS
 
     reps, _, _, T = result.monthly.shape
     frame = {"rep": np.repeat(np.arange(reps), T), "month": np.tile(np.arange(1, T + 1), reps)}

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .parameters import AGE_BANDS, NEEDS, PRIOR_REMOVALS
-from .scenario import Scenario
+from simulation.core.parameters import AGE_BANDS, NEEDS, PRIOR_REMOVALS
+from simulation.core.scenario import Scenario
 
 
 @dataclass(frozen=True)

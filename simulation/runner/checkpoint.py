@@ -18,8 +18,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .errors import PausesimError
-from .output import write_atomic
+from simulation.core.errors import PausesimError
+from simulation.core.output import write_atomic
 
 
 class Checkpoint:

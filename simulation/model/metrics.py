@@ -11,8 +11,8 @@ import math
 
 import numpy as np
 
-from .engine import Event, EventLog
-from .engine.model import ReplicationLogs
+from simulation.engine import Event, EventLog
+from simulation.engine.model import ReplicationLogs
 
 EVENT_METRICS = ("eligible", "offered", "not_enrolled", "enrolled", "larc_started",
                  "larc_stopped", "dropped_out", "completed", "exited_pregnant", "pregnancies",

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .metrics import INDEX
-from .scenario import Scenario
+from simulation.model.metrics import INDEX
+from simulation.core.scenario import Scenario
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,11 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Mapping
 
-from .errors import ScenarioError
-from .parameters import BY_KEY, PARAMETERS, SECTIONS, Param, defaults
+from simulation.core.errors import ScenarioError
+from simulation.core.parameters import BY_KEY, PARAMETERS, SECTIONS, Param, defaults
 
-BUILTIN_PACKAGE = "simulation.scenarios"
+BUILTIN_PACKAGE = "simulation"
+BUILTIN_FOLDER = "data/scenarios"
 DEFAULT_SCENARIO = "national"
 _META_KEYS = {"name", "description", "source", "calibration"}
 
@@ -112,7 +113,7 @@ def _toml(value: Any) -> str:
 # ---------------------------------------------------------------------------- loading
 def builtin_names() -> list[str]:
     """Names of the scenarios shipped with pausesim."""
-    files = resources.files(BUILTIN_PACKAGE).iterdir()
+    files = resources.files(BUILTIN_PACKAGE).joinpath(BUILTIN_FOLDER).iterdir()
     return sorted(f.name[:-5] for f in files if f.name.endswith(".toml"))
 
 
@@ -121,7 +122,7 @@ def builtin_text(name: str) -> str:
     if name not in builtin_names():
         raise ScenarioError(f"scenario: unknown built-in scenario {name!r} "
                             f"(allowed: {', '.join(builtin_names())})")
-    return resources.files(BUILTIN_PACKAGE).joinpath(name + ".toml").read_text()
+    return resources.files(BUILTIN_PACKAGE).joinpath(BUILTIN_FOLDER, name + ".toml").read_text()
 
 
 def load(name_or_path: str | Path | None = None) -> Scenario:
@@ -177,7 +178,7 @@ def parse(text: str, origin: str = "<string>", default_name: str = "custom") -> 
 
 def _apply_calibration(name: Any, values: dict, sources: dict, origin: str) -> None:
     """Take the point estimate of shipped posterior ``name`` into ``values``."""
-    from calibration import posterior  # lazy: calibration depends on simulation
+    from simulation.core import posterior
 
     shipped = posterior.available()
     if not isinstance(name, str) or name not in shipped:

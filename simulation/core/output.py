@@ -16,8 +16,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from . import __version__
-from .errors import PausesimError
+from simulation import __version__
+from simulation.core.errors import PausesimError
 
 
 def check_writable(out: Path, force: bool) -> None:

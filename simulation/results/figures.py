@@ -10,8 +10,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from .runner import MonteCarloResult  # noqa: E402
-from .summary import series  # noqa: E402
+from simulation.runner import MonteCarloResult  # noqa: E402
+from simulation.results.summary import series  # noqa: E402
 
 
 def _bands(ax, months, values, band, label, color):

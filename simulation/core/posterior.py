@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulation.errors import PausesimError
+from simulation.core.errors import PausesimError
 
-SHIPPED_PACKAGE = "calibration"
-SHIPPED_FOLDER = "posteriors"
+SHIPPED_PACKAGE = "simulation"
+SHIPPED_FOLDER = "data/posteriors"
 #: Entropy mixed into the run seed for drawing parameter sets, so that the draws do not reuse the
 #: replications' random numbers (``SeedSequence(seed, spawn_key=(r,))``).
 DRAW_STREAM = 0x9057E5
@@ -80,7 +80,7 @@ class Posterior:
 
     def save(self, folder: Path) -> None:
         """Write ``NAME.csv`` and ``NAME.json`` into ``folder`` (atomically, file by file)."""
-        from simulation.output import write_atomic, write_json
+        from simulation.core.output import write_atomic, write_json
 
         folder = Path(folder)
         write_atomic(folder / f"{self.name}.csv", self.table.to_csv(index=False,

@@ -18,11 +18,11 @@ from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence
 
 import numpy as np
 
-from . import __version__
-from .engine.model import Rates, simulate_replication
-from .errors import PausesimError
-from .metrics import METRICS, events_frame, n_months, replication_monthly
-from .scenario import Scenario
+from simulation import __version__
+from simulation.engine.model import Rates, simulate_replication
+from simulation.core.errors import PausesimError
+from simulation.model.metrics import METRICS, events_frame, n_months, replication_monthly
+from simulation.core.scenario import Scenario
 
 Task = tuple  # arguments of one call of the task function
 
@@ -148,7 +148,7 @@ def simulate_chunk(scenario: Scenario, seed: int, reps: Sequence[int],
     """Simulate some replications of one scenario; return their monthly metrics (and events)."""
     rates = Rates.from_scenario(scenario)
     if engine == "fast":
-        from .fast import simulate_reps
+        from simulation.fast import simulate_reps
 
         return simulate_reps(scenario, seed, reps, rates), None
     horizon = scenario["practice.horizon_months"]
@@ -212,7 +212,7 @@ def run(scenario: Scenario, reps: int, seed: int, workers: int = 1,
         raise PausesimError(f"--seed = {seed} is invalid: must be an integer >= 0")
     executor = executor or make_executor(workers)
     if engine == "fast":  # compiled (or loaded) once here, before workers are forked
-        from .fast import compile_kernel
+        from simulation.fast import compile_kernel
 
         compile_kernel()
     scenarios = [scenario] if parameter_sets is None else \
@@ -259,7 +259,7 @@ def run(scenario: Scenario, reps: int, seed: int, workers: int = 1,
 
 
 def _checkpoint(folder, scenarios, seed, reps, engine, parts):
-    from .checkpoint import Checkpoint
+    from simulation.runner.checkpoint import Checkpoint
 
     return Checkpoint(folder, {
         "scenario_digests": [sc.digest() for sc in scenarios], "seed": seed, "reps": reps,

@@ -1,1 +1,0 @@
-"""Built-in scenario files (TOML), shipped with the package."""
