@@ -10,7 +10,7 @@ import sys
 from simulation import __version__
 from simulation.core.errors import PausesimError
 
-COMMANDS = ("run", "scenarios", "sensitivity", "compare", "report", "calibrate")
+COMMANDS = ("run", "scenarios", "sensitivity", "compare", "report", "calibrate", "council")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -12,9 +12,16 @@ It is the structure of the DfE 2017 cost-benefit model (evidence.md s1, Tables 1
   year t divided by 1.035^(t-1), year 1 undiscounted).
 
 In short: avoided removals x yearly cost of care x years remaining, minus programme cost.
-:func:`from_scenario` feeds it the same inputs as a simulated scenario, with the avoided removals
-a business case would write: the national evaluation's 11 fewer infants per cohort of 24 women
-(evidence.md s0, T1), scaled to the cohort, as seed 002 does ('up to 10' for its 21 women).
+
+Inputs come in two forms, both fed to the one :func:`estimate`:
+
+- :class:`YearlyInputs` - by year, as the DfE 2017 table prints them (removals counted in each
+  year, programme cost in each year), e.g. from ``pausesim council --removals-by-year ...``;
+- :class:`CouncilInputs` - per cohort with linear accrual, turned into yearly figures by
+  :meth:`CouncilInputs.yearly`. :func:`from_scenario` builds them from a simulated scenario's
+  inputs, with the avoided removals a business case would write: the national evaluation's 11
+  fewer infants per cohort of 24 women (evidence.md s0, T1), scaled to the cohort, as seed 002
+  does ('up to 10' for its 21 women).
 """
 
 from __future__ import annotations
@@ -24,12 +31,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulation.results.costs import programme_cost
-from simulation.model.metrics import n_months
-from simulation.runner import MonteCarloResult
+from simulation.core.errors import PausesimError
+from simulation.core.parameters import BY_KEY
 from simulation.core.scenario import Scenario
-from simulation.results.summary import _band_stats
+from simulation.model.metrics import n_months
 from simulation.report.tables import outcomes, percentile_of, period_month, replicate_values
+from simulation.results.costs import programme_cost
+from simulation.results.summary import _band_stats
+from simulation.runner import MonteCarloResult
 
 #: DfE 2017 yearly saving per avoided removal (GBP, 2015/16 prices): 52,676 + 1,151 + 3,275.
 DFE_2017_SAVING_PER_REMOVAL_YEAR_GBP = 57_102.0
@@ -37,6 +46,103 @@ DFE_2017_SAVING_PER_REMOVAL_YEAR_GBP = 57_102.0
 #: practice, from a cohort of about 24 women.
 NATIONAL_REMOVALS_AVOIDED_PER_COHORT = 11.0
 NATIONAL_COHORT_WOMEN = 24.0
+
+#: Allowed discount rates and price years: the scenario parameters' ranges, so both forms agree.
+DISCOUNT_RATE_RANGE = (BY_KEY["costs.discount_rate_per_year"].low,
+                       BY_KEY["costs.discount_rate_per_year"].high)
+PRICE_YEAR_RANGE = (int(BY_KEY["costs.price_year"].low), int(BY_KEY["costs.price_year"].high))
+
+
+def _show(values) -> str:
+    """Numbers as a user would type them (comma-separated, no float noise)."""
+    return ",".join(f"{float(v):.15g}" for v in values) if values else "(empty)"
+
+
+def _numbers(option: str, values) -> tuple[float, ...]:
+    """``values`` as a tuple of floats, or a one-line :class:`PausesimError` naming ``option``."""
+    try:
+        numbers = tuple(float(v) for v in values)
+    except (TypeError, ValueError):
+        raise PausesimError(f"{option} = {values!r} is invalid: must be numbers, one per "
+                            "year") from None
+    if not numbers:
+        raise PausesimError(f"{option} = (empty) is invalid: must have one number per year, at "
+                            "least one year")
+    for year, v in enumerate(numbers, start=1):
+        if not (np.isfinite(v) and v >= 0):
+            raise PausesimError(f"{option} = {_show(numbers)} is invalid: year {year} is {v:g}; "
+                                "each year must be a finite number >= 0")
+    return numbers
+
+
+def _number(option: str, value, low: float = 0.0, high: float = np.inf, allowed: str = "") -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        v = float("nan")
+    if not (np.isfinite(v) and low <= v <= high):
+        allowed = allowed or (f"a finite number >= {low:g}" if high == np.inf
+                              else f"a number in [{low:g}, {high:g}]")
+        shown = f"{v:.15g}" if isinstance(value, (int, float, np.number)) else repr(value)
+        raise PausesimError(f"{option} = {shown} is invalid: must be {allowed}")
+    return v
+
+
+@dataclass(frozen=True)
+class YearlyInputs:
+    """The council method's inputs by year t = 1..n, as the DfE 2017 table (Tables 19-20) has them.
+
+    ``removals_by_year[t-1]`` is the stock of avoided removals counted in year t, not the new ones
+    (DfE 2017 model 1: 14.066, then 21.1 in each of years 2-5); ``programme_cost_by_year_gbp[t-1]``
+    the programme's cost in year t (GBP); the saving is GBP per avoided removal per year counted;
+    the discount rate is per year. Money is GBP at ``price_year`` prices (financial year starting,
+    2015 = 2015/16; None: as entered, price base not stated). Lists may be any sequence of numbers.
+    Invalid values raise :class:`PausesimError`, named by their ``pausesim council`` option.
+    """
+
+    removals_by_year: tuple[float, ...]
+    programme_cost_by_year_gbp: tuple[float, ...]
+    saving_per_removal_year_gbp: float
+    discount_rate_per_year: float = 0.035
+    price_year: int | None = None
+
+    def __post_init__(self):
+        removals = _numbers("--removals-by-year", self.removals_by_year)
+        cost = _numbers("--programme-cost-by-year", self.programme_cost_by_year_gbp)
+        if len(cost) != len(removals):
+            raise PausesimError(
+                f"--programme-cost-by-year = {_show(cost)} is invalid: it has {len(cost)} years "
+                f"and --removals-by-year has {len(removals)}; must have one number per year of "
+                "--removals-by-year")
+        low, high = DISCOUNT_RATE_RANGE
+        rate = _number("--discount-rate", self.discount_rate_per_year, low, high,
+                       f"a number in [{low:g}, {high:g}] per year (e.g. 0.035 for 3.5%)")
+        year = self.price_year
+        if year is not None and (isinstance(year, bool) or not isinstance(year, (int, np.integer))
+                                 or not PRICE_YEAR_RANGE[0] <= year <= PRICE_YEAR_RANGE[1]):
+            raise PausesimError(f"--price-year = {year!r} is invalid: must be a year in "
+                                f"[{PRICE_YEAR_RANGE[0]}, {PRICE_YEAR_RANGE[1]}] (the financial "
+                                "year starting, 2015 = 2015/16)")
+        for name, v in (("removals_by_year", removals), ("programme_cost_by_year_gbp", cost),
+                        ("saving_per_removal_year_gbp",
+                         _number("--saving-per-removal-year", self.saving_per_removal_year_gbp)),
+                        ("discount_rate_per_year", rate),
+                        ("price_year", None if year is None else int(year))):
+            object.__setattr__(self, name, v)  # frozen: store the checked, converted values
+
+    @property
+    def years(self) -> int:
+        return len(self.removals_by_year)
+
+    @property
+    def price_base(self) -> str:
+        """The money columns' unit, e.g. 'GBP at 2015/16 prices'."""
+        if self.price_year is None:
+            return "GBP as entered (price base not stated)"
+        return f"GBP at {self.price_year}/{(self.price_year + 1) % 100:02d} prices"
+
+    def yearly(self) -> "YearlyInputs":
+        return self
 
 
 @dataclass(frozen=True)
@@ -56,6 +162,7 @@ class CouncilInputs:
     discount_rate_per_year: float = 0.035
     horizon_months: float | None = None  # default: 12 x number of years
     removals_source: str = ""
+    price_year: int | None = None  # of every GBP figure (financial year starting); None: unstated
 
     @property
     def years(self) -> int:
@@ -66,6 +173,15 @@ class CouncilInputs:
         starts = np.asarray(self.cohort_start_months, dtype=float)
         share = np.clip((month - starts) / self.accrual_months, 0.0, 1.0)
         return float(np.dot(self.removals_avoided_per_cohort, share))
+
+    def yearly(self) -> YearlyInputs:
+        """The same inputs by year: the stock counted at each year's end (capped at the horizon),
+        as DfE 2017 counts year 1 (12 of 18 months accrued)."""
+        horizon = self.horizon_months or 12.0 * self.years
+        stock = [self.removals_avoided_at(min(12.0 * y, horizon)) for y in range(1, self.years + 1)]
+        return YearlyInputs(tuple(stock), self.programme_cost_by_year_gbp,
+                            self.saving_per_removal_year_gbp, self.discount_rate_per_year,
+                            self.price_year)
 
     def rows(self) -> list[tuple[str, float, str, str]]:
         """The inputs as (input, value, unit, source) rows, for the report."""
@@ -86,18 +202,19 @@ class CouncilInputs:
         ]
 
 
-def estimate(inputs: CouncilInputs) -> pd.DataFrame:
-    """The council method's yearly table: one row per year, in-year and cumulative figures.
+def estimate(inputs: CouncilInputs | YearlyInputs) -> pd.DataFrame:
+    """The council method's yearly table: one row per year, in-year and cumulative figures (GBP at
+    the inputs' price base).
 
-    ``removals_avoided`` is the stock counted in the year (at the year's end, capped at the
-    horizon), as in DfE 2017; ``removals_avoided_in_year`` its increase over the year.
+    ``removals_avoided`` is the stock counted in the year, as in DfE 2017 (per-cohort inputs: at
+    the year's end, capped at the horizon); ``removals_avoided_in_year`` its change over the year.
     """
-    years = np.arange(1, inputs.years + 1)
-    horizon = inputs.horizon_months or 12.0 * inputs.years
-    stock = np.array([inputs.removals_avoided_at(min(12.0 * y, horizon)) for y in years])
-    avoided = stock * inputs.saving_per_removal_year_gbp
-    cost = np.asarray(inputs.programme_cost_by_year_gbp, dtype=float)
-    factor = (1.0 + inputs.discount_rate_per_year) ** -(years - 1.0)
+    yearly = inputs.yearly()
+    years = np.arange(1, yearly.years + 1)
+    stock = np.asarray(yearly.removals_by_year, dtype=float)
+    avoided = stock * yearly.saving_per_removal_year_gbp
+    cost = np.asarray(yearly.programme_cost_by_year_gbp, dtype=float)
+    factor = (1.0 + yearly.discount_rate_per_year) ** -(years - 1.0)
     table = pd.DataFrame({
         "year": years,
         "removals_avoided": stock,
@@ -114,6 +231,38 @@ def estimate(inputs: CouncilInputs) -> pd.DataFrame:
         for suffix in ("", "_discounted"):
             table[f"{name}_cumulative{suffix}"] = table[name + suffix].cumsum()
     return table
+
+
+#: The columns of ``council_method.csv`` written by ``pausesim council``, with their units
+#: (``{money}``: the inputs' price base).
+CSV_UNITS = {
+    "year": "year of the horizon (1 = the first 12 months)",
+    "removals_avoided": "removals counted as avoided in the year (the stock, as DfE 2017)",
+    "cost_avoided": "{money} in the year",
+    "programme_cost": "{money} in the year",
+    "net_cost_avoidance": "{money} in the year",
+    "discount_factor": "1 / (1 + discount rate)^(year - 1)",
+    "net_cost_avoidance_discounted": "{money} in the year, discounted",
+    "net_cost_avoidance_cumulative": "{money}, years 1 to this year",
+    "net_cost_avoidance_cumulative_discounted": "{money}, years 1 to this year, discounted",
+}
+MONEY_COLUMNS = ("cost_avoided", "programme_cost", "net_cost_avoidance",
+                 "net_cost_avoidance_discounted")
+
+
+def rounded(table: pd.DataFrame) -> pd.DataFrame:
+    """The yearly table as published: the :data:`CSV_UNITS` columns, money to pennies, removals
+    to 6 decimals, discount factors to 10. The cumulative columns are sums of the rounded yearly
+    figures, so the published table adds up to the penny."""
+    out = table[list(CSV_UNITS)].copy()
+    out["removals_avoided"] = out["removals_avoided"].round(6)
+    out["discount_factor"] = out["discount_factor"].round(10)
+    for name in MONEY_COLUMNS:
+        out[name] = out[name].round(2)
+    for name in ("net_cost_avoidance", "net_cost_avoidance_discounted"):
+        cumulative = name.replace("net_cost_avoidance", "net_cost_avoidance_cumulative")
+        out[cumulative] = out[name].cumsum().round(2)  # re-rounded: sums of pennies carry noise
+    return out
 
 
 def break_even_year(table: pd.DataFrame, discounted: bool = False) -> float:
@@ -184,7 +333,8 @@ def from_scenario(scenario: Scenario,
     uplift = scenario["costs.unit_cost_uplift"]
     saving = (scenario["costs.care_cost_per_year_gbp"] + scenario["costs.care_entry_cost_gbp"]) * uplift
     return CouncilInputs(tuple(removals), tuple(starts), cycle, saving, tuple(by_year),
-                         scenario["costs.discount_rate_per_year"], horizon, source)
+                         scenario["costs.discount_rate_per_year"], horizon, source,
+                         scenario["costs.price_year"])
 
 
 #: Figures compared between the council method and the simulation (metric, period).
