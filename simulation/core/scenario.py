@@ -1,53 +1,64 @@
-"""Scenario files: loading, validation (the one place it happens) and overrides.
+"""Scenario files: loading, validation (the one place it happens), inheritance and overrides.
 
-A scenario file is TOML. An optional ``[scenario]`` table names and describes it; every other table
-is a parameter section of :mod:`simulation.parameters`. A value is written either plainly
-(``practitioners = 3``) or with its source (``practitioners = { value = 3, source = "seed 004" }``).
-Parameters a file leaves out take their ``national`` default.
+A scenario file is TOML (or an inputs workbook, ``.xlsx``: :mod:`simulation.core.workbook`). An
+optional ``[scenario]`` table names and describes it; every other table is a parameter section of
+:mod:`simulation.core.parameters`. A value is written either plainly (``practitioners = 3``) or
+with its source (``practitioners = { value = 3, source = "seed 004" }``).
 
-``[scenario] calibration = "NAME"`` takes the point estimate of a shipped calibration posterior
-(``calibration/posteriors/NAME.csv``, see ``docs/calibration/``) for the parameters it calibrated;
-values the file sets itself still win. Probabilistic runs draw whole parameter sets from that
-posterior instead (``pausesim run --posterior``).
+**Inheritance.** A file inherits the ``national`` scenario for everything it leaves out, including
+its calibration: the parameters the national calibration estimated are drawn from its posterior
+(``simulation/data/posteriors/``, see ``docs/calibration/``) unless the file sets them.
+``[scenario] calibration = "NAME"`` (a shipped posterior), ``"path/NAME.csv"`` (a posterior file)
+or ``"none"`` (no calibration: the registry's evidence-based defaults) changes that.
+
+A resolved :class:`Scenario` always holds one complete set of values: for calibrated parameters
+the file does not set, the posterior's point estimate (used by ``--point`` runs and as the base of
+one-way analyses); probabilistic runs replace exactly those parameters by posterior draws
+(:meth:`Scenario.calibrated_keys`). Values the file or ``--set`` gives are never replaced.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
-from simulation.core.errors import ScenarioError
-from simulation.core.parameters import BY_KEY, PARAMETERS, SECTIONS, Param, defaults
+from . import deflators
+from .errors import ScenarioError
+from .parameters import BY_KEY, PARAMETERS, SECTIONS, SERIES_MAX, Param, defaults, show
 
 BUILTIN_PACKAGE = "simulation"
 BUILTIN_FOLDER = "data/scenarios"
 DEFAULT_SCENARIO = "national"
-_META_KEYS = {"name", "description", "source", "calibration"}
+NO_CALIBRATION = "none"
+_META_KEYS = ("name", "description", "source", "calibration")
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """A validated, fully resolved set of parameter values."""
+    """A validated, fully resolved set of parameter values, and where each comes from."""
 
     name: str
     description: str
     values: Mapping[str, Any]
     sources: Mapping[str, str] = field(repr=False)
     origin: str = "defaults"
-    calibration: str | None = None  # shipped posterior whose point estimate the file took
+    calibration: str | None = None  # posterior (name or file) for the calibrated parameters
+    given: frozenset = frozenset()  # keys the file (or --set) gives: never replaced by draws
+    source: str = ""  # where the scenario as a whole comes from ([scenario] source)
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
 
     def section(self, name: str) -> SimpleNamespace:
-        """The parameters of one section as attributes (``scenario.section('practice').practitioners``)."""
+        """The parameters of one section as attributes."""
         prefix = name + "."
         return SimpleNamespace(**{k[len(prefix):]: v for k, v in self.values.items()
                                   if k.startswith(prefix)})
@@ -56,18 +67,58 @@ class Scenario:
         """All sections as nested attributes: ``p.pregnancy.counterfactual_rate_per_year``."""
         return SimpleNamespace(**{s: self.section(s) for s in SECTIONS})
 
+    @property
+    def title(self) -> str:
+        """A human title: the description's first sentence, else the name."""
+        text = self.description.strip()
+        if not text:
+            return self.name
+        first = text.split(". ")[0].rstrip(".")
+        return first if len(first) <= 120 else first[:117].rstrip() + "..."
+
     def with_overrides(self, overrides: Mapping[str, Any], name: str | None = None,
-                       source: str = "override") -> "Scenario":
-        """A new scenario with some values replaced (validated like a file)."""
-        values = dict(self.values)
-        sources = dict(self.sources)
+                       source: str = "override", given: bool = True) -> "Scenario":
+        """A new scenario with some values replaced (validated like a file). ``given``: the new
+        values count as the user's own (never replaced by posterior draws); parameter sets
+        drawn from a posterior pass False."""
+        values, sources = dict(self.values), dict(self.sources)
         for key, value in overrides.items():
-            param = _lookup(key, origin="override")
-            values[key] = validate_value(param, value, origin="override")
+            param = lookup(key, origin=source)
+            values[key] = validate_value(param, value, origin=source)
             sources[key] = source
-        _check_consistency(values, "override")
-        return Scenario(name or self.name, self.description, values, sources, self.origin,
-                        self.calibration)
+        check_consistency(values, source)
+        keys = frozenset(overrides) if given else frozenset()
+        return replace(self, name=name or self.name, values=values, sources=sources,
+                       given=self.given | keys)
+
+    def with_calibration(self, ref: str | None) -> "Scenario":
+        """The scenario under another calibration (``None`` or "none": none): calibrated
+        parameters the scenario does not give itself take that posterior's point estimate, or
+        the registry defaults."""
+        ref = None if ref in (None, NO_CALIBRATION) else str(ref)
+        values, sources = dict(self.values), dict(self.sources)
+        if self.calibration is not None:  # undo the old calibration's point estimate
+            base = defaults()
+            for key in _posterior(self.calibration, self.origin).keys:
+                if key not in self.given:
+                    values[key], sources[key] = base[key], BY_KEY[key].source
+        scenario = replace(self, values=values, sources=sources, calibration=None)
+        if ref is None:
+            return scenario
+        _apply_point_estimate(ref, values, sources, self.given, self.origin)
+        check_consistency(values, self.origin)
+        return replace(scenario, values=values, sources=sources, calibration=ref)
+
+    def calibrated_keys(self) -> list[str]:
+        """Parameters a probabilistic run draws from the posterior: those the calibration
+        estimated and the scenario does not give itself."""
+        if self.calibration is None:
+            return []
+        return [k for k in _posterior(self.calibration, self.origin).keys if k not in self.given]
+
+    def posterior(self):
+        """The calibration posterior (:class:`simulation.core.posterior.Posterior`), or None."""
+        return None if self.calibration is None else _posterior(self.calibration, self.origin)
 
     @property
     def capacity(self) -> int:
@@ -79,35 +130,43 @@ class Scenario:
         blob = json.dumps(dict(sorted(self.values.items())), sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
+    def price_label(self) -> str:
+        """The price base of every GBP figure: ``GBP 2024/25 prices``."""
+        return f"GBP {deflators.label(self['costs.price_year'])} prices"
+
     def to_toml(self) -> str:
-        """The full resolved scenario as an editable TOML file, every value with its source."""
-        lines = [
-            "[scenario]",
-            f"name = {_toml(self.name)}",
-            f"description = {_toml(self.description)}",
-            *([f"calibration = {_toml(self.calibration)}"] if self.calibration else []),
-            "",
-        ]
+        """The scenario as an editable TOML file: every value with its unit, range and source.
+        Calibrated parameters the scenario leaves to its calibration are written as comments
+        (uncomment one to fix it), so that the file, loaded again, resolves to this scenario."""
+        calibrated = set(self.calibrated_keys())
+        lines = ["[scenario]", f"name = {toml_value(self.name)}",
+                 f"description = {toml_value(self.description)}"]
+        if self.source:
+            lines.append(f"source = {toml_value(self.source)}")
+        lines += [f"calibration = {toml_value(self.calibration or NO_CALIBRATION)}", ""]
         for section in SECTIONS:
             lines.append(f"[{section}]")
             for p in PARAMETERS:
                 if p.section != section:
                     continue
-                lines.append(f"# {p.description} Unit: {p.unit or '-'}. Allowed: {p.allowed()}.")
-                lines.append(f"{p.name} = {{ value = {_toml(self.values[p.key])}, "
-                             f"source = {_toml(self.sources[p.key])} }}")
+                lines.append(f"# {p.label}. {p.description} Unit: {p.unit or '-'}. "
+                             f"Allowed: {p.allowed()}.")
+                entry = (f"{p.name} = {{ value = {toml_value(self.values[p.key])}, "
+                         f"source = {toml_value(self.sources[p.key])} }}")
+                if p.key in calibrated:
+                    lines.append(f"# calibrated ('{self.calibration}'): drawn from the posterior "
+                                 "in probabilistic runs; point estimate shown. Uncomment to fix.")
+                    entry = "# " + entry
+                lines.append(entry)
             lines.append("")
         return "\n".join(lines)
 
 
-def _toml(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    return repr(value)
+def toml_value(value: Any) -> str:
+    """One value as TOML (tomli-w, so any Unicode string round-trips)."""
+    import tomli_w
+
+    return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()
 
 
 # ---------------------------------------------------------------------------- loading
@@ -121,98 +180,195 @@ def builtin_text(name: str) -> str:
     """The text of a built-in scenario file."""
     if name not in builtin_names():
         raise ScenarioError(f"scenario: unknown built-in scenario {name!r} "
-                            f"(allowed: {', '.join(builtin_names())})")
-    return resources.files(BUILTIN_PACKAGE).joinpath(BUILTIN_FOLDER, name + ".toml").read_text()
+                            f"(allowed: {', '.join(builtin_names())}){suggest(name, builtin_names())}")
+    return resources.files(BUILTIN_PACKAGE).joinpath(BUILTIN_FOLDER, name + ".toml").read_text(
+        encoding="utf-8")
 
 
 def load(name_or_path: str | Path | None = None) -> Scenario:
-    """Load a built-in scenario by name, or a scenario file by path; validate it."""
+    """Load a built-in scenario by name, or a scenario file (``.toml`` or ``.xlsx``) by path."""
     ref = str(name_or_path or DEFAULT_SCENARIO)
-    path = Path(ref)
     if ref in builtin_names():
         return parse(builtin_text(ref), origin=f"builtin:{ref}", default_name=ref)
-    if path.suffix == ".toml" or path.exists():
-        try:
-            text = path.read_text()
-        except OSError as exc:
-            raise ScenarioError(f"{ref}: cannot read scenario file ({exc.strerror})") from None
-        return parse(text, origin=str(path), default_name=path.stem)
+    path = Path(ref)
+    if path.suffix.lower() == ".xlsx":
+        from . import workbook
+
+        data, where = workbook.read(path)
+        return from_mapping(data, origin=str(path), default_name=path.stem, where=where)
+    if path.suffix.lower() == ".toml" or path.exists():
+        return parse(read_text(path), origin=str(path), default_name=path.stem)
     raise ScenarioError(f"scenario: {ref!r} is neither a built-in scenario "
-                        f"({', '.join(builtin_names())}) nor an existing .toml file")
+                        f"({', '.join(builtin_names())}) nor an existing .toml or .xlsx file"
+                        f"{suggest(ref, builtin_names())}")
+
+
+def read_text(path: Path) -> str:
+    """A scenario file's text: UTF-8 (with or without a byte-order mark), else one clear line."""
+    try:
+        from .inputs import read_text as safe_read  # clearer messages for non-UTF-8 files
+    except ImportError:  # pragma: no cover - until the inputs module lands
+        safe_read = None
+    if safe_read is not None:
+        return safe_read(path)
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise ScenarioError(f"{path}: cannot read scenario file ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{path}: not a text file in UTF-8 (byte {exc.start}); save it as "
+                            "UTF-8 TOML") from None
 
 
 def parse(text: str, origin: str = "<string>", default_name: str = "custom") -> Scenario:
     """Parse and validate the text of a scenario file."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{origin}: not valid TOML ({exc})") from None
+        from .inputs import parse_toml
+    except ImportError:  # pragma: no cover - until the inputs module lands
+        parse_toml = None
+    if parse_toml is not None:
+        data = parse_toml(text, origin)
+    else:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ScenarioError(f"{origin}: not valid TOML ({exc})") from None
+    return from_mapping(data, origin, default_name)
+
+
+def from_mapping(data: Mapping[str, Any], origin: str, default_name: str = "custom",
+                 where: Callable[[str], str] | None = None) -> Scenario:
+    """A scenario from parsed file content (``{section: {name: value or {value, source}}}``).
+
+    ``where(key)`` names where a parameter's value sits in the file, for error messages (e.g.
+    ``sheet 'Inputs', row 12``); ``key`` is "scenario.NAME" for the ``[scenario]`` table.
+    """
+    data = dict(data)
     meta = data.pop("scenario", {})
-    if not isinstance(meta, dict) or set(meta) - _META_KEYS:
-        extra = sorted(set(meta) - _META_KEYS) if isinstance(meta, dict) else meta
+    if not data and not meta:
+        raise ScenarioError(f"{origin}: the scenario file is empty: give at least [scenario] "
+                            f"name or one parameter (to run the national scenario, name it: "
+                            f"'{DEFAULT_SCENARIO}')")
+    if not isinstance(meta, dict) or set(meta) - set(_META_KEYS):
+        extra = sorted(set(meta) - set(_META_KEYS)) if isinstance(meta, dict) else meta
         raise ScenarioError(f"{origin}: [scenario] has unknown keys {extra} "
-                            f"(allowed: {', '.join(sorted(_META_KEYS))})")
+                            f"(allowed: {', '.join(_META_KEYS)})")
+    for key in ("name", "description", "source", "calibration"):
+        if key in meta and not isinstance(meta[key], str):
+            raise ScenarioError(f"{_at(origin, where, 'scenario.' + key)}: [scenario] {key} = "
+                                f"{meta[key]!r} is invalid: must be a text string")
     values = defaults()
     sources = {p.key: p.source for p in PARAMETERS}
-    calibration = meta.get("calibration")
-    if calibration is not None:
-        _apply_calibration(calibration, values, sources, origin)
+    given = set()
     for section, table in data.items():
         if section not in SECTIONS or not isinstance(table, dict):
-            raise ScenarioError(f"{origin}: unknown section [{section}] "
-                                f"(allowed: scenario, {', '.join(SECTIONS)})")
+            raise ScenarioError(f"{origin}: unknown section [{section}] (allowed: scenario, "
+                                f"{', '.join(SECTIONS)}){suggest(str(section), SECTIONS)}")
         for name, raw in table.items():
-            param = _lookup(f"{section}.{name}", origin)
+            key = f"{section}.{name}"
+            at = _at(origin, where, key)
+            param = lookup(key, at)
             value, source = raw, None
             if isinstance(raw, dict):
                 if set(raw) - {"value", "source"} or "value" not in raw:
-                    raise ScenarioError(f"{origin}: {param.key} = {raw}: a table value must have "
+                    raise ScenarioError(f"{at}: {param.key} = {raw}: a table value must have "
                                         "keys 'value' and optionally 'source'")
                 value, source = raw["value"], raw.get("source")
-            values[param.key] = validate_value(param, value, origin)
-            sources[param.key] = str(source) if source else f"{origin} (no source given)"
-    _check_consistency(values, origin)
-    return Scenario(str(meta.get("name", default_name)), str(meta.get("description", "")),
-                    values, sources, origin, calibration)
+            values[key] = validate_value(param, value, at)
+            sources[key] = str(source) if source else f"{origin} (no source given)"
+            given.add(key)
+    calibration = meta.get("calibration", DEFAULT_SCENARIO)
+    if calibration == NO_CALIBRATION:
+        calibration = None
+    if calibration is not None:
+        at = _at(origin, where, "scenario.calibration")
+        calibration = _resolve_calibration(calibration, origin, at)
+        _apply_point_estimate(calibration, values, sources, given, at)
+    check_consistency(values, origin)
+    return Scenario(meta.get("name", default_name), meta.get("description", ""), values, sources,
+                    origin, calibration, frozenset(given), meta.get("source", ""))
 
 
-def _apply_calibration(name: Any, values: dict, sources: dict, origin: str) -> None:
-    """Take the point estimate of shipped posterior ``name`` into ``values``."""
-    from simulation.core import posterior
+def _at(origin: str, where: Callable[[str], str] | None, key: str) -> str:
+    return f"{origin}, {where(key)}" if where is not None else origin
 
-    shipped = posterior.available()
-    if not isinstance(name, str) or name not in shipped:
-        raise ScenarioError(f"{origin}: [scenario] calibration = {name!r} is invalid: must be the "
-                            f"name of a shipped posterior ({', '.join(shipped) or 'none shipped'})")
-    for key, value in posterior.load(name).point_estimate.items():
-        param = _lookup(key, f"{origin}: calibration {name!r}")
-        values[key] = validate_value(param, value, f"{origin}: calibration {name!r}")
-        sources[key] = f"calibration {name!r}: posterior point estimate (docs/calibration/)"
+
+def _resolve_calibration(ref: str, origin: str, at: str) -> str:
+    """A posterior reference relative to the scenario file's folder."""
+    from . import posterior
+
+    if ref in posterior.available():
+        return ref
+    path = Path(ref)
+    if not path.is_absolute() and not origin.startswith("builtin:") and origin != "<string>":
+        path = Path(origin).parent / path
+    if path.suffix in (".csv", ".json") and path.with_suffix(".csv").exists() \
+            and path.with_suffix(".json").exists():
+        return str(path)
+    raise ScenarioError(f"{at}: [scenario] calibration = {ref!r} is invalid: must be "
+                        f"'{NO_CALIBRATION}', a shipped posterior "
+                        f"({', '.join(posterior.available()) or 'none shipped'}) or a posterior "
+                        f"file NAME.csv with its NAME.json{suggest(ref, posterior.available())}")
+
+
+def _posterior(ref: str, origin: str):
+    from . import posterior
+
+    return posterior.load(ref)
+
+
+def _apply_point_estimate(ref: str, values: dict, sources: dict, given, at: str) -> None:
+    """Calibrated parameters not given: the posterior's point estimate."""
+    post = _posterior(ref, at)
+    for key, value in post.point_estimate.items():
+        if key in given:
+            continue
+        param = lookup(key, f"{at}: calibration {ref!r}")
+        values[key] = validate_value(param, value, f"{at}: calibration {ref!r}")
+        sources[key] = (f"calibration {post.name!r}: posterior point estimate; drawn from the "
+                        "posterior in probabilistic runs (docs/calibration/)")
 
 
 # ------------------------------------------------------------------------- validation
-def _lookup(key: str, origin: str) -> Param:
+def suggest(name: str, choices) -> str:
+    """`` (did you mean 'x'?)`` for a close match, else ``''``."""
+    close = difflib.get_close_matches(str(name), list(choices), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def lookup(key: str, origin: str) -> Param:
+    """The declaration of ``key``, or one line naming what is allowed."""
     if key not in BY_KEY:
         section = key.split(".", 1)[0]
         names = [p.name for p in PARAMETERS if p.section == section]
         allowed = f"parameters of [{section}]: {', '.join(names)}" if names else \
             f"sections: {', '.join(SECTIONS)}"
-        raise ScenarioError(f"{origin}: unknown parameter {key!r} (allowed {allowed})")
+        hint = suggest(key, BY_KEY) if names else suggest(section, SECTIONS)
+        raise ScenarioError(f"{origin}: unknown parameter {key!r}{hint} (allowed {allowed})")
     return BY_KEY[key]
 
 
 def validate_value(param: Param, value: Any, origin: str = "scenario") -> Any:
-    """Check one value against its declaration; return it normalised (int, float, list)."""
+    """Check one value against its declaration; return it normalised (int, float, list, str)."""
     def fail() -> ScenarioError:
-        return ScenarioError(f"{origin}: {param.key} = {value!r} is invalid: must be "
+        shown = value if not isinstance(value, str) or len(value) < 60 else value[:57] + "..."
+        return ScenarioError(f"{origin}: {param.key} = {shown!r} is invalid: must be "
                              f"{param.allowed()} ({param.unit or 'no unit'})")
 
     if param.kind == "bool":
         if not isinstance(value, bool):
             raise fail()
         return value
-    if param.kind in ("probabilities", "ratios"):
-        if not isinstance(value, list) or len(value) != len(param.labels):
+    if param.kind == "choice":
+        if not isinstance(value, str) or value not in param.labels:
+            raise fail()
+        return value
+    if param.kind in ("probabilities", "ratios", "series"):
+        if not isinstance(value, list):
+            raise fail()
+        if param.kind == "series" and len(value) > SERIES_MAX:
+            raise fail()
+        if param.kind != "series" and len(value) != len(param.labels):
             raise fail()
         items = [_number(v, fail) for v in value]
         lo, hi = (0.0, 1.0) if param.kind == "probabilities" else (param.low, param.high)
@@ -223,9 +379,11 @@ def validate_value(param: Param, value: Any, origin: str = "scenario") -> Any:
         return items
     number = _number(value, fail)
     if param.kind == "int":
-        if isinstance(value, float) and not value.is_integer():
+        if not float(number).is_integer():
             raise fail()
         number = int(number)
+        if param.key.endswith("price_year") and number not in deflators.table():
+            deflators.check_year(number, f"{origin}: {param.key}")
     lo = 0.0 if param.kind == "probability" else param.low
     hi = 1.0 if param.kind == "probability" else param.high
     if (lo is not None and number < lo) or (hi is not None and number > hi):
@@ -234,17 +392,27 @@ def validate_value(param: Param, value: Any, origin: str = "scenario") -> Any:
 
 
 def _number(value: Any, fail) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise fail()
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer too large for a float
+        raise fail() from None
+    if not math.isfinite(number):
+        raise fail()
+    return number
 
 
-def _check_consistency(values: Mapping[str, Any], origin: str) -> None:
+def check_consistency(values: Mapping[str, Any], origin: str) -> None:
     """Rules that involve more than one parameter."""
     ages = values["population.age_band_probabilities"]
     ratios = values["pregnancy.age_rate_ratios"]
     if sum(a * r for a, r in zip(ages, ratios)) <= 0:
-        raise ScenarioError(f"{origin}: pregnancy.age_rate_ratios = {ratios} is invalid: must be "
-                            "positive for at least one age band with women in it")
-    if values["outreach.max_women_offered_per_cycle"] < 1:
-        raise ScenarioError(f"{origin}: outreach.max_women_offered_per_cycle must be >= 1")
+        raise ScenarioError(f"{origin}: pregnancy.age_rate_ratios = {show(ratios)} is invalid: "
+                            "must be positive for at least one age band with women in it")
+    schedule = values["costs.programme_cost_by_year_gbp"]
+    years = math.ceil(values["practice.horizon_months"] / 12)
+    if len(schedule) > years:
+        raise ScenarioError(f"{origin}: costs.programme_cost_by_year_gbp has {len(schedule)} "
+                            f"years, more than the horizon's {years} (practice.horizon_months = "
+                            f"{show(values['practice.horizon_months'])})")

@@ -1,7 +1,8 @@
-"""The SimPy engine: women (``woman``), the practice (``practice``), one replication (``model``)."""
+"""The SimPy engine, the readable reference: women (``woman``), the practice (``practice``), one
+replication (``model``)."""
 
-from simulation.engine.events import Event, EventLog
-from simulation.engine.model import ARMS, Rates, ReplicationLogs, simulate_arm, simulate_replication
+from .events import Event, EventLog
+from .model import ARMS, ReplicationLogs, simulate_arm, simulate_replication, simulate_reps
 
-__all__ = ["ARMS", "Event", "EventLog", "Rates", "ReplicationLogs", "simulate_arm",
-           "simulate_replication"]
+__all__ = ["ARMS", "Event", "EventLog", "ReplicationLogs", "simulate_arm",
+           "simulate_replication", "simulate_reps"]

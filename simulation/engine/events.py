@@ -1,4 +1,4 @@
-"""What happens to a woman, recorded as (woman, month, event, value) rows."""
+"""What happens to a woman, recorded as (woman, month, event, value) rows (``--events``)."""
 
 from __future__ import annotations
 
@@ -8,40 +8,45 @@ import numpy as np
 
 
 class Event(IntEnum):
-    """Event types. ``value`` is the months in care for CARE_ENTRY, else 0."""
+    """Event types. ``value``: months in care for CARE_ENTRY (its source and route are in the
+    tally), the attribution source for CONCEPTION, else 0."""
 
     ELIGIBLE = 0
     OFFERED = 1
-    NOT_ENROLLED = 2
-    ENROLLED = 3
-    LARC_STARTED = 4
-    LARC_STOPPED = 5
-    DROPPED_OUT = 6
-    COMPLETED = 7
-    EXITED_PREGNANT = 8
-    CONCEPTION = 9
-    LIVE_BIRTH = 10
-    PREGNANCY_LOSS = 11
-    CARE_ENTRY = 12
-    DEATH = 13
+    DECLINED = 2
+    TURNED_AWAY = 3
+    PREGNANT_AT_DECISION = 4
+    ENROLLED = 5
+    LARC_STARTED = 6
+    LARC_STOPPED = 7
+    DROPPED_OUT = 8
+    COMPLETED = 9
+    EXITED_PREGNANT = 10
+    CONCEPTION = 11
+    LIVE_BIRTH = 12
+    PREGNANCY_LOSS = 13
+    CARE_ENTRY = 14
+    DEATH = 15
 
 
 class EventLog:
-    """Append-only event record of one arm of one replication."""
+    """Append-only event record of one arm of one replication (a no-op when not kept)."""
 
-    __slots__ = ("woman", "month", "event", "value")
+    __slots__ = ("keep", "woman", "month", "event", "value")
 
-    def __init__(self) -> None:
+    def __init__(self, keep: bool = True) -> None:
+        self.keep = keep
         self.woman: list[int] = []
         self.month: list[float] = []
         self.event: list[int] = []
         self.value: list[float] = []
 
     def record(self, woman: int, month: float, event: Event, value: float = 0.0) -> None:
-        self.woman.append(woman)
-        self.month.append(month)
-        self.event.append(int(event))
-        self.value.append(value)
+        if self.keep:
+            self.woman.append(woman)
+            self.month.append(month)
+            self.event.append(int(event))
+            self.value.append(value)
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(woman, month, event, value) as numpy arrays."""

@@ -1,139 +1,133 @@
 """One replication: the same women simulated with and without the programme.
 
-:func:`simulate_replication` draws the population, then runs two independent SimPy environments -
-the programme arm and the no-programme (counterfactual) arm - over the same women and the same
-random streams (see :mod:`simulation.streams`).
+:func:`simulate_replication` takes the replication's women (:mod:`simulation.model.population`),
+runs the programme arm and then the no-programme arm as two independent SimPy environments over
+the same women and the same random numbers (:mod:`simulation.model.rng`), and adds the authority
+layer (:mod:`simulation.model.authority`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 import simpy
 
-from simulation.model.population import Population, draw_population
-from simulation.core.scenario import Scenario
-from simulation.model.streams import Cursor, ReplicationStreams, replication_seed
-from simulation.engine.events import EventLog
-from simulation.engine.practice import practice
-from simulation.engine.woman import Woman
+from ..core.scenario import Scenario
+from ..model import authority, population
+from ..model.layout import N_TALLIED, POST_METRICS, POST_YEARS, n_months
+from ..model.rates import Rates
+from .cursor import Cursor
+from .events import EventLog
+from .practice import practice
+from .woman import Arm, Timeline, Woman
 
 ARMS = ("programme", "counterfactual")
 
 
-@dataclass(frozen=True)
-class Rates:
-    """Scenario values in the engine's units (months, per woman-month, probabilities)."""
-
-    capacity: int
-    lead_in_months: float
-    outreach_months: float
-    programme_months: float
-    successive_cycles: bool
-    horizon_months: float
-    max_offered: int
-    enrol_probability: float
-    reoffer_declined: bool
-    declined_pregnancy_ratio: float
-    already_on_larc: float
-    larc_uptake: float
-    time_to_larc: float
-    larc_stop_on_programme: float
-    larc_stop_after: float
-    dropout: float
-    no_larc_ratio: float
-    post_pregnancy_ratio: float
-    post_pregnancy_months: float
-    removal_ratio_completed: float
-    removal_ratio_dropout: float
-    removal_half_life: float
-    pregnancy: float
-    larc_failure: float
-    live_birth_probability: float
-    gestation_months: float
-    loss_months: float
-    postpartum_months: float
-    removal_probability: float
-    newborn_share: float
-    mean_months_in_care: float
-    death: float
-
-    @classmethod
-    def from_scenario(cls, scenario: Scenario) -> "Rates":
-        p = scenario.params()
-        return cls(
-            capacity=scenario.capacity,
-            lead_in_months=p.practice.lead_in_months,
-            outreach_months=p.practice.outreach_months,
-            programme_months=p.practice.programme_months,
-            successive_cycles=p.practice.successive_cycles,
-            horizon_months=p.practice.horizon_months,
-            max_offered=p.outreach.max_women_offered_per_cycle,
-            enrol_probability=p.outreach.enrol_probability,
-            reoffer_declined=p.outreach.reoffer_declined,
-            declined_pregnancy_ratio=p.outreach.declined_pregnancy_rate_ratio,
-            already_on_larc=p.programme.already_on_larc_probability,
-            larc_uptake=p.programme.larc_uptake_probability,
-            time_to_larc=p.programme.time_to_larc_months,
-            larc_stop_on_programme=p.programme.larc_stop_rate_per_year / 12,
-            larc_stop_after=p.post_programme.larc_stop_rate_per_year / 12,
-            dropout=p.programme.dropout_rate_per_year / 12,
-            no_larc_ratio=p.programme.pregnancy_rate_ratio_without_larc,
-            post_pregnancy_ratio=p.post_programme.pregnancy_rate_ratio,
-            post_pregnancy_months=p.post_programme.pregnancy_effect_months,
-            removal_ratio_completed=p.post_programme.removal_rate_ratio_completed,
-            removal_ratio_dropout=p.post_programme.removal_rate_ratio_dropout,
-            removal_half_life=p.post_programme.removal_effect_half_life_months,
-            pregnancy=p.pregnancy.counterfactual_rate_per_year / 12,
-            larc_failure=p.pregnancy.larc_failure_rate_per_year / 12,
-            live_birth_probability=p.pregnancy.live_birth_probability,
-            gestation_months=p.pregnancy.gestation_months,
-            loss_months=p.pregnancy.loss_months,
-            postpartum_months=p.pregnancy.postpartum_months,
-            removal_probability=p.care.removal_probability,
-            newborn_share=p.care.newborn_share,
-            mean_months_in_care=p.care.mean_months_in_care,
-            death=p.mortality.general_population_rate_per_year * p.mortality.relative_risk / 12,
-        )
-
-
 @dataclass
 class ReplicationLogs:
-    """The event logs of both arms of one replication, and its population."""
+    """One replication's tallies (both arms) and, if kept, event logs."""
 
-    population: Population
+    tally: np.ndarray  # (2, N_TALLIED, n_months)
+    post: np.ndarray   # (2, 3, POST_YEARS)
     programme: EventLog
     counterfactual: EventLog
 
 
-def simulate_arm(rates: Rates, population: Population, streams: ReplicationStreams,
-                 with_programme: bool) -> EventLog:
-    """Simulate one arm to the horizon and return its event log."""
+def simulate_arm(rates: Rates, seed: int, rep: int, women: population.Women, lo: int, hi: int,
+                 programme: bool, timelines: list[Timeline], tally: np.ndarray,
+                 post: np.ndarray, log: EventLog) -> None:
+    """Simulate one arm (women ``lo:hi`` of ``women``, in priority order) to the horizon."""
     env = simpy.Environment()
-    log = EventLog()
-    women = []
-    for i in range(population.size):
-        woman = Woman(env, i, rates, log, Cursor(streams, i), float(population.arrival_month[i]),
-                      float(population.fertility_multiplier[i]))
-        woman.priority = int(population.priority[i])
-        women.append(woman)
+    arm = Arm(env, rates, programme, tally, post, log)
+    people = []
+    for k, i in enumerate(range(lo, hi)):
+        number = int(women.woman[i])
+        woman = Woman(arm, number, Cursor(seed, rep, number), float(women.arrival_month[i]),
+                      float(women.age_years[i]), float(women.base_fertility[i]), timelines[k])
+        people.append(woman)
         env.process(woman.live())
-    if with_programme:
-        env.process(practice(env, women, rates))
-    env.run(until=rates.horizon_months)
-    return log
+    if programme:
+        env.process(practice(env, people, rates))
+    with _collection_paused():
+        env.run(until=rates.horizon_months)
+    if programme:  # enrolled months of women still enrolled at the horizon
+        from ..model.layout import ENROLLED, M_ENROLLED_MONTHS
+        from ..model.tally import spent
+
+        for woman in people:
+            if woman.status == ENROLLED:
+                spent(tally, M_ENROLLED_MONTHS, woman.enrol_month, rates.horizon_months)
 
 
-def simulate_replication(scenario: Scenario, seed: int, rep: int,
-                         rates: Rates | None = None) -> ReplicationLogs:
-    """Simulate replication ``rep`` of a run with ``seed``: both arms, same women, same streams."""
+@contextlib.contextmanager
+def _collection_paused():
+    """Pause Python's cyclic garbage collector while SimPy runs: its many short-lived events
+    trigger collections that took half the engine's time (the garbage is collected after)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def simulate_replication(rates: Rates, seed: int, rep: int, women: population.Women, j: int,
+                         keep_events: bool = False) -> ReplicationLogs:
+    """Replication ``rep`` (the ``j``-th of ``women``): both arms and the authority layer."""
+    first = women.first
+    lo, hi = int(first[j]), int(first[j + 1])
+    T = n_months(rates.horizon_months)
+    tally = np.zeros((2, N_TALLIED, T))
+    post = np.zeros((2, len(POST_METRICS), POST_YEARS))
+    logs = (EventLog(keep_events), EventLog(keep_events))
+    timelines = [Timeline() for _ in range(hi - lo)]
+    for arm in (0, 1):
+        simulate_arm(rates, seed, rep, women, lo, hi, arm == 0, timelines, tally[arm], post[arm],
+                     logs[arm])
+    authority.simulate(rates, np.uint64(seed), rep, tally[0], tally[1], post[0], post[1])
+    return ReplicationLogs(tally, post, *logs)
+
+
+def simulate_reps(scenario: Scenario, seed: int, reps: Sequence[int], keep_events: bool = False,
+                  rates: Rates | None = None):
+    """Replications ``reps``: tallies ``(len(reps), 2, N_TALLIED, n_months)``, after-horizon
+    tallies ``(len(reps), 2, 3, POST_YEARS)`` and, if kept, one events DataFrame."""
     rates = rates or Rates.from_scenario(scenario)
-    population_seed, streams_seed = replication_seed(seed, rep).spawn(2)
-    population = draw_population(scenario, np.random.default_rng(population_seed))
-    streams = ReplicationStreams(streams_seed, population.size)
-    return ReplicationLogs(
-        population,
-        simulate_arm(rates, population, streams, with_programme=True),
-        simulate_arm(rates, population, streams, with_programme=False),
-    )
+    women = population.draw(scenario, seed, reps)
+    T = n_months(rates.horizon_months)
+    out = np.zeros((len(reps), 2, N_TALLIED, T))
+    post = np.zeros((len(reps), 2, len(POST_METRICS), POST_YEARS))
+    frames = []
+    for j, rep in enumerate(reps):
+        logs = simulate_replication(rates, seed, int(rep), women, j, keep_events)
+        out[j], post[j] = logs.tally, logs.post
+        if keep_events:
+            frames.append(events_frame(logs, int(rep)))
+    events = None
+    if keep_events:
+        import pandas as pd
+
+        events = pd.concat(frames, ignore_index=True)
+    return out, post, events
+
+
+def events_frame(logs: ReplicationLogs, rep: int):
+    """The replication's events as a tidy DataFrame (rep, arm, woman, month, event, value)."""
+    import pandas as pd
+
+    from .events import Event
+
+    frames = []
+    for arm in ARMS:
+        woman, month, event, value = getattr(logs, arm).arrays()
+        frames.append(pd.DataFrame({
+            "rep": rep, "arm": arm, "woman": woman, "month": month,
+            "event": pd.Categorical.from_codes(event, [e.name.lower() for e in Event]),
+            "value": value}))
+    return pd.concat(frames, ignore_index=True)

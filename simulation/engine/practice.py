@@ -1,30 +1,28 @@
-"""The practice: cycles of assertive outreach followed by an 18-month programme.
+"""The practice: cycles of assertive outreach followed by a programme period.
 
 Capacity is a :class:`simpy.Container` of free places (practitioners x caseload): a woman takes a
-place when she enrols and gives it back when she completes or leaves. Cohorts are closed: a place
-freed after the outreach window (by a dropout, say) is not refilled until the next cycle's outreach;
-one freed during the window can be taken by a woman enrolling later in it.
+place when she enrols and gives it back when she completes or leaves. A place freed during an
+outreach window (a dropout, say) can be taken by a woman deciding later in the same window; one
+freed after the window stays empty until the next cycle's outreach.
 """
 
 from __future__ import annotations
 
 import simpy
 
-from simulation.engine.woman import Woman
+from ..model.rates import cycle_starts
+from .woman import Woman
 
 
 def practice(env: simpy.Environment, women: list[Woman], rates) -> simpy.events.ProcessGenerator:
-    """Run outreach cycles from the end of the lead-in until the horizon."""
+    """Run outreach cycles from the end of the lead-in until the horizon (``women`` in outreach
+    priority: the first is offered first)."""
     places = simpy.Container(env, capacity=rates.capacity, init=rates.capacity)
-    if rates.lead_in_months > 0:
-        yield env.timeout(rates.lead_in_months)
-    while True:
-        window_end = env.now + rates.outreach_months
+    for start in cycle_starts(rates):
+        if start > env.now:
+            yield env.timeout(start - env.now)
+        window_end = start + rates.outreach_months
         programme_end = window_end + rates.programme_months
-        offered = [w for w in women if w.available_for_outreach(env.now, rates.reoffer_declined)]
-        offered.sort(key=lambda w: w.priority)
+        offered = [w for w in women if w.available_for_outreach(start, rates.reoffer_declined)]
         for woman in offered[:rates.max_offered]:
-            env.process(woman.outreach(places, window_end, programme_end))
-        if not rates.successive_cycles:
-            return
-        yield env.timeout(programme_end - env.now)
+            env.process(woman.outreach(places, start, window_end, programme_end))

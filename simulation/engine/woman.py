@@ -1,69 +1,103 @@
-"""One woman's life in one arm: SimPy processes for fertility, the programme and LARC.
+"""One woman's life in one arm: SimPy processes for fertility, ageing, the programme and LARC.
 
-Time is in months. Rates in the scenario are per woman-year and are divided by 12 here.
+The rules (hazards, removal risk, care pathways, decisions) are :mod:`simulation.model.rules`,
+shared with the fast engine; this module only says *when* they apply. Events are counted into
+the arm's tally as they happen (:mod:`simulation.model.tally`).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
 import simpy
 
-from simulation.model.streams import Cursor, Stream
-from simulation.engine.events import Event, EventLog
-from simulation.engine.hazard import HazardClock
+from ..model import layout as L
+from ..model.rules import py as rules
+from ..model.tally import care_episode as tally_episode
+from ..model.tally import count, spent
+from .cursor import Cursor
+from .events import Event, EventLog
+from .hazard import HazardClock
 
 if TYPE_CHECKING:
-    from simulation.engine.model import Rates
+    from ..model.rates import Rates
+
+_count, _spent = count.py_func, spent  # plain Python where that is cheaper to call
 
 
-class Status:
-    """Where a woman stands with the programme."""
+@dataclass
+class Timeline:
+    """When, in the programme arm, she first did not enrol, enrolled and left (inf: never):
+    how her care entries in *either* arm are attributed (``rules.source_at``)."""
 
-    ELIGIBLE = "eligible"            # never offered (or the no-programme arm)
-    NOT_ENROLLED = "not_enrolled"    # offered, did not enrol (yet)
-    ENROLLED = "enrolled"
-    COMPLETED = "completed"
-    DROPPED_OUT = "dropped_out"      # left early, including for a pregnancy
+    declined: float = math.inf
+    enrolled: float = math.inf
+    left: float = math.inf
+
+
+class Arm:
+    """What the women of one arm share: the environment, rates, tallies and event log."""
+
+    def __init__(self, env: simpy.Environment, rates: "Rates", programme: bool, tally: np.ndarray,
+                 post: np.ndarray, log: EventLog):
+        self.env, self.rates, self.programme = env, rates, programme
+        self.tally, self.post, self.log = tally, post, log
+
+    def count(self, row: int, month: float) -> None:
+        _count(self.tally, row, month)
 
 
 class Woman:
     """A woman eligible for the service, and her processes in one arm."""
 
-    def __init__(self, env: simpy.Environment, index: int, rates: "Rates", log: EventLog,
-                 cursor: Cursor, arrival: float, fertility_multiplier: float):
-        self.env = env
-        self.index = index
-        self.rates = rates
-        self.log = log
+    def __init__(self, arm: Arm, number: int, cursor: Cursor, arrival: float, age: float,
+                 base_fertility: float, timeline: Timeline):
+        r = arm.rates
+        self.arm, self.env, self.r = arm, arm.env, r
+        self.number = number  # her number in the replication (random-number counter)
         self.rng = cursor
         self.arrival = arrival
-        self.fertility = rates.pregnancy * fertility_multiplier  # per month, off programme
-        # A zero mortality rate is allowed: she then outlives every horizon.
-        self.death = arrival + cursor.exponential(Stream.DEATH) / rates.death \
-            if rates.death > 0 else math.inf
-        self.status = Status.ELIGIBLE
+        self.age_at_arrival = age
+        self.band = rules.age_band(age)
+        self.base_fertility = base_fertility
+        self.timeline = timeline  # the programme arm's (shared with the no-programme arm)
+        self.initial = arrival == 0.0  # on the scoping list
+        self.had_care_entry = False
+        self.death = rules.death_month(r, arrival, cursor.exponential(L.S_DEATH))
+        self.status = L.ELIGIBLE
         self.pregnant = False
         self.on_larc = False
-        self.offers = 0
-        self.exit_month = math.nan       # when she completed or left the programme
-        self.persisting = False          # completer within the post-programme pregnancy effect
+        self.offers = self.conceptions = self.births = 0
+        self.exit_month = math.nan
+        self.enrol_month = math.nan
+        self.persisting = False  # completer within the post-programme pregnancy effect
+        self.spill_over = 0  # > 0: within the effect of having declined (a token per decline)
         self.places: simpy.Container | None = None
         self.fertility_clock: HazardClock | None = None
         self.larc_clock: HazardClock | None = None
 
+    def record(self, event: Event, value: float = 0.0) -> None:
+        self.arm.log.record(self.number, self.env.now, event, value)
+
     # ------------------------------------------------------------------ life
     def live(self):
         """Become eligible, then conceive and give birth until death or the horizon."""
-        env, rng, r = self.env, self.rng, self.rates
+        env, r, arm = self.env, self.r, self.arm
         if self.arrival > 0:
             yield env.timeout(self.arrival)
-        self.log.record(self.index, env.now, Event.ELIGIBLE)
+        self.record(Event.ELIGIBLE)
+        arm.count(L.M_ELIGIBLE, self.arrival)
+        _spent(arm.tally, L.M_WOMAN_MONTHS, self.arrival, min(self.death, r.horizon_months))
         if self.death < r.horizon_months:  # a death after the horizon would never be seen
             env.process(self._die())
+        if rules.next_band_month(self.arrival, self.age_at_arrival, self.band) < \
+                min(self.death, r.horizon_months):
+            env.process(self._ageing())
         while True:
-            self.fertility_clock = HazardClock(env, rng.exponential(Stream.PREGNANCY),
+            self.fertility_clock = HazardClock(env, self.rng.exponential(L.S_PREGNANCY),
                                                self.pregnancy_rate, deadline=self.death)
             if not (yield from self.fertility_clock.wait()):
                 return  # died
@@ -73,70 +107,79 @@ class Woman:
 
     def _die(self):
         yield self.env.timeout(self.death - self.env.now)
-        self.log.record(self.index, self.env.now, Event.DEATH)
+        self.record(Event.DEATH)
+        self.arm.count(L.M_DEATHS, self.env.now)
         if self.on_larc:
             self._set_larc(False)
-        if self.status == Status.ENROLLED:
-            self._leave(Status.DROPPED_OUT, None)
+        if self.status == L.ENROLLED:
+            self._leave(L.DROPPED_OUT, None)
+
+    def _ageing(self):
+        """Her age band moves on at each band's upper edge (fertility follows it)."""
+        while True:
+            at = rules.next_band_month(self.arrival, self.age_at_arrival, self.band)
+            if at == math.inf:
+                return
+            yield self.env.timeout(at - self.env.now)
+            if self.env.now >= self.death:
+                return
+            self.band += 1
+            self._hazard_changed()
 
     def _pregnancy(self):
         """Conception to birth or loss; returns whether she survived the pregnancy."""
-        env, rng, r = self.env, self.rng, self.rates
+        env, r, arm = self.env, self.r, self.arm
         self.pregnant = True
-        self.log.record(self.index, env.now, Event.CONCEPTION)
-        if self.status == Status.ENROLLED:  # women who conceive are transitioned out
-            self._leave(Status.DROPPED_OUT, Event.EXITED_PREGNANT)
-        live_birth = rng.uniform(Stream.OUTCOME) < r.live_birth_probability
+        tl = self.timeline
+        source = rules.source_at(env.now, tl.declined, tl.enrolled, tl.left)
+        self.record(Event.CONCEPTION, source)
+        arm.count(L.M_PREGNANCIES, env.now)
+        if self.status == L.ENROLLED:  # women who conceive are transitioned out
+            self._leave(L.DROPPED_OUT, Event.EXITED_PREGNANT)
+        live_birth = self.rng.uniform(L.S_OUTCOME) < r.live_birth_probability
         months = r.gestation_months if live_birth else r.loss_months
         # Decide before waiting: after the wait, env.now may fall a rounding error short of
         # self.death, and a woman who died while pregnant would then give birth as she dies.
-        survives = env.now + months < self.death
+        end = env.now + months
+        survives = end < self.death
         yield env.timeout(months if survives else self.death - env.now)
         self.pregnant = False
         if not survives:
             return False
         if not live_birth:
-            self.log.record(self.index, env.now, Event.PREGNANCY_LOSS)
+            self.record(Event.PREGNANCY_LOSS)
+            arm.count(L.M_PREGNANCY_LOSSES, end)
             return True
-        self.log.record(self.index, env.now, Event.LIVE_BIRTH)
-        enters_care = rng.uniform(Stream.CARE) < self.removal_probability()
-        u_delay, u_stay = rng.uniform(Stream.CARE), rng.uniform(Stream.CARE)
-        if enters_care:
-            delay = u_delay / r.newborn_share if u_delay < r.newborn_share else \
-                1.0 + 11.0 * (u_delay - r.newborn_share) / (1.0 - r.newborn_share)
-            months_in_care = -math.log1p(-u_stay) * r.mean_months_in_care
-            env.process(self._care_entry(delay, months_in_care))
+        self.record(Event.LIVE_BIRTH)
+        arm.count(L.M_LIVE_BIRTHS, end)
+        self._infant(end, source)
         return True
 
-    def _care_entry(self, delay: float, months_in_care: float):
-        yield self.env.timeout(delay)
-        self.log.record(self.index, self.env.now, Event.CARE_ENTRY, months_in_care)
+    def _infant(self, born: float, source: int) -> None:
+        """Does her infant enter care, when, how will it leave and after how long."""
+        r, arm = self.r, self.arm
+        rng = self.rng
+        u_enters, u_delay = rng.uniform(L.S_CARE), rng.uniform(L.S_CARE)
+        u_route, u_months = rng.uniform(L.S_CARE), rng.uniform(L.S_CARE)
+        p = rules.removal_probability(r, self.status, born - self.exit_month) if arm.programme \
+            else r.removal_probability
+        delay = rules.care_delay(r, u_delay)
+        route, months = rules.care_episode(r, u_route, u_months, delay)
+        entry = born + delay
+        if u_enters < p and entry < r.horizon_months:
+            arm.log.record(self.number, entry, Event.CARE_ENTRY, months)
+            tally_episode(arm.tally, arm.post, source, entry, route, months, r.horizon_months)
+            if self.initial and not self.had_care_entry:
+                self.had_care_entry = True
+                arm.count(L.M_FIRST_CARE_INITIAL, entry)
 
     # ------------------------------------------------------------- hazards
     def pregnancy_rate(self) -> float:
         """Conception hazard now (per month)."""
-        r = self.rates
-        if self.on_larc:
-            return r.larc_failure
-        if self.status == Status.ENROLLED:
-            return self.fertility * r.no_larc_ratio
-        if self.persisting:
-            return self.fertility * r.post_pregnancy_ratio
-        if self.status == Status.NOT_ENROLLED:
-            return self.fertility * r.declined_pregnancy_ratio
-        return self.fertility
-
-    def removal_probability(self) -> float:
-        """Probability that an infant born now enters care."""
-        r = self.rates
-        if self.status == Status.COMPLETED:
-            ratio = r.removal_ratio_completed
-        elif self.status == Status.DROPPED_OUT:
-            ratio = r.removal_ratio_dropout
-        else:
-            return r.removal_probability
-        decay = 0.5 ** ((self.env.now - self.exit_month) / r.removal_half_life)
-        return min(1.0, r.removal_probability * (1.0 + (ratio - 1.0) * decay))
+        if not self.arm.programme:
+            return self.base_fertility * self.r.age_ratios[self.band]
+        return rules.pregnancy_rate(self.r, self.base_fertility, self.band, self.on_larc,
+                                    self.status, self.persisting, self.spill_over > 0)
 
     def _hazard_changed(self) -> None:
         if self.fertility_clock is not None:
@@ -149,53 +192,88 @@ class Woman:
         """Whether the practice may offer her a place now."""
         if self.arrival > now or self.death <= now or self.pregnant:
             return False
-        return self.status == Status.ELIGIBLE or (reoffer and self.status == Status.NOT_ENROLLED)
+        return self.status == L.ELIGIBLE or (reoffer and self.status == L.NOT_ENROLLED)
 
-    def outreach(self, places: simpy.Container, window_end: float, programme_end: float):
-        """Assertive outreach: she enrols at some point in the window, or does not."""
-        env, rng, r = self.env, self.rng, self.rates
+    def outreach(self, places: simpy.Container, start: float, window_end: float,
+                 programme_end: float):
+        """Assertive outreach: she decides at some point in the window."""
+        env, r, arm = self.env, self.r, self.arm
+        arm.count(L.M_OFFERS, start)
+        if self.offers == 0:
+            arm.count(L.M_WOMEN_OFFERED, start)
         self.offers += 1
-        self.log.record(self.index, env.now, Event.OFFERED)
-        willing = rng.uniform(Stream.OUTREACH) < r.enrol_probability
-        yield env.timeout((window_end - env.now) * rng.uniform(Stream.OUTREACH))
-        if willing and not self.pregnant and env.now < self.death and places.level > 0:
+        self.record(Event.OFFERED)
+        willing = rules.willing(r, self.rng.uniform(L.S_OUTREACH))
+        decides = rules.decision_month(start, window_end, self.rng.uniform(L.S_OUTREACH))
+        yield env.timeout(decides - env.now)
+        if not env.now < self.death:
+            return  # she died before deciding
+        if self.pregnant:
+            self._not_enrolled(L.M_PREGNANT_AT_DECISION, Event.PREGNANT_AT_DECISION)
+        elif not willing:
+            self._not_enrolled(L.M_DECLINED, Event.DECLINED)
+        elif places.level > 0:
             yield places.get(1)
             self.places = places
             env.process(self._programme(programme_end))
-            return
-        if env.now < self.death:
-            self.log.record(self.index, env.now, Event.NOT_ENROLLED)
-            if self.status == Status.ELIGIBLE:
-                self.status = Status.NOT_ENROLLED
-                self._hazard_changed()
+        else:
+            self._not_enrolled(L.M_TURNED_AWAY, Event.TURNED_AWAY)
+
+    def _not_enrolled(self, row: int, event: Event) -> None:
+        env, r = self.env, self.r
+        self.record(event)
+        self.arm.count(row, env.now)
+        if self.status == L.ELIGIBLE:
+            self.status = L.NOT_ENROLLED
+            self.timeline.declined = env.now
+        if row == L.M_DECLINED and r.declined_effect_months > 0:
+            self.spill_over += 1
+            env.process(self._spill_over_ends(self.spill_over, env.now + r.declined_effect_months))
+        self._hazard_changed()
+
+    def _spill_over_ends(self, token: int, at: float):
+        yield self.env.timeout(at - self.env.now)
+        if self.spill_over == token:  # not ended by enrolling, nor restarted by a new decline
+            self.spill_over = 0
+            self._hazard_changed()
 
     def _programme(self, programme_end: float):
-        env, rng, r = self.env, self.rng, self.rates
-        self.status = Status.ENROLLED
-        self.log.record(self.index, env.now, Event.ENROLLED)
+        env, r, arm = self.env, self.r, self.arm
+        self.status = L.ENROLLED
+        self.enrol_month = env.now
+        self.timeline.enrolled = env.now
+        self.spill_over = 0  # enrolling ends any spill-over
+        self.record(Event.ENROLLED)
+        arm.count(L.M_ENROLLED, env.now)
         self._hazard_changed()
         env.process(self._larc())
-        dropout_at = env.now + rng.exponential(Stream.DROPOUT) / r.dropout if r.dropout > 0 \
-            else math.inf
+        env.process(self._assessments())
+        dropout_at = rules.dropout_month(r, env.now, self.rng.exponential(L.S_DROPOUT)) \
+            if r.dropout > 0 else math.inf
         leave_at = min(dropout_at, programme_end)
         yield env.timeout(leave_at - env.now)
-        if self.status != Status.ENROLLED:
+        if self.status != L.ENROLLED:
             return  # already left: pregnancy or death
         if dropout_at < programme_end:
-            self._leave(Status.DROPPED_OUT, Event.DROPPED_OUT)
+            self._leave(L.DROPPED_OUT, Event.DROPPED_OUT)
         else:
-            # persisting is set first, so that leaving restarts her clock with it
-            if r.post_pregnancy_months > 0 and r.post_pregnancy_ratio != 1.0:
-                self.persisting = True
-                env.process(self._persistence_ends(r.post_pregnancy_months))
-            self._leave(Status.COMPLETED, Event.COMPLETED)
+            self._leave(L.COMPLETED, Event.COMPLETED)
 
-    def _leave(self, status: str, event: Event | None) -> None:
+    def _leave(self, status: int, event: Event | None) -> None:
+        env, r, arm = self.env, self.r, self.arm
         self.status = status
-        self.exit_month = self.env.now
+        self.exit_month = env.now
+        self.timeline.left = env.now
+        _spent(arm.tally, L.M_ENROLLED_MONTHS, self.enrol_month, min(env.now, r.horizon_months))
         if event is not None:
-            self.log.record(self.index, self.env.now, event)
+            self.record(event)
+            arm.count({Event.DROPPED_OUT: L.M_DROPPED_OUT, Event.COMPLETED: L.M_COMPLETED,
+                       Event.EXITED_PREGNANT: L.M_EXITED_PREGNANT}[event], env.now)
         self.places.put(1)
+        if status == L.COMPLETED and r.post_pregnancy_months > 0 and \
+                r.post_pregnancy_ratio != 1.0:
+            self.persisting = True
+            env.process(self._persistence_ends(r.post_pregnancy_months))
         self._hazard_changed()
 
     def _persistence_ends(self, months: float):
@@ -203,18 +281,28 @@ class Woman:
         self.persisting = False
         self._hazard_changed()
 
+    def _assessments(self):
+        """DfE 2017-style assessments: is she, if still enrolled, on LARC?"""
+        env, arm = self.env, self.arm
+        for n, months in enumerate(L.ASSESSMENT_MONTHS):
+            yield env.timeout(self.enrol_month + months - env.now)
+            if self.status != L.ENROLLED:
+                return
+            arm.count(L.M_ASSESSED + 2 * n, env.now)
+            if self.on_larc:
+                arm.count(L.M_ASSESSED + 2 * n + 1, env.now)
+
     def _larc(self):
         """LARC: already on it, or fitted after a delay; then stopped at some hazard."""
-        env, rng, r = self.env, self.rng, self.rates
-        already = rng.uniform(Stream.LARC) < r.already_on_larc
-        uptake = rng.uniform(Stream.LARC) < r.larc_uptake
-        fit_delay = rng.exponential(Stream.LARC) * r.time_to_larc
-        stop_threshold = rng.exponential(Stream.LARC)
+        env, rng, r = self.env, self.rng, self.r
+        already, fitted, delay = rules.larc_at_enrolment(
+            r, rng.uniform(L.S_LARC), rng.uniform(L.S_LARC), rng.uniform(L.S_LARC))
+        stop_threshold = rng.exponential(L.S_LARC)
         if not already:
-            if not uptake:
+            if not fitted:
                 return
-            yield env.timeout(fit_delay)
-            if self.status != Status.ENROLLED or self.pregnant or env.now >= self.death:
+            yield env.timeout(delay)
+            if self.status != L.ENROLLED or self.pregnant or env.now >= self.death:
                 return
         if not self.on_larc:
             self._set_larc(True)
@@ -225,11 +313,12 @@ class Woman:
         self.larc_clock = None
 
     def _larc_stop_rate(self) -> float:
-        r = self.rates
-        return r.larc_stop_on_programme if self.status == Status.ENROLLED else r.larc_stop_after
+        r = self.r
+        return r.larc_stop_on_programme if self.status == L.ENROLLED else r.larc_stop_after
 
     def _set_larc(self, on: bool) -> None:
         self.on_larc = on
-        self.log.record(self.index, self.env.now, Event.LARC_STARTED if on else Event.LARC_STOPPED)
+        self.record(Event.LARC_STARTED if on else Event.LARC_STOPPED)
+        self.arm.count(L.M_LARC_STARTED if on else L.M_LARC_STOPPED, self.env.now)
         if self.fertility_clock is not None:
             self.fertility_clock.rate_changed()

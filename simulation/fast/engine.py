@@ -2,100 +2,63 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 import threading
-from collections import namedtuple
 from typing import Sequence
 
 import numpy as np
 
-from simulation.engine.model import Rates
-from simulation.model.metrics import INDEX, METRICS, n_months
-from simulation.core.scenario import Scenario
-from simulation.model.streams import Stream
-from simulation.fast import kernel
-from simulation.fast.draws import Pools, Women, draw_women
-
-#: Pool values per woman added each time a replication has to be run again for want of them.
-POOL_EXTENSION = 32
-
-#: The scenario's rates as Numba takes them (a named tuple of int, bool and float fields).
-KernelRates = namedtuple("KernelRates", [f.name for f in dataclasses.fields(Rates)])
-_TYPES = {"int": int, "bool": bool, "float": float}
-
-
-def kernel_rates(rates: Rates) -> tuple:
-    return KernelRates(*(_TYPES[f.type](getattr(rates, f.name))
-                         for f in dataclasses.fields(Rates)))
-
-
-def cycle_starts(r: Rates) -> np.ndarray:
-    """Months at which outreach cycles begin, before the horizon (as the practice process)."""
-    starts, now = [], float(r.lead_in_months)
-    while now < r.horizon_months:
-        starts.append(now)
-        if not r.successive_cycles:
-            break
-        now += r.outreach_months + r.programme_months
-    return np.asarray(starts, dtype=float)
+from ..core.scenario import Scenario
+from ..model import population
+from ..model.layout import (DRAWS_AT_ENROLMENT, DRAWS_PER_BIRTH, DRAWS_PER_OFFER, N_STREAMS,
+                            N_TALLIED, POST_METRICS, POST_YEARS, S_CARE, S_DEATH, S_DROPOUT,
+                            S_LARC, S_OUTCOME, S_OUTREACH, S_PREGNANCY, n_months)
+from ..model.rates import Rates, cycle_starts
+from . import kernel
 
 
 def stream_offsets(r: Rates) -> tuple[int, ...]:
-    """Where each stream's values start in a woman's row of the stream cache (and the row's
-    length, last): room for as many values as she can possibly use before the horizon."""
+    """Where each stream's values start in a woman's row (and the row's length, last): room for
+    as many values as she can possibly use before the horizon."""
     shortest = min(r.loss_months, r.gestation_months) + r.postpartum_months  # > 0 (bounds)
     conceptions = int(r.horizon_months // shortest) + 2
-    depth = {Stream.PREGNANCY: conceptions + 1, Stream.OUTCOME: conceptions,
-             Stream.CARE: 3 * conceptions, Stream.OUTREACH: 2 * len(cycle_starts(r)),
-             Stream.LARC: 4, Stream.DROPOUT: 1, Stream.DEATH: 1}
-    return tuple(int(x) for x in np.concatenate([[0], np.cumsum([depth[s] for s in Stream])]))
+    depth = {S_DEATH: 1, S_PREGNANCY: conceptions + 1, S_OUTCOME: conceptions,
+             S_CARE: DRAWS_PER_BIRTH * conceptions,
+             S_OUTREACH: DRAWS_PER_OFFER * len(cycle_starts(r)),
+             S_LARC: DRAWS_AT_ENROLMENT, S_DROPOUT: 1}
+    assert len(depth) == N_STREAMS
+    return tuple(int(x) for x in np.concatenate([[0], np.cumsum([depth[s] for s in
+                                                                  range(N_STREAMS)])]))
 
 
-def simulate_women(rates: Rates, women: Women, pools: Pools | None,
-                   preset: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
-    """Both arms of the replications of ``women``: shape ``(n_reps, 2, len(METRICS), n_months)``
-    (programme arm first, float32 as the runner stores them), with random numbers from
-    ``pools``. ``preset`` (values, counts) fixes the first values of every woman's streams (those
-    of ``kernel.EXPONENTIAL`` streams as unit exponentials), laid out as :func:`stream_offsets`
-    says, to replay another engine's numbers; with ``pools`` None they must be all she needs."""
-    R = women.n_reps
-    out = np.zeros((R, 2, len(METRICS), n_months(rates.horizon_months)), dtype=np.float32)
-    first = np.searchsorted(women.rep, np.arange(R + 1)).astype(np.int64)
-    offsets = stream_offsets(rates)
-    values, counts = preset if preset is not None else \
-        (np.zeros((0, offsets[-1])), np.zeros((0, len(Stream)), dtype=np.int64))
-    args = (kernel_rates(rates), cycle_starts(rates), first, women.arrival_month,
-            rates.pregnancy * women.fertility_multiplier)
-    todo, extension = np.arange(R, dtype=np.int64), 0
-    while len(todo):
-        flags = np.zeros(len(todo), dtype=np.int64)
-        pool, pool_first = pools.draw(todo, extension) if pools is not None else \
-            (np.zeros(0), np.zeros(len(todo) + 1, dtype=np.int64))
-        kernel.simulate_chunk(*args, todo, pool, pool_first, offsets, values, counts, out,
-                              flags)
-        if np.any(flags & kernel.STREAM_TOO_LONG):
-            raise RuntimeError("a random stream outgrew its room (stream_offsets): a bug")
-        todo = todo[(flags & kernel.POOL_EMPTY) != 0]
-        if len(todo) and pools is None:
-            raise ValueError("the preset random numbers ran out")
-        extension += POOL_EXTENSION
-    for stock, up, down in (("on_larc", "larc_started", "larc_stopped"),
-                            ("in_care", "care_entries", "care_exits")):
-        out[:, :, INDEX[stock]] = np.cumsum(out[:, :, INDEX[up]] - out[:, :, INDEX[down]],
-                                            axis=-1)
-    return out
+def women_array(women: population.Women) -> np.ndarray:
+    """The kernel's view of the women: arrival month, age when eligible, base fertility per
+    month, her number (random-number counter)."""
+    return np.column_stack([women.arrival_month, women.age_years, women.base_fertility,
+                            women.woman.astype(float)])
+
+
+def simulate(rates: Rates, seed: int, reps: Sequence[int],
+             women: population.Women) -> tuple[np.ndarray, np.ndarray]:
+    """Both arms of replications ``reps`` of ``women``: the tally ``(len(reps), 2, N_TALLIED,
+    n_months)`` and the after-horizon tally ``(len(reps), 2, 3, POST_YEARS)`` (float64)."""
+    R = len(reps)
+    out = np.zeros((R, 2, N_TALLIED, n_months(rates.horizon_months)))
+    post = np.zeros((R, 2, len(POST_METRICS), POST_YEARS))
+    flags = np.zeros(R, dtype=np.int64)
+    kernel.simulate_chunk(rates, np.uint64(seed), np.asarray(reps, dtype=np.int64),
+                          cycle_starts(rates), women.first, women_array(women),
+                          stream_offsets(rates), out, post, flags)
+    if np.any(flags & kernel.STREAM_TOO_LONG):
+        raise RuntimeError("a random stream outgrew its room (stream_offsets): a bug")
+    return out, post
 
 
 def simulate_reps(scenario: Scenario, seed: int, reps: Sequence[int],
-                  rates: Rates | None = None) -> np.ndarray:
-    """Replications ``reps`` of a run with ``seed``: monthly metrics ``(len(reps), 2, M, T)``."""
+                  rates: Rates | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Replications ``reps`` of a run with ``seed`` (tally and after-horizon tally)."""
     rates = rates or Rates.from_scenario(scenario)
-    reps = np.asarray(reps, dtype=np.int64)
-    order = np.argsort(reps, kind="stable")
-    women, pools = draw_women(scenario, seed, reps[order])
-    out = simulate_women(rates, women, pools)
-    return out if np.all(order == np.arange(len(reps))) else out[np.argsort(order)]
+    return simulate(rates, seed, reps, population.draw(scenario, seed, reps))
 
 
 def compile_kernel(notice_after_s: float = 1.0) -> None:
@@ -109,9 +72,8 @@ def compile_kernel(notice_after_s: float = 1.0) -> None:
         file=sys.stderr, flush=True))
     notice.start()
     try:
-        from simulation.core.scenario import load
+        from ..core.scenario import load
 
-        simulate_reps(load("national"), 0, [0])
+        simulate_reps(load("national").with_calibration(None), 0, [0])
     finally:
         notice.cancel()
-

@@ -1,32 +1,31 @@
 """The fast engine's compiled core: both arms of each replication, woman by woman (Numba).
 
-This is the model of :mod:`simulation.engine.woman` and :mod:`simulation.engine.practice` in plain
-loops compiled by Numba. A woman's state is a row of one array, ``W``: her real-valued state, the
-time of her next event of each kind (``W[w, NEXT + kind]``, ``inf`` when none is due), her status
-and counters, and her random numbers. (One array rather than several, because Numba counts
-references to every array passed from function to function, and that counting took a fifth of the
-time.) :func:`_advance` applies her events in time order up to a limit. Women
-interact only through the practice's places, so a replication is simulated by advancing each woman
-to the moments at which the practice looks at her: the start of each outreach cycle (who is
-offered a place) and, in the order of the decisions, each offered woman's decision (is she willing
-and able, and is a place free - after advancing the women already enrolled in the cycle, since
-places come back when they leave).
+It simulates the model of :mod:`simulation.engine` (the SimPy reference) with the same rules
+(:mod:`simulation.model.rules`), the same women (:mod:`simulation.model.population`), the same
+random numbers (:mod:`simulation.model.rng`) and the same tally (:mod:`simulation.model.tally`),
+so the two engines give the same results replication by replication.
+
+A woman's state is a row of one array, ``W``: her real-valued state, the time of her next event of
+each kind (``W[w, NEXT + kind]``, ``inf`` when none is due), her status and counters, and her
+random numbers already drawn. (One array rather than several: Numba counts references to every
+array passed between functions, and that counting took a fifth of the time.) :func:`_advance`
+applies her events in time order up to a limit. Women interact only through the practice's
+places, so a replication is simulated by advancing each woman to the moments at which the
+practice looks at her: the start of each outreach cycle (who is offered a place) and, in the
+order of the decisions, each offered woman's decision (after advancing the women already enrolled
+in the cycle, since places come back when they leave).
 
 Hazards are integrated as :class:`simulation.engine.hazard.HazardClock` does: a clock keeps the
-unit-exponential threshold still to be used up, its hazard and when that hazard began; whenever the
-hazard changes, the used part is subtracted and the clock restarted, at the same moments as in the
-SimPy engine. Given the same women and random numbers, the two engines produce the same events
-(``tests/test_fast_engine.py`` checks this).
+unit-exponential threshold still to be used up, its hazard and when that hazard began; whenever
+the hazard changes, the used part is subtracted and the clock restarted, at the same moments as in
+the SimPy engine. A pregnancy is settled when it begins: nothing that happens to a pregnant woman
+changes its outcome or her infant's chance of entering care, so conception records the birth or
+loss and any care entry at their future months.
 
-One shortcut: a pregnancy is settled when it begins. Nothing that happens to a pregnant woman
-changes its outcome or her infant's chance of entering care (she has already left the programme),
-so conception records the birth or loss and any care entry at their future months, and sets her
-next conception clock to start when she can conceive again.
-
-Random numbers (common random numbers, as :mod:`simulation.streams`): value ``k`` of stream ``s``
-of a woman is the same number in both arms. The first time either arm needs it, it is taken from
-the replication's pool of uniforms (consumed in order) and kept in ``W[w, CACHE + offsets[s] + k]``
-(as a unit exponential for the EXPONENTIAL streams).
+Random numbers: value ``k`` of stream ``s`` of a woman is :func:`simulation.model.rng.uniform` of
+(seed, replication, woman, s, k), computed four at a time and kept in her row
+(``W[w, CACHE + offsets[s] + k]``; unit exponentials for the threshold streams) so that the second
+arm reads them without recomputing.
 """
 
 from __future__ import annotations
@@ -34,134 +33,108 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, uint64
 
-from simulation.engine.events import Event
-from simulation.model.metrics import INDEX
-from simulation.model.streams import Stream
+from ..model import authority
+from ..model.layout import (ASSESSMENT_MONTHS, COMPLETED, DRAWS_AT_ENROLMENT, DRAWS_PER_BIRTH,
+                            DRAWS_PER_OFFER, DROPPED_OUT, ELIGIBLE, ENROLLED, M_ASSESSED,
+                            M_COMPLETED, M_DEATHS, M_DECLINED, M_DROPPED_OUT, M_ELIGIBLE,
+                            M_ENROLLED, M_ENROLLED_MONTHS, M_EXITED_PREGNANT,
+                            M_FIRST_CARE_INITIAL, M_LARC_STARTED, M_LARC_STOPPED,
+                            M_LIVE_BIRTHS, M_OFFERS, M_PREGNANCIES, M_PREGNANCY_LOSSES,
+                            M_PREGNANT_AT_DECISION, M_TURNED_AWAY, M_WOMAN_MONTHS,
+                            M_WOMEN_OFFERED, NOT_ENROLLED, N_STREAMS, S_CARE, S_DEATH,
+                            S_DROPOUT, S_LARC, S_OUTCOME, S_OUTREACH, S_PREGNANCY)
+from ..model.rng import philox4x64
+from ..model.rules import (age_band, care_delay, care_episode, death_month, decision_month,
+                           dropout_month, fire, larc_at_enrolment, next_band_month,
+                           pregnancy_rate, removal_probability, source_at, willing)
+from ..model.tally import care_episode as tally_episode
+from ..model.tally import count, spent
+from ..model.rng import LAYOUT_VERSION
 
 INF = math.inf
+_S11 = np.uint64(11)
+_TWO53 = 1.0 / 9007199254740992.0
 # Kinds of next event (columns NEXT + kind of W); on equal times the lower kind comes first, so a
 # death pre-empts anything due at the same moment (as the SimPy engine's death process does).
-DEATH, CONCEPTION, FIT, LARC_STOP, LEAVE, PERSIST = range(6)
-N_KINDS = 6
-# Programme status (simulation.engine.woman.Status).
-ELIGIBLE, NOT_ENROLLED, ENROLLED, COMPLETED, DROPPED_OUT = range(5)
-# Columns of W: her real-valued state (months, or per month for rates), the time of her next
-# event of each kind (NEXT + kind), her status, flags and counters, how many values of each
-# stream she has drawn (DRAWN + stream), and those values (CACHE + offsets[stream] + k).
-(ARRIVAL, FERTILITY, DIES, PREGNANT_UNTIL, CLOCK_START, CLOCK_REM, CLOCK_RATE, LARC_START,
- LARC_REM, LARC_RATE, LARC_THRESHOLD, EXIT_MONTH, LEFT_MONTH, DROPOUT_MONTH,
- PROGRAMME_END, NEXT) = range(16)
-(STATUS, ON_LARC, N_CLOCKS, N_CONCEPTIONS, N_BIRTHS, N_OFFERS, DRAWN) = range(NEXT + N_KINDS,
-                                                                        NEXT + N_KINDS + 7)
-# Streams and tallied rows (a metric's row is its event's number).
-S_PREGNANCY, S_OUTCOME, S_CARE, S_OUTREACH, S_LARC, S_DROPOUT, S_DEATH = (
-    int(s) for s in (Stream.PREGNANCY, Stream.OUTCOME, Stream.CARE, Stream.OUTREACH, Stream.LARC,
-                     Stream.DROPOUT, Stream.DEATH))
-N_STREAMS = len(Stream)
+DEATH, CONCEPTION, FIT, LARC_STOP, LEAVE, PERSIST, SPILL_END, AGE, ASSESS = range(9)
+N_KINDS = 9
+# Columns of W: her real-valued state, the time of her next event of each kind (NEXT + kind), her
+# status and counters, how many values of each stream she holds (DRAWN + stream), and those
+# values (CACHE + offsets[stream] + k). The last three timeline columns (when she first did not
+# enrol, enrolled and left, in the programme arm) are kept for the no-programme arm, whose care
+# entries are attributed by the mother's programme-arm status.
+(ARRIVAL, AGE0, BASE_F, BAND, DIES, PREGNANT_UNTIL, PREG_SOURCE, CLOCK_START, CLOCK_REM,
+ CLOCK_RATE, LARC_START, LARC_REM, LARC_RATE, LARC_THRESHOLD, EXIT_MONTH, ENROL_MONTH,
+ DROPOUT_MONTH, PROGRAMME_END, SPILL_UNTIL, WOMAN, INITIAL, HAD_CARE, NEXT) = range(23)
+(STATUS, ON_LARC, N_CLOCKS, N_CONCEPTIONS, N_BIRTHS, N_OFFERS, N_ASSESSED, TL_DECLINED,
+ TL_ENROLLED, TL_LEFT, DRAWN) = range(NEXT + N_KINDS, NEXT + N_KINDS + 11)
 CACHE = DRAWN + N_STREAMS
-(E_ELIGIBLE, E_OFFERED, E_NOT_ENROLLED, E_ENROLLED, E_LARC_STARTED, E_LARC_STOPPED, E_DROPPED_OUT,
- E_COMPLETED, E_EXITED_PREGNANT, E_CONCEPTION, E_LIVE_BIRTH, E_PREGNANCY_LOSS, E_CARE_ENTRY,
- E_DEATH) = (int(e) for e in Event)
-#: Streams read only as unit-exponential hazard thresholds: cached as such.
-EXPONENTIAL = (S_PREGNANCY, S_DROPOUT, S_DEATH)
-CARE_EXITS, CHILD_MONTHS = INDEX["care_exits"], INDEX["child_months_in_care"]
-# The replication's counters, in the row of W after its women's: next pool value, flags.
-POOL_NEXT, FLAGS = 0, 1
-# Flags of a replication that could not be finished (see simulate_chunk): its pool ran out, or
-# a stream was read out of order or beyond its room (a bug).
-POOL_EMPTY, STREAM_TOO_LONG = 1, 2
+RESET = TL_DECLINED  # columns before this are reset at the start of each arm
+# The replication's counters, in the row of W after its women's: flags, seed, replication.
+FLAGS, SEED_LO, SEED_HI, REP = 0, 1, 2, 3
+#: Flag of a replication whose random stream was read out of order or beyond its room (a bug).
+STREAM_TOO_LONG = 1
+EARLY, LATER = ASSESSMENT_MONTHS
 
 
 # ------------------------------------------------------------------------ random numbers
 @njit(cache=True, inline="always")
-def _value(W, pool, offsets, w, s, k, exponential):
-    """Value ``k`` of stream ``s`` of woman ``w``. An arm reads a stream in order, so it is
-    either in her cache or the next one to draw: a uniform from the pool, kept as it is or, for
-    a stream read as ``exponential`` thresholds, as ``-log1p(-u)`` (``streams.Cursor``)."""
+def _value(W, offsets, w, s, k, exponential):
+    """Value ``k`` of stream ``s`` of woman ``w`` (a uniform, or for a threshold stream a unit
+    exponential ``-log1p(-u)``). An arm reads a stream in order, so the value is either kept
+    already or in the next block of four."""
     at = CACHE + offsets[s] + k
     drawn = int(W[w, DRAWN + s])
     if k < drawn:
         return W[w, at]
     counters = len(W) - 1
-    if k > drawn or offsets[s] + k >= offsets[s + 1]:
+    room = offsets[s + 1] - offsets[s]
+    if k >= room or k >= drawn + 4:
         W[counters, FLAGS] = int(W[counters, FLAGS]) | STREAM_TOO_LONG
         return 0.5
-    j = int(W[counters, POOL_NEXT])
-    W[counters, POOL_NEXT] = j + 1
-    W[w, DRAWN + s] = drawn + 1
-    u = 0.5  # a stand-in, when the pool has run out (the replication will be run again)
-    if j < len(pool):
-        u = pool[j]
-    else:
-        W[counters, FLAGS] = int(W[counters, FLAGS]) | POOL_EMPTY
-    W[w, at] = -math.log1p(-u) if exponential else u
+    block = k // 4
+    seed = (uint64(W[counters, SEED_HI]) << uint64(32)) | uint64(W[counters, SEED_LO])
+    words = philox4x64(uint64(W[counters, REP]), uint64(W[w, WOMAN]), uint64(s),
+                       uint64(block), seed, uint64(LAYOUT_VERSION))
+    for j in range(4):
+        i = 4 * block + j
+        if i >= room:
+            break
+        u = float(words[j] >> _S11) * _TWO53
+        W[w, CACHE + offsets[s] + i] = -math.log1p(-u) if exponential else u
+    W[w, DRAWN + s] = min(4 * block + 4, room)
     return W[w, at]
 
 
 @njit(cache=True, inline="always")
-def _uniform(W, pool, offsets, w, s, k):
-    """Value ``k`` of stream ``s`` of woman ``w``: a uniform on [0, 1)."""
-    return _value(W, pool, offsets, w, s, k, False)
+def _uniform(W, offsets, w, s, k):
+    return _value(W, offsets, w, s, k, False)
 
 
 @njit(cache=True, inline="always")
-def _exponential(W, pool, offsets, w, s, k):
-    """Value ``k`` of an EXPONENTIAL stream ``s`` of woman ``w``: a unit exponential."""
-    return _value(W, pool, offsets, w, s, k, True)
-
-
-@njit(cache=True, inline="always")
-def _fire(start, rem, rate):
-    """When a hazard clock fires: start + rem / rate, or never if the hazard is 0."""
-    return start + rem / rate if rate > 0 else INF
-
-
-# -------------------------------------------------------------------------- tally
-@njit(cache=True, inline="always")
-def _record(tally, event, month):
-    tally[event, int(month)] += 1.0
-
-
-@njit(cache=True)
-def _care_entry(tally, month, months_in_care, horizon):
-    """An infant enters care at ``month`` for ``months_in_care``: the entry, its exit and the
-    time in care of each month, as :func:`simulation.metrics.arm_monthly` counts them."""
-    n_months = tally.shape[1]
-    _record(tally, E_CARE_ENTRY, month)
-    end = min(month + months_in_care, horizon)
-    if month + months_in_care < horizon:
-        tally[CARE_EXITS, min(int(end), n_months - 1)] += 1.0
-    for m in range(int(month), min(int(end), n_months - 1) + 1):
-        lo, hi = float(m), min(m + 1.0, horizon)
-        tally[CHILD_MONTHS, m] += min(max(end, lo), hi) - min(max(month, lo), hi)
+def _exponential(W, offsets, w, s, k):
+    return _value(W, offsets, w, s, k, True)
 
 
 # ------------------------------------------------------------------------ hazards
 @njit(cache=True, inline="always")
-def _pregnancy_rate(r, programme, W, w):
-    """Conception hazard (per month), as ``Woman.pregnancy_rate``."""
-    f = W[w, FERTILITY]
+def _rate(r, programme, W, w):
+    """Her conception hazard now (``rules.pregnancy_rate``; base fertility without the
+    programme)."""
     if not programme:
-        return f
-    if W[w, ON_LARC]:
-        return r.larc_failure
-    status = W[w, STATUS]
-    if status == ENROLLED:
-        return f * r.no_larc_ratio
-    if W[w, NEXT + PERSIST] < INF:
-        return f * r.post_pregnancy_ratio
-    if status == NOT_ENROLLED:
-        return f * r.declined_pregnancy_ratio
-    return f
+        return W[w, BASE_F] * r.age_ratios[int(W[w, BAND])]
+    return pregnancy_rate(r, W[w, BASE_F], int(W[w, BAND]), W[w, ON_LARC] > 0,
+                          int(W[w, STATUS]), W[w, NEXT + PERSIST] < INF,
+                          W[w, NEXT + SPILL_END] < INF)
 
 
 @njit(cache=True, inline="always")
 def _fertility_changed(r, programme, W, w, now):
     """Restart her conception clock if its hazard changed. A clock that starts later (pregnant
     or postpartum) only takes the new hazard."""
-    rate = _pregnancy_rate(r, programme, W, w)
+    rate = _rate(r, programme, W, w)
     if rate == W[w, CLOCK_RATE]:
         return
     start = W[w, CLOCK_START]
@@ -169,7 +142,7 @@ def _fertility_changed(r, programme, W, w, now):
     W[w, CLOCK_REM] = max(W[w, CLOCK_REM] - used, 0.0)
     W[w, CLOCK_START] = max(start, now)
     W[w, CLOCK_RATE] = rate
-    W[w, NEXT + CONCEPTION] = _fire(W[w, CLOCK_START], W[w, CLOCK_REM], rate)
+    W[w, NEXT + CONCEPTION] = fire(W[w, CLOCK_START], W[w, CLOCK_REM], rate)
 
 
 @njit(cache=True, inline="always")
@@ -184,7 +157,7 @@ def _larc_changed(r, W, w, now):
     W[w, LARC_REM] = max(W[w, LARC_REM] - used, 0.0)
     W[w, LARC_START] = now
     W[w, LARC_RATE] = rate
-    W[w, NEXT + LARC_STOP] = _fire(now, W[w, LARC_REM], rate)
+    W[w, NEXT + LARC_STOP] = fire(now, W[w, LARC_REM], rate)
 
 
 @njit(cache=True, inline="always")
@@ -193,77 +166,68 @@ def _hazard_changed(r, programme, W, w, now):
     _larc_changed(r, W, w, now)
 
 
-@njit(cache=True, inline="always")
-def _removal_probability(r, programme, W, w, now):
-    """Probability that her infant born at ``now`` enters care, as
-    ``Woman.removal_probability``."""
-    status = W[w, STATUS]
-    if not programme or (status != COMPLETED and status != DROPPED_OUT):
-        return r.removal_probability
-    ratio = r.removal_ratio_completed if status == COMPLETED else r.removal_ratio_dropout
-    decay = 0.5 ** ((now - W[w, EXIT_MONTH]) / r.removal_half_life)
-    return min(1.0, r.removal_probability * (1.0 + (ratio - 1.0) * decay))
-
-
 # ------------------------------------------------------------------------- events
 @njit(cache=True, inline="always")
-def _set_left(W, w, now, status):
+def _set_left(r, W, tally, w, now, status):
     W[w, STATUS] = status
     W[w, EXIT_MONTH] = now
-    W[w, LEFT_MONTH] = now
+    W[w, TL_LEFT] = now
     W[w, NEXT + LEAVE] = INF
+    W[w, NEXT + ASSESS] = INF
+    spent(tally, M_ENROLLED_MONTHS, W[w, ENROL_MONTH], min(now, r.horizon_months))
 
 
 @njit(cache=True, inline="always")
 def _leave(r, W, tally, w, now, status, event):
     """She leaves the programme (completes, drops out, or exits pregnant)."""
-    _set_left(W, w, now, status)
-    _record(tally, event, now)
+    _set_left(r, W, tally, w, now, status)
+    count(tally, event, now)
     if status == COMPLETED and r.post_pregnancy_months > 0 and r.post_pregnancy_ratio != 1.0:
         W[w, NEXT + PERSIST] = now + r.post_pregnancy_months
     _hazard_changed(r, True, W, w, now)
 
 
 @njit(cache=True, inline="always")
-def _die(programme, W, tally, w, now):
-    _record(tally, E_DEATH, now)
+def _die(r, programme, W, tally, w, now):
+    count(tally, M_DEATHS, now)
     for k in range(N_KINDS):
         W[w, NEXT + k] = INF
     if not programme:
         return
     if W[w, ON_LARC]:
-        _record(tally, E_LARC_STOPPED, now)
+        count(tally, M_LARC_STOPPED, now)
         W[w, ON_LARC] = 0
     if W[w, STATUS] == ENROLLED:  # she leaves without a recorded event
-        _set_left(W, w, now, DROPPED_OUT)
+        _set_left(r, W, tally, w, now, DROPPED_OUT)
 
 
-@njit(cache=True, inline="always")
-def _birth(r, programme, W, pool, offsets, tally, w, now):
-    _record(tally, E_LIVE_BIRTH, now)
-    k = 3 * int(W[w, N_BIRTHS])
+@njit(cache=True)
+def _birth(r, programme, W, offsets, tally, post, w, now, source):
+    count(tally, M_LIVE_BIRTHS, now)
+    k = DRAWS_PER_BIRTH * int(W[w, N_BIRTHS])
     W[w, N_BIRTHS] += 1
-    enters = _uniform(W, pool, offsets, w, S_CARE, k) < \
-        _removal_probability(r, programme, W, w, now)
-    u_delay = _uniform(W, pool, offsets, w, S_CARE, k + 1)
-    u_stay = _uniform(W, pool, offsets, w, S_CARE, k + 2)
-    share = r.newborn_share
-    if u_delay < share:
-        delay = u_delay / share
-    else:
-        delay = 1.0 + 11.0 * (u_delay - share) / (1.0 - share)
-    if enters and now + delay < r.horizon_months:
-        _care_entry(tally, now + delay, -math.log1p(-u_stay) * r.mean_months_in_care,
-                    r.horizon_months)
+    p = removal_probability(r, int(W[w, STATUS]), now - W[w, EXIT_MONTH]) if programme else \
+        r.removal_probability
+    enters = _uniform(W, offsets, w, S_CARE, k) < p
+    delay = care_delay(r, _uniform(W, offsets, w, S_CARE, k + 1))
+    route, months = care_episode(r, _uniform(W, offsets, w, S_CARE, k + 2),
+                                 _uniform(W, offsets, w, S_CARE, k + 3), delay)
+    entry = now + delay
+    if enters and entry < r.horizon_months:
+        tally_episode(tally, post, source, entry, route, months, r.horizon_months)
+        if W[w, INITIAL] and not W[w, HAD_CARE]:
+            W[w, HAD_CARE] = 1
+            count(tally, M_FIRST_CARE_INITIAL, entry)
 
 
 @njit(cache=True, inline="always")
-def _conceive(r, programme, W, pool, offsets, tally, w, now):
+def _conceive(r, programme, W, offsets, tally, post, w, now):
     """Conception; the pregnancy's outcome, and when she may conceive again."""
-    _record(tally, E_CONCEPTION, now)
+    count(tally, M_PREGNANCIES, now)
+    source = source_at(now, W[w, TL_DECLINED], W[w, TL_ENROLLED], W[w, TL_LEFT])
     if programme and W[w, STATUS] == ENROLLED:  # women who conceive are transitioned out
-        _leave(r, W, tally, w, now, DROPPED_OUT, E_EXITED_PREGNANT)
-    live = _uniform(W, pool, offsets, w, S_OUTCOME, int(W[w, N_CONCEPTIONS])) < \
+        _leave(r, W, tally, w, now, DROPPED_OUT, M_EXITED_PREGNANT)
+    live = _uniform(W, offsets, w, S_OUTCOME, int(W[w, N_CONCEPTIONS])) < \
         r.live_birth_probability
     W[w, N_CONCEPTIONS] += 1
     end = now + (r.gestation_months if live else r.loss_months)
@@ -271,30 +235,40 @@ def _conceive(r, programme, W, pool, offsets, tally, w, now):
     W[w, PREGNANT_UNTIL] = end if survives else INF  # else she dies pregnant
     if survives and end < r.horizon_months:
         if live:
-            _birth(r, programme, W, pool, offsets, tally, w, end)
+            _birth(r, programme, W, offsets, tally, post, w, end, source)
         else:
-            _record(tally, E_PREGNANCY_LOSS, end)
+            count(tally, M_PREGNANCY_LOSSES, end)
     # the next conception clock starts when the postpartum months are over
     start = end + r.postpartum_months
     W[w, CLOCK_START] = start
     W[w, CLOCK_REM] = INF  # no clock, unless she lives to start one
     if start < W[w, DIES]:
-        W[w, CLOCK_REM] = _exponential(W, pool, offsets, w, S_PREGNANCY,
-                                          int(W[w, N_CLOCKS]))
+        W[w, CLOCK_REM] = _exponential(W, offsets, w, S_PREGNANCY, int(W[w, N_CLOCKS]))
         W[w, N_CLOCKS] += 1
-    W[w, CLOCK_RATE] = rate = _pregnancy_rate(r, programme, W, w)
-    W[w, NEXT + CONCEPTION] = _fire(start, W[w, CLOCK_REM], rate)
+    W[w, CLOCK_RATE] = rate = _rate(r, programme, W, w)
+    W[w, NEXT + CONCEPTION] = fire(start, W[w, CLOCK_REM], rate)
 
 
 @njit(cache=True, inline="always")
 def _start_larc(r, W, tally, w, now):
     W[w, ON_LARC] = 1
-    _record(tally, E_LARC_STARTED, now)
+    count(tally, M_LARC_STARTED, now)
     _fertility_changed(r, True, W, w, now)
     W[w, LARC_START] = now
     W[w, LARC_REM] = W[w, LARC_THRESHOLD]
     W[w, LARC_RATE] = r.larc_stop_on_programme
-    W[w, NEXT + LARC_STOP] = _fire(now, W[w, LARC_REM], W[w, LARC_RATE])
+    W[w, NEXT + LARC_STOP] = fire(now, W[w, LARC_REM], W[w, LARC_RATE])
+
+
+@njit(cache=True, inline="always")
+def _assess(W, tally, w, now):
+    """A DfE 2017-style assessment of a woman still enrolled: is she on LARC?"""
+    n = int(W[w, N_ASSESSED])
+    count(tally, M_ASSESSED + 2 * n, now)
+    if W[w, ON_LARC]:
+        count(tally, M_ASSESSED + 2 * n + 1, now)
+    W[w, N_ASSESSED] = n + 1
+    W[w, NEXT + ASSESS] = W[w, ENROL_MONTH] + LATER if n == 0 else INF
 
 
 @njit(cache=True, inline="always")
@@ -307,7 +281,7 @@ def _due(W, w, limit):
 
 
 @njit(cache=True)
-def _advance(r, programme, W, pool, offsets, tally, w, limit):
+def _advance(r, programme, W, offsets, tally, post, w, limit):
     """Apply her events before ``limit`` (a month), in time order."""
     while True:
         kind, now = 0, W[w, NEXT]
@@ -317,9 +291,9 @@ def _advance(r, programme, W, pool, offsets, tally, w, limit):
         if not now < limit:
             return
         if kind == DEATH:
-            _die(programme, W, tally, w, now)
+            _die(r, programme, W, tally, w, now)
         elif kind == CONCEPTION:
-            _conceive(r, programme, W, pool, offsets, tally, w, now)
+            _conceive(r, programme, W, offsets, tally, post, w, now)
         elif kind == FIT:
             W[w, NEXT + FIT] = INF
             if W[w, STATUS] == ENROLLED and W[w, PREGNANT_UNTIL] <= now:
@@ -327,54 +301,70 @@ def _advance(r, programme, W, pool, offsets, tally, w, limit):
         elif kind == LARC_STOP:
             W[w, ON_LARC] = 0
             W[w, NEXT + LARC_STOP] = INF
-            _record(tally, E_LARC_STOPPED, now)
+            count(tally, M_LARC_STOPPED, now)
             _fertility_changed(r, programme, W, w, now)
         elif kind == LEAVE:
             if W[w, DROPOUT_MONTH] < W[w, PROGRAMME_END]:
-                _leave(r, W, tally, w, now, DROPPED_OUT, E_DROPPED_OUT)
+                _leave(r, W, tally, w, now, DROPPED_OUT, M_DROPPED_OUT)
             else:
-                _leave(r, W, tally, w, now, COMPLETED, E_COMPLETED)
-        else:  # PERSIST: the post-programme effect on pregnancy ends
+                _leave(r, W, tally, w, now, COMPLETED, M_COMPLETED)
+        elif kind == PERSIST:  # the post-programme effect on pregnancy ends
             W[w, NEXT + PERSIST] = INF
             _hazard_changed(r, programme, W, w, now)
+        elif kind == SPILL_END:  # the effect of having declined ends
+            W[w, NEXT + SPILL_END] = INF
+            _fertility_changed(r, programme, W, w, now)
+        elif kind == AGE:
+            W[w, BAND] += 1
+            W[w, NEXT + AGE] = next_band_month(W[w, ARRIVAL], W[w, AGE0], int(W[w, BAND]))
+            _fertility_changed(r, programme, W, w, now)
+        else:  # ASSESS
+            _assess(W, tally, w, now)
 
 
 # ---------------------------------------------------------------------- programme
 @njit(cache=True)
-def _enrol(r, W, pool, offsets, tally, w, now, programme_end):
-    """She takes a place at ``now`` until ``programme_end``, as ``Woman._programme``."""
+def _enrol(r, W, offsets, tally, w, now, programme_end):
+    """She takes a place at ``now`` until ``programme_end``."""
     W[w, STATUS] = ENROLLED
-    _record(tally, E_ENROLLED, now)
-    W[w, LEFT_MONTH] = INF
+    W[w, TL_ENROLLED] = now
+    W[w, ENROL_MONTH] = now
+    W[w, NEXT + SPILL_END] = INF  # enrolling ends any spill-over
+    count(tally, M_ENROLLED, now)
     _fertility_changed(r, True, W, w, now)
-    already = _uniform(W, pool, offsets, w, S_LARC, 0) < r.already_on_larc
-    uptake = _uniform(W, pool, offsets, w, S_LARC, 1) < r.larc_uptake
-    fit_delay = -math.log1p(-_uniform(W, pool, offsets, w, S_LARC, 2)) * r.time_to_larc
-    W[w, LARC_THRESHOLD] = -math.log1p(-_uniform(W, pool, offsets, w, S_LARC, 3))
-    if r.dropout > 0:
-        W[w, DROPOUT_MONTH] = now + _exponential(W, pool, offsets, w, S_DROPOUT, 0) / r.dropout
+    already, fitted, delay = larc_at_enrolment(r, _uniform(W, offsets, w, S_LARC, 0),
+                                               _uniform(W, offsets, w, S_LARC, 1),
+                                               _uniform(W, offsets, w, S_LARC, 2))
+    W[w, LARC_THRESHOLD] = -math.log1p(-_uniform(W, offsets, w, S_LARC, 3))
+    W[w, DROPOUT_MONTH] = dropout_month(r, now, _exponential(W, offsets, w, S_DROPOUT, 0)) \
+        if r.dropout > 0 else INF
     W[w, PROGRAMME_END] = programme_end
     W[w, NEXT + LEAVE] = min(W[w, DROPOUT_MONTH], programme_end)
+    W[w, NEXT + ASSESS] = now + EARLY
     if already:
         _start_larc(r, W, tally, w, now)
-    elif uptake:
-        W[w, NEXT + FIT] = now + fit_delay
+    elif fitted:
+        W[w, NEXT + FIT] = now + delay
 
 
 @njit(cache=True, inline="always")
-def _decline(r, W, tally, w, now):
-    """She did not enrol at ``now``, as the end of ``Woman.outreach``."""
-    _record(tally, E_NOT_ENROLLED, now)
+def _not_enrolled(r, W, tally, w, now, reason):
+    """She did not enrol at ``now``: declined (the spill-over starts), turned away for want of a
+    place, or pregnant."""
+    count(tally, reason, now)
     if W[w, STATUS] == ELIGIBLE:
         W[w, STATUS] = NOT_ENROLLED
-        _fertility_changed(r, True, W, w, now)
+        W[w, TL_DECLINED] = now
+    if reason == M_DECLINED and r.declined_effect_months > 0:
+        W[w, SPILL_UNTIL] = now + r.declined_effect_months
+        W[w, NEXT + SPILL_END] = W[w, SPILL_UNTIL]
+    _fertility_changed(r, True, W, w, now)
 
 
 @njit(cache=True)
-def _cycle(r, W, pool, offsets, tally, n, start, offered, decides, enrolled):
+def _cycle(r, W, offsets, tally, post, n, start, offered, decides, enrolled):
     """One outreach cycle beginning at ``start`` (every woman already advanced to it): offers by
-    priority, then each offered woman's decision in time order (``offered``, ``decides`` and
-    ``enrolled`` are work arrays)."""
+    priority, then each offered woman's decision in time order."""
     window_end = start + r.outreach_months
     programme_end = window_end + r.programme_months
     n_offered = 0
@@ -386,117 +376,121 @@ def _cycle(r, W, pool, offsets, tally, n, start, offered, decides, enrolled):
                 status == ELIGIBLE or (r.reoffer_declined and status == NOT_ENROLLED)):
             offered[n_offered] = w
             n_offered += 1
-    willing = np.empty(n_offered, dtype=np.bool_)
+    is_willing = np.empty(n_offered, dtype=np.bool_)
     for j in range(n_offered):
         w = offered[j]
-        _record(tally, E_OFFERED, start)
-        k = 2 * int(W[w, N_OFFERS])
+        count(tally, M_OFFERS, start)
+        if W[w, N_OFFERS] == 0:
+            count(tally, M_WOMEN_OFFERED, start)
+        k = DRAWS_PER_OFFER * int(W[w, N_OFFERS])
         W[w, N_OFFERS] += 1
-        willing[j] = _uniform(W, pool, offsets, w, S_OUTREACH, k) < r.enrol_probability
-        decides[j] = start + (window_end - start) * _uniform(W, pool, offsets, w, S_OUTREACH,
-                                                             k + 1)
+        is_willing[j] = willing(r, _uniform(W, offsets, w, S_OUTREACH, k))
+        decides[j] = decision_month(start, window_end, _uniform(W, offsets, w, S_OUTREACH, k + 1))
     n_enrolled = 0
     for j in np.argsort(decides[:n_offered], kind="mergesort"):
         w, now = offered[j], decides[j]
         if not now < r.horizon_months:
             break  # later decisions are never seen
         if _due(W, w, now):
-            _advance(r, True, W, pool, offsets, tally, w, now)
+            _advance(r, True, W, offsets, tally, post, w, now)
         if not W[w, DIES] > now:
             continue  # she died before deciding
-        if willing[j] and not W[w, PREGNANT_UNTIL] > now:
-            in_use = 0  # places taken in this cycle and not yet given back
-            if n_enrolled >= r.capacity:  # (else a place is free whoever has left)
-                for e in enrolled[:n_enrolled]:
-                    if _due(W, e, now):
-                        _advance(r, True, W, pool, offsets, tally, e, now)
-                    if W[e, LEFT_MONTH] > now:
-                        in_use += 1
-            if in_use < r.capacity:
-                _enrol(r, W, pool, offsets, tally, w, now, programme_end)
-                enrolled[n_enrolled] = w
-                n_enrolled += 1
-                continue
-        _decline(r, W, tally, w, now)
+        if W[w, PREGNANT_UNTIL] > now:
+            _not_enrolled(r, W, tally, w, now, M_PREGNANT_AT_DECISION)
+            continue
+        if not is_willing[j]:
+            _not_enrolled(r, W, tally, w, now, M_DECLINED)
+            continue
+        in_use = 0  # places taken in this cycle and not yet given back
+        if n_enrolled >= r.capacity:  # (else a place is free whoever has left)
+            for e in enrolled[:n_enrolled]:
+                if _due(W, e, now):
+                    _advance(r, True, W, offsets, tally, post, e, now)
+                if W[e, STATUS] == ENROLLED:
+                    in_use += 1
+        if in_use < r.capacity:
+            _enrol(r, W, offsets, tally, w, now, programme_end)
+            enrolled[n_enrolled] = w
+            n_enrolled += 1
+        else:
+            _not_enrolled(r, W, tally, w, now, M_TURNED_AWAY)
 
 
 # ---------------------------------------------------------------------- replication
 @njit(cache=True)
-def _simulate_arm(r, programme, cycle_starts, lo, arrival, fertility, W, pool, offsets, tally,
-                  offered, decides, enrolled):
-    """One arm of one replication (women ``lo:lo + len(W) - 1`` of the chunk's ``arrival`` and
-    ``fertility``) to the horizon; events are counted in ``tally``."""
+def _simulate_arm(r, programme, cycle_starts, lo, women, W, offsets, tally, post, offered,
+                  decides, enrolled):
+    """One arm of one replication (women ``lo:lo + len(W) - 1`` of the chunk) to the horizon."""
     n = len(W) - 1
+    horizon = r.horizon_months
     for w in range(n):
-        for k in range(DRAWN):
+        for k in range(RESET):
             W[w, k] = 0.0
         for k in range(N_KINDS):
             W[w, NEXT + k] = INF
-        a = arrival[lo + w]
+        a = women[lo + w, 0]
         W[w, ARRIVAL] = a
-        W[w, FERTILITY] = fertility[lo + w]
-        # a zero mortality rate: she outlives every horizon
-        W[w, DIES] = a + _exponential(W, pool, offsets, w, S_DEATH, 0) / r.death \
-            if r.death > 0 else INF
+        W[w, AGE0] = women[lo + w, 1]
+        W[w, BASE_F] = women[lo + w, 2]
+        W[w, WOMAN] = women[lo + w, 3]
+        W[w, INITIAL] = a == 0.0
+        W[w, BAND] = age_band(W[w, AGE0])
+        W[w, NEXT + AGE] = next_band_month(a, W[w, AGE0], int(W[w, BAND]))
+        W[w, DIES] = death_month(r, a, _exponential(W, offsets, w, S_DEATH, 0))
         W[w, NEXT + DEATH] = W[w, DIES]
         W[w, CLOCK_START] = a
-        W[w, CLOCK_REM] = _exponential(W, pool, offsets, w, S_PREGNANCY, 0)
-        W[w, CLOCK_RATE] = W[w, FERTILITY]
-        W[w, NEXT + CONCEPTION] = _fire(a, W[w, CLOCK_REM], W[w, FERTILITY])
+        W[w, CLOCK_REM] = _exponential(W, offsets, w, S_PREGNANCY, 0)
+        W[w, CLOCK_RATE] = _rate(r, programme, W, w)
+        W[w, NEXT + CONCEPTION] = fire(a, W[w, CLOCK_REM], W[w, CLOCK_RATE])
         W[w, N_CLOCKS] = 1
         W[w, EXIT_MONTH] = math.nan
-        W[w, LEFT_MONTH] = INF
         W[w, DROPOUT_MONTH] = INF
         W[w, PROGRAMME_END] = INF
-        _record(tally, E_ELIGIBLE, a)
+        if programme:
+            W[w, TL_DECLINED] = INF
+            W[w, TL_ENROLLED] = INF
+            W[w, TL_LEFT] = INF
+        count(tally, M_ELIGIBLE, a)
+        spent(tally, M_WOMAN_MONTHS, a, min(W[w, DIES], horizon))
     if programme:
         for start in cycle_starts:
             for w in range(n):
                 if _due(W, w, start):
-                    _advance(r, True, W, pool, offsets, tally, w, start)
-            _cycle(r, W, pool, offsets, tally, n, start, offered, decides, enrolled)
+                    _advance(r, True, W, offsets, tally, post, w, start)
+            _cycle(r, W, offsets, tally, post, n, start, offered, decides, enrolled)
     for w in range(n):
-        if _due(W, w, r.horizon_months):
-            _advance(r, programme, W, pool, offsets, tally, w, r.horizon_months)
+        if _due(W, w, horizon):
+            _advance(r, programme, W, offsets, tally, post, w, horizon)
+        if programme and W[w, STATUS] == ENROLLED:  # still enrolled at the horizon
+            spent(tally, M_ENROLLED_MONTHS, W[w, ENROL_MONTH], horizon)
 
 
 @njit(cache=True, nogil=True)  # (dask workers may be threads)
-def simulate_chunk(r, cycle_starts, first, arrival, fertility, todo, pool, pool_first, offsets,
-                   preset, preset_drawn, out, flags):
-    """Replications ``todo`` (indices) of a chunk: both arms into ``out[rep]`` (float32,
-    ``(2, n_metrics, n_months)``; the stocks ``on_larc`` and ``in_care`` are left for the caller).
+def simulate_chunk(r, seed, reps, cycle_starts, first, women, offsets, out, post, flags):
+    """Replications ``reps`` (their numbers in the run) of a chunk: both arms into ``out[j]``
+    (``(2, n_tallied, n_months)``, programme arm first) and ``post[j]`` (``(2, 3, years)``).
 
-    Replication ``rep`` is women ``first[rep]:first[rep + 1]``, ordered by outreach priority,
-    with ``arrival`` months and ``fertility`` (conception hazard off programme, per month). Its
-    random numbers are ``pool[pool_first[j]:pool_first[j + 1]]`` for ``rep = todo[j]`` (uniforms,
-    used in order), after the values given in ``preset``/``preset_drawn`` (rows by woman, laid
-    out by ``offsets``, a tuple; may have no rows). ``flags[j]`` is set when the pool ran out (the
-    replication must be run again with a longer pool) or a stream outgrew ``offsets`` (a bug).
+    Replication ``j``'s women are rows ``first[j]:first[j + 1]`` of ``women`` (columns: arrival
+    month, age when eligible, base fertility per month, her number), in outreach priority.
+    ``offsets`` lays out each stream's room in a woman's row. ``flags[j]`` is set if a stream
+    outgrew its room (a bug).
     """
     most = 0
-    for j in range(len(todo)):
-        most = max(most, first[todo[j] + 1] - first[todo[j]])
-    W_all = np.empty((most + 1, CACHE + offsets[-1]))
+    for j in range(len(reps)):
+        most = max(most, first[j + 1] - first[j])
+    W_all = np.zeros((most + 1, CACHE + offsets[-1]))
     offered = np.empty(most, dtype=np.int64)
     decides = np.empty(most)
     enrolled = np.empty(most, dtype=np.int64)
-    tally = np.empty(out.shape[2:])
-    for j in range(len(todo)):
-        rep = todo[j]
-        lo, hi = first[rep], first[rep + 1]
+    seed_lo, seed_hi = float(seed & 0xFFFFFFFF), float(seed >> 32)
+    for j in range(len(reps)):
+        lo, hi = first[j], first[j + 1]
         W = W_all[:hi - lo + 1]  # her women, then the replication's counters
-        if len(preset):
-            W[:-1, DRAWN:CACHE] = preset_drawn[lo:hi]
-            W[:-1, CACHE:] = preset[lo:hi]
-        else:
-            W[:-1, DRAWN:CACHE] = 0.0
-        W[-1, POOL_NEXT] = W[-1, FLAGS] = 0.0
-        pool_j = pool[pool_first[j]:pool_first[j + 1]]
+        W[:-1, DRAWN:CACHE] = 0.0
+        W[-1, FLAGS] = 0.0
+        W[-1, SEED_LO], W[-1, SEED_HI], W[-1, REP] = seed_lo, seed_hi, float(reps[j])
         for arm in range(2):
-            tally[:] = 0.0
-            _simulate_arm(r, arm == 0, cycle_starts, lo, arrival, fertility, W, pool_j, offsets,
-                          tally, offered, decides, enrolled)
-            for m in range(tally.shape[0]):
-                for t in range(tally.shape[1]):
-                    out[rep, arm, m, t] = tally[m, t]
+            _simulate_arm(r, arm == 0, cycle_starts, lo, women, W, offsets, out[j, arm],
+                          post[j, arm], offered, decides, enrolled)
+        authority.simulate(r, seed, reps[j], out[j, 0], out[j, 1], post[j, 0], post[j, 1])
         flags[j] = int(W[-1, FLAGS])

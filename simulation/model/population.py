@@ -1,90 +1,152 @@
-"""The eligible women of one replication: who they are and when they become eligible.
+"""The eligible women of each replication: who they are and when they become eligible.
 
-Both arms of a replication simulate the same women. The initial pool (the practice's scoping list)
-is eligible at month 0; further women become eligible as a Poisson process over the horizon.
+One sampler for both engines. The scoping list (``population.eligible_women_at_start`` women) is
+eligible at month 0; further women become eligible as a Poisson process over the horizon.
+Attributes that modify hazards (``docs/model.md``):
 
-Attributes that modify hazards (documented in ``docs/model.md``):
+- age when eligible (band by ``population.age_band_probabilities``, uniform within it); ages then
+  advance, and the pregnancy rate follows the current age band (``pregnancy.age_rate_ratios``);
+- children already removed: the pregnancy rate (``pregnancy.rate_ratio_per_extra_removal``) and
+  the practice's outreach priority (more removals first, ties broken by a draw fixed per woman);
+- an individual gamma frailty with mean 1 (``pregnancy.frailty_shape``).
 
-- age band -> pregnancy rate (``pregnancy.age_rate_ratios``); age is taken at eligibility and not
-  advanced over the horizon;
-- children already removed -> pregnancy rate (``pregnancy.rate_ratio_per_extra_removal``) and the
-  practice's outreach priority (more removals first);
-- an individual gamma frailty with mean 1 -> pregnancy rate (``pregnancy.frailty_shape``).
+The age and removal ratios are normalised to mean 1 over the distributions when eligible, so
+``pregnancy.counterfactual_rate_per_year`` is the mean rate of women as they become eligible.
+Care experience and needs are recorded, with no effect on any hazard (the evidence gives no effect
+sizes).
 
-The age and removal multipliers are normalised to mean 1 over the scenario's distributions, so
-``pregnancy.counterfactual_rate_per_year`` is the population's mean rate. Needs and care experience
-are recorded for reporting and for user extensions; by default they modify no hazard, because the
-evidence gives no effect sizes.
+Random numbers: the women of replication ``r`` are drawn with those of its block ``r // 100``, by
+NumPy from ``SeedSequence(seed, spawn_key=(POPULATION_KEY, block))``, so they depend on the seed
+and ``r`` only (not on chunks, workers or the engine).
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
 from simulation.core.parameters import AGE_BANDS, NEEDS, PRIOR_REMOVALS
 from simulation.core.scenario import Scenario
 
+BLOCK_REPS = 100
+POPULATION_KEY = 0x9097  # first spawn key of population seeds
+
 
 @dataclass(frozen=True)
-class Population:
-    """Attributes of the women of one replication (arrays indexed by woman)."""
+class Women:
+    """The women of some replications as flat arrays, ordered by replication (numbered 0.. in
+    the order asked for) and, within one, by outreach priority (the first is offered first)."""
 
+    rep: np.ndarray            # replication, numbered within the request
+    woman: np.ndarray          # her number within her replication (random-number counter)
     arrival_month: np.ndarray
-    age_years: np.ndarray
-    age_band: np.ndarray
+    age_years: np.ndarray      # when eligible
     prior_removals: np.ndarray
+    base_fertility: np.ndarray  # conception hazard per month at age ratio 1, off programme
     care_experienced: np.ndarray
-    needs: dict[str, np.ndarray]
-    fertility_multiplier: np.ndarray
-    priority: np.ndarray  # outreach order: lower is offered first
+    needs: dict
+    n_reps: int
 
     @property
     def size(self) -> int:
-        return len(self.arrival_month)
+        return len(self.rep)
+
+    @property
+    def first(self) -> np.ndarray:
+        """Where each replication's women start (and the last ends)."""
+        return np.searchsorted(self.rep, np.arange(self.n_reps + 1)).astype(np.int64)
 
     def to_frame(self):
-        """The women as a pandas DataFrame (one row per woman)."""
+        """One row per woman (pandas)."""
         import pandas as pd
 
-        return pd.DataFrame({
-            "woman": np.arange(self.size), "arrival_month": self.arrival_month,
-            "age_years": self.age_years, "prior_removals": self.prior_removals,
-            "care_experienced": self.care_experienced, **self.needs,
-            "fertility_multiplier": self.fertility_multiplier,
-        })
+        return pd.DataFrame({"rep": self.rep, "woman": self.woman,
+                             "arrival_month": self.arrival_month, "age_years": self.age_years,
+                             "prior_removals": self.prior_removals,
+                             "care_experienced": self.care_experienced, **self.needs,
+                             "base_fertility_per_month": self.base_fertility})
 
 
-def draw_population(scenario: Scenario, rng: np.random.Generator) -> Population:
-    """Draw the women for one replication."""
+def _block(scenario: Scenario, seed: int, block: int) -> dict:
+    """Every woman of the ``BLOCK_REPS`` replications of one block, in priority order."""
     p = scenario.params()
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(POPULATION_KEY, block)))
     horizon = p.practice.horizon_months
     n_start = p.population.eligible_women_at_start
-    n_new = rng.poisson(p.population.new_eligible_women_per_year * horizon / 12.0)
-    arrival = np.concatenate([np.zeros(n_start), np.sort(rng.uniform(0.0, horizon, n_new))])
-    n = len(arrival)
+    n_new = rng.poisson(p.population.new_eligible_women_per_year * horizon / 12.0, BLOCK_REPS)
+    sizes = n_start + n_new
+    rep = np.repeat(np.arange(BLOCK_REPS), sizes)
+    woman = np.arange(len(rep)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    n = len(rep)
+    arrival = np.where(woman < n_start, 0.0, rng.uniform(0.0, horizon, n))
 
     age_probs = np.asarray(p.population.age_band_probabilities)
-    band = rng.choice(len(AGE_BANDS), size=n, p=age_probs)
-    lo = np.array([b[0] for b in AGE_BANDS])[band]
-    hi = np.array([b[1] for b in AGE_BANDS])[band] + 1
-    age = rng.uniform(lo, hi)
-
+    band = _categorical(rng, age_probs, n)
+    lo = np.array([b[0] for b in AGE_BANDS], dtype=float)[band]
+    hi = np.array([b[1] for b in AGE_BANDS], dtype=float)[band] + 1.0
+    age = lo + (hi - lo) * rng.random(n)
     removal_probs = np.asarray(p.population.prior_removals_probabilities)
-    removals = np.asarray(PRIOR_REMOVALS)[rng.choice(len(PRIOR_REMOVALS), size=n, p=removal_probs)]
+    removal = _categorical(rng, removal_probs, n)
+    shape = p.pregnancy.frailty_shape
+    frailty = rng.gamma(shape, 1.0 / shape, n)  # mean 1, variance 1/shape
+    tie = rng.random(n)
     care_experienced = rng.random(n) < p.population.care_experienced_probability
     needs = {need: rng.random(n) < getattr(p.population, f"{need}_probability") for need in NEEDS}
 
-    age_ratio = np.asarray(p.pregnancy.age_rate_ratios)
-    age_ratio = age_ratio / np.dot(age_probs, age_ratio)
-    per_removal = p.pregnancy.rate_ratio_per_extra_removal
-    removal_ratio = per_removal ** np.maximum(np.asarray(PRIOR_REMOVALS) - 2, 0)
-    removal_ratio = removal_ratio / np.dot(removal_probs, removal_ratio)
-    shape = p.pregnancy.frailty_shape
-    frailty = rng.gamma(shape, 1.0 / shape, size=n)  # mean 1, variance 1/shape
-    multiplier = frailty * age_ratio[band] * removal_ratio[np.searchsorted(PRIOR_REMOVALS, removals)]
+    per_removal = p.pregnancy.rate_ratio_per_extra_removal ** np.maximum(
+        np.asarray(PRIOR_REMOVALS) - 2, 0)
+    per_removal = per_removal / np.dot(removal_probs, per_removal)
+    base = p.pregnancy.counterfactual_rate_per_year / 12.0 * frailty * per_removal[removal]
+    # by replication, then more removals first, then the tie-break draw
+    order = np.lexsort((tie, -removal, rep))
+    columns = {"rep": rep, "woman": woman, "arrival_month": arrival, "age_years": age,
+               "prior_removals": np.asarray(PRIOR_REMOVALS)[removal], "base_fertility": base,
+               "care_experienced": care_experienced, **{f"need:{k}": v for k, v in needs.items()}}
+    out = {k: v[order] for k, v in columns.items()}
+    out["first"] = np.concatenate([[0], np.cumsum(sizes)])
+    return out
 
-    # Prioritise women with more removals; break ties at random.
-    priority = np.lexsort((rng.random(n), -removals)).argsort()
-    return Population(arrival, age, band, removals, care_experienced, needs, multiplier, priority)
+
+def _categorical(rng: np.random.Generator, probs: np.ndarray, n: int) -> np.ndarray:
+    """Indices drawn with probabilities ``probs`` (categories of probability 0 never occur)."""
+    cdf = np.cumsum(probs)
+    return np.minimum(np.searchsorted(cdf / cdf[-1], rng.random(n), side="right"),
+                      len(probs) - 1)
+
+
+_CACHE: OrderedDict = OrderedDict()  # recent blocks (the SimPy engine asks for one rep at a time)
+
+
+def _cached_block(scenario: Scenario, seed: int, block: int) -> dict:
+    key = (scenario.digest(), seed, block)
+    if key not in _CACHE:
+        _CACHE[key] = _block(scenario, seed, block)
+        while len(_CACHE) > 4:
+            _CACHE.popitem(last=False)
+    _CACHE.move_to_end(key)
+    return _CACHE[key]
+
+
+def draw(scenario: Scenario, seed: int, reps: Sequence[int]) -> Women:
+    """The women of replications ``reps`` (any order, no repeats) of a run with ``seed``."""
+    reps = np.asarray(reps, dtype=np.int64)
+    if len(np.unique(reps)) != len(reps):
+        raise ValueError("replications must be given once each")
+    parts = []
+    for j, rep in enumerate(reps.tolist()):
+        block = _cached_block(scenario, seed, rep // BLOCK_REPS)
+        i = rep % BLOCK_REPS
+        lo, hi = block["first"][i], block["first"][i + 1]
+        part = {k: v[lo:hi] for k, v in block.items() if k != "first"}
+        part["rep"] = np.full(hi - lo, j, dtype=np.int64)
+        parts.append(part)
+    cat = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    return Women(rep=cat["rep"], woman=cat["woman"].astype(np.int64),
+                 arrival_month=cat["arrival_month"], age_years=cat["age_years"],
+                 prior_removals=cat["prior_removals"], base_fertility=cat["base_fertility"],
+                 care_experienced=cat["care_experienced"],
+                 needs={k.split(":", 1)[1]: cat[k] for k in cat if k.startswith("need:")},
+                 n_reps=len(reps))

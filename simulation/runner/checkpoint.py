@@ -16,10 +16,14 @@ import json
 from pathlib import Path
 from typing import Any, Mapping
 
+import sys
+
 import numpy as np
 
 from simulation.core.errors import PausesimError
 from simulation.core.output import write_atomic
+
+
 
 
 class Checkpoint:
@@ -57,3 +61,30 @@ class Checkpoint:
     def completed(self) -> int:
         """Number of chunks saved."""
         return len(list(self.folder.glob("chunk-*.npy")))
+
+    def load_chunk(self, chunk: str, shapes) -> tuple[np.ndarray, ...] | None:
+        """The saved arrays of ``chunk`` if they are complete and have the expected ``shapes``
+        (float32); None if the chunk was not saved or is damaged (then it is simulated again)."""
+        path = self.folder / f"chunk-{chunk}.npz"
+        if not path.exists():
+            return None
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                arrays = tuple(saved[f"a{i}"] for i in range(len(shapes)))
+        except Exception as exc:  # truncated, empty or not an npz: recompute
+            print(f"pausesim: checkpoint chunk {path.name} cannot be read ({type(exc).__name__});"
+                  " simulating it again", file=sys.stderr)
+            return None
+        for array, shape in zip(arrays, shapes):
+            if array.shape != tuple(shape) or array.dtype != np.float32 or \
+                    not np.isfinite(array).all():
+                print(f"pausesim: checkpoint chunk {path.name} has the wrong shape or values; "
+                      "simulating it again", file=sys.stderr)
+                return None
+        return arrays
+
+    def save_chunk(self, chunk: str, arrays) -> None:
+        """Save a completed chunk's arrays (atomically: complete or absent)."""
+        buffer = io.BytesIO()
+        np.savez(buffer, **{f"a{i}": a for i, a in enumerate(arrays)})
+        write_atomic(self.folder / f"chunk-{chunk}.npz", buffer.getvalue())

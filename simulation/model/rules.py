@@ -1,0 +1,180 @@
+"""The model's rules, each written once and used by both engines.
+
+Every function here is compiled by Numba for the fast engine's kernel (:mod:`simulation.fast`)
+and called as plain Python (``rule.py_func``, see :data:`py`) by the SimPy engine's processes
+(:mod:`simulation.engine`): one source, two engines. ``r`` is the scenario's
+:class:`simulation.model.rates.Rates`; times are months; hazards per woman-month.
+"""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+from numba import njit
+
+from .layout import (ADOPTION, AFTER_PROGRAMME, COMPLETED, DECLINED, DROPPED_OUT, ENROLLED,
+                     ENROLLED_SOURCE, MONTHS_TO_ADULTHOOD, NOT_OFFERED, RETURN_HOME,
+                     SPECIAL_GUARDIANSHIP, STAYS)
+from .rates import AGE_EDGES
+
+INF = math.inf
+rule = njit(cache=True)
+_N_BANDS = len(AGE_EDGES) - 1  # the last "band" (index _N_BANDS) is 50 and over
+
+
+# --------------------------------------------------------------------------- hazards
+@rule
+def fire(start, remaining, rate):
+    """When a hazard clock fires: at ``start`` with ``remaining`` of its unit-exponential
+    threshold left, under a constant ``rate``."""
+    return start + remaining / rate if rate > 0 else INF
+
+
+@rule
+def age_band(age_years):
+    """Age band (index into ``Rates.age_ratios``) of a current age; the last is 50 and over."""
+    band = 0
+    while band < _N_BANDS and age_years >= AGE_EDGES[band + 1]:
+        band += 1
+    return band
+
+
+@rule
+def next_band_month(arrival, age_at_arrival, band):
+    """Month at which a woman aged ``age_at_arrival`` when eligible (at ``arrival``) leaves age
+    band ``band`` (inf for the last)."""
+    if band >= _N_BANDS:
+        return INF
+    return arrival + 12.0 * (AGE_EDGES[band + 1] - age_at_arrival)
+
+
+@rule
+def pregnancy_rate(r, base_fertility, band, on_larc, status, persisting, spill_over):
+    """Her conception hazard now (per month, programme arm; the no-programme arm is the first
+    line's ``fertility`` alone). ``base_fertility``: her rate at age ratio 1 (frailty and
+    children removed included); ``persisting``: within the post-completion effect;
+    ``spill_over``: within the effect of having declined an offer."""
+    fertility = base_fertility * r.age_ratios[band]
+    if on_larc:
+        return r.larc_failure
+    if status == ENROLLED:
+        return fertility * r.no_larc_ratio
+    if persisting:
+        return fertility * r.post_pregnancy_ratio
+    if spill_over:
+        return fertility * r.declined_pregnancy_ratio
+    return fertility
+
+
+@rule
+def removal_probability(r, status, months_since_exit):
+    """Probability that her infant born now enters care: the base probability, scaled after
+    the programme by a risk ratio whose distance from 1 halves every half-life."""
+    if status == COMPLETED:
+        ratio = r.removal_ratio_completed
+    elif status == DROPPED_OUT:
+        ratio = r.removal_ratio_dropout
+    else:
+        return r.removal_probability
+    decay = 0.5 ** (months_since_exit / r.removal_half_life)
+    return min(1.0, r.removal_probability * (1.0 + (ratio - 1.0) * decay))
+
+
+@rule
+def death_month(r, arrival, threshold):
+    """When she dies (inf with zero mortality)."""
+    return arrival + threshold / r.death if r.death > 0 else INF
+
+
+@rule
+def dropout_month(r, enrolled_at, threshold):
+    """When she would leave the programme early (inf with zero dropout)."""
+    return enrolled_at + threshold / r.dropout if r.dropout > 0 else INF
+
+
+# ------------------------------------------------------------------------ outreach
+@rule
+def willing(r, u):
+    """Whether an offered woman is willing to enrol."""
+    return u < r.enrol_probability
+
+
+@rule
+def decision_month(start, window_end, u):
+    """When she decides, within the outreach window."""
+    return start + (window_end - start) * u
+
+
+@rule
+def larc_at_enrolment(r, u_already, u_uptake, u_delay):
+    """At enrolment: already on LARC?, fitted later (if not)?, and the delay to fitting."""
+    already = u_already < r.already_on_larc
+    fitted = u_uptake < r.larc_uptake
+    return already, fitted, -math.log1p(-u_delay) * r.time_to_larc
+
+
+# ---------------------------------------------------------------------------- care
+@rule
+def care_delay(r, u):
+    """Months from birth to care entry: uniform over the first month with probability
+    ``newborn_share``, else uniform over months 1-12."""
+    share = r.newborn_share
+    if u < share:
+        return u / share
+    return 1.0 + 11.0 * (u - share) / (1.0 - share)
+
+
+@rule
+def weibull_months(scale, shape, u):
+    return scale * (-math.log1p(-u)) ** (1.0 / shape)
+
+
+@rule
+def care_episode(r, u_route, u_months, age_at_entry):
+    """How an infant entering care at ``age_at_entry`` (months) leaves it, and after how many
+    months: adoption, special guardianship or return home after a Weibull time, or staying
+    until 18. Without exit routes (the DfE 2017 assumption) every infant stays."""
+    if not r.exit_routes or u_route >= r.route_home:
+        return STAYS, MONTHS_TO_ADULTHOOD - age_at_entry
+    if u_route < r.route_adoption:
+        return ADOPTION, weibull_months(r.adoption_scale, r.duration_shape, u_months)
+    if u_route < r.route_guardianship:
+        return SPECIAL_GUARDIANSHIP, weibull_months(r.guardianship_scale, r.duration_shape,
+                                                    u_months)
+    return RETURN_HOME, weibull_months(r.home_scale, r.duration_shape, u_months)
+
+
+@rule
+def source_at(month, declined_at, enrolled_at, left_at):
+    """Attribution of a pregnancy begun at ``month`` to the mother's programme-arm status then,
+    from the months she first did not enrol, enrolled and left (inf: never). A conception that
+    ends her enrolment (she exits pregnant at that moment) counts as while enrolled."""
+    if month > left_at:
+        return AFTER_PROGRAMME
+    if month >= enrolled_at:
+        return ENROLLED_SOURCE
+    if month >= declined_at:
+        return DECLINED
+    return NOT_OFFERED
+
+
+# ------------------------------------------------------------------------ authority
+@rule
+def system_reduction(r, enrolled_so_far, month):
+    """Proportional reduction of other mothers' infant care entries at ``month`` in the
+    programme arm: it grows with the women the practice has enrolled so far (in proportion,
+    up to ``women_for_full_effect``) and, once the practice has stopped, halves every
+    ``effect_half_life`` months."""
+    if r.system_effect <= 0.0:
+        return 0.0
+    effect = r.system_effect * min(1.0, enrolled_so_far / r.women_for_full_effect)
+    if month > r.practice_stops:
+        effect *= 0.5 ** ((month - r.practice_stops) / r.effect_half_life)
+    return effect
+
+
+#: The rules as plain Python, for the SimPy engine (calling compiled code from Python costs
+#: microseconds a call; the plain functions compute exactly the same numbers).
+py = SimpleNamespace(**{name: fn.py_func for name, fn in list(globals().items())
+                        if hasattr(fn, "py_func")})

@@ -1,0 +1,61 @@
+"""Counting what happens into a replication's monthly tally (rows: :mod:`simulation.model.layout`).
+
+Shared by both engines and the authority layer, so that an event is counted the same way
+wherever it is simulated.
+"""
+
+from __future__ import annotations
+
+from numba import njit
+
+from .layout import (ADOPTION, M_AGED_OUT, M_CARE, M_RETURNED_HOME, POST_YEARS, Q_ADOPTIONS,
+                     Q_CHILD_MONTHS, Q_ENTRIES, Q_SGO, RETURN_HOME, SPECIAL_GUARDIANSHIP)
+
+
+@njit(cache=True)
+def count(tally, row, month):
+    """One event of ``row`` at ``month`` (counted in the month it falls in)."""
+    tally[row, min(int(month), tally.shape[1] - 1)] += 1.0
+
+
+@njit(cache=True)
+def spent(tally, row, start, end):
+    """Time spent from ``start`` to ``end`` (months), into the months it falls in."""
+    m = int(start)
+    last = tally.shape[1] - 1
+    while m <= last and m < end:
+        tally[row, m] += min(end, m + 1.0) - max(start, float(m))
+        m += 1
+
+
+@njit(cache=True)
+def care_episode(tally, post, source, entry, route, months, horizon):
+    """An infant enters care at ``entry`` (before ``horizon``) and leaves ``months`` later by
+    ``route``: the entry, the child-months in care each month and the exit, all under
+    ``source``; time in care and adoption or special guardianship exits after the horizon go to
+    ``post`` (rows child-months, adoptions, SGOs; columns years after the horizon)."""
+    base = M_CARE + 4 * source
+    count(tally, base + Q_ENTRIES, entry)
+    end = entry + months
+    spent(tally, base + Q_CHILD_MONTHS, entry, min(end, horizon))
+    if end < horizon:
+        if route == ADOPTION:
+            count(tally, base + Q_ADOPTIONS, end)
+        elif route == SPECIAL_GUARDIANSHIP:
+            count(tally, base + Q_SGO, end)
+        elif route == RETURN_HOME:
+            count(tally, M_RETURNED_HOME, end)
+        else:
+            count(tally, M_AGED_OUT, end)
+        return
+    for y in range(POST_YEARS):
+        lo = horizon + 12.0 * y
+        if end <= lo:
+            break
+        post[0, y] += min(end, lo + 12.0) - lo
+    y = int((end - horizon) // 12.0)
+    if y < POST_YEARS:
+        if route == ADOPTION:
+            post[1, y] += 1.0
+        elif route == SPECIAL_GUARDIANSHIP:
+            post[2, y] += 1.0
