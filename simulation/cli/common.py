@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 import tomllib
 from datetime import datetime
 from pathlib import Path
@@ -11,28 +12,50 @@ from pathlib import Path
 from simulation import runner
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
-from simulation.runner import default_workers
 from simulation.core.scenario import Scenario
+from simulation.results import study
+
+DEFAULT_SEED = study.DEFAULT_SEED
 
 
 def add_scenario_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("scenario", nargs="?", default=scenario_mod.DEFAULT_SCENARIO,
                         metavar="SCENARIO|FILE",
-                        help="built-in scenario name (see 'pausesim scenarios') or a .toml file "
-                             "(default: %(default)s)")
+                        help="built-in scenario name (see 'pausesim scenarios'), or a .toml or "
+                             ".xlsx scenario file (default: %(default)s)")
+    add_set_option(parser)
+
+
+def add_set_option(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:
     parser.add_argument("--set", dest="overrides", action="append", default=[],
                         metavar="SECTION.NAME=VALUE",
-                        help="override one parameter, e.g. --set practice.practitioners=4 "
-                             "(repeatable)")
+                        help=help_text or "override one parameter, e.g. --set "
+                        "practice.practitioners=4 (repeatable; a value set here is never replaced "
+                        "by calibration draws)")
 
 
-def add_run_options(parser: argparse.ArgumentParser, reps: int) -> None:
+def add_calibration_options(parser: argparse.ArgumentParser, draws: bool = True) -> None:
+    parser.add_argument("--calibration", default=None, metavar="NAME|FILE|none",
+                        help="calibration posterior for the calibrated parameters: a shipped name "
+                             "(national, national-micro, national-no-T1), a NAME.csv posterior "
+                             "file, or none (default: the scenario's own, 'national' unless it "
+                             "says otherwise)")
+    parser.add_argument("--point", action="store_true",
+                        help="run the calibration's point estimate instead of drawing parameter "
+                             "sets from its posterior (the ranges are then chance alone)")
+    if draws:
+        parser.add_argument("--draws", type=int, default=study.DEFAULT_DRAWS,
+                            help="parameter sets drawn from the posterior; --reps replications "
+                                 "are spread over them (default: %(default)s)")
+
+
+def add_run_options(parser: argparse.ArgumentParser, reps: int, calibration: bool = True) -> None:
     parser.add_argument("--reps", type=int, default=reps,
-                        help="paired Monte Carlo replications (default: %(default)s)")
-    parser.add_argument("--seed", type=int, default=20240101,
+                        help="paired Monte Carlo replications in all (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
                         help="random seed; same seed + scenario + version = same numbers "
                              "(default: %(default)s)")
-    parser.add_argument("--workers", type=int, default=default_workers(),
+    parser.add_argument("--workers", type=int, default=runner.default_workers(),
                         help="local worker processes; results do not depend on it "
                              "(default: %(default)s)")
     parser.add_argument("--band", type=float, default=0.9,
@@ -40,12 +63,14 @@ def add_run_options(parser: argparse.ArgumentParser, reps: int) -> None:
                              "(default: %(default)s)")
     parser.add_argument("--out", type=Path, default=None,
                         help="output folder (default: results/<scenario>-<date-time>)")
-    parser.add_argument("--force", action="store_true", help="replace --out if it exists")
+    parser.add_argument("--force", action="store_true",
+                        help="replace --out if it holds an earlier pausesim output")
     parser.add_argument("--no-progress", dest="progress", action="store_false", default=None,
                         help="no progress bar")
-    parser.add_argument("--engine", choices=runner.ENGINES, default="simpy",
-                        help="simpy: the reference model; fast: the same model compiled with "
-                             "Numba, tens of times faster, no --events (default: %(default)s)")
+    parser.add_argument("--engine", choices=runner.ENGINES, default="fast",
+                        help="fast: the model compiled with Numba (its first use compiles it, "
+                             "about a minute, once); simpy: the readable reference engine, same "
+                             "numbers, keeps an event log (default: %(default)s)")
     parser.add_argument("--scheduler", metavar="ADDRESS", default=None,
                         help="run on the dask.distributed cluster at ADDRESS (tcp://host:port) "
                              "instead of local workers; same numbers")
@@ -54,6 +79,8 @@ def add_run_options(parser: argparse.ArgumentParser, reps: int) -> None:
     parser.add_argument("--checkpoint", type=Path, metavar="DIR", default=None,
                         help="save completed replications in DIR; rerun the same command to "
                              "resume an interrupted run (same numbers)")
+    if calibration:
+        add_calibration_options(parser)
 
 
 def parse_override(text: str) -> tuple[str, object]:
@@ -63,45 +90,71 @@ def parse_override(text: str) -> tuple[str, object]:
     key, raw = (part.strip() for part in text.split("=", 1))
     try:
         value = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
         value = raw
     return key, value
 
 
-def load_scenario(args: argparse.Namespace) -> Scenario:
-    scenario = scenario_mod.load(args.scenario)
-    if args.overrides:
-        overrides = dict(parse_override(text) for text in args.overrides)
-        scenario = scenario.with_overrides(overrides, source="--set on the command line")
-    return scenario
+def parse_overrides(texts, option: str = "--set") -> dict[str, object]:
+    """Several ``--set`` values; the same key twice is an error."""
+    out: dict[str, object] = {}
+    for text in texts:
+        key, value = parse_override(text)
+        if key in out:
+            raise PausesimError(f"{option} {key} is given twice ({out[key]!r} and {value!r}): "
+                                "give each parameter once")
+        out[key] = value
+    return out
+
+
+def load_scenario(args: argparse.Namespace, reference: str | None = None) -> Scenario:
+    """The scenario the options name: file or built-in, ``--calibration``, ``--set``."""
+    return study.load(reference or args.scenario, getattr(args, "calibration", None),
+                      parse_overrides(getattr(args, "overrides", [])) or None)
+
+
+def uncertainty(args: argparse.Namespace) -> str:
+    return "point" if getattr(args, "point", False) else "posterior"
 
 
 def check_run_options(args: argparse.Namespace) -> None:
+    """Option values that can be judged before anything is loaded or simulated."""
     if not 0 < args.band < 1:
         raise PausesimError(f"--band = {args.band} is invalid: must be a number in (0, 1)")
     if args.reps < 1:
         raise PausesimError(f"--reps = {args.reps} is invalid: must be an integer >= 1")
     if args.workers < 1:
         raise PausesimError(f"--workers = {args.workers} is invalid: must be an integer >= 1")
-    if args.seed < 0:
-        raise PausesimError(f"--seed = {args.seed} is invalid: must be an integer >= 0")
+    if args.seed < 0 or args.seed >= 2 ** 63:
+        raise PausesimError(f"--seed = {args.seed} is invalid: must be an integer in [0, 2^63)")
+    if getattr(args, "draws", 1) < 1:
+        raise PausesimError(f"--draws = {args.draws} is invalid: must be an integer >= 1")
     if getattr(args, "dask_local", None) is not None and args.dask_local < 1:
         raise PausesimError(f"--dask-local = {args.dask_local} is invalid: must be an integer >= 1")
     if getattr(args, "scheduler", None) is not None and getattr(args, "dask_local", None):
         raise PausesimError("--scheduler and --dask-local cannot be combined: give one")
-    if getattr(args, "events", False) and getattr(args, "engine", "simpy") != "simpy":
+    if getattr(args, "events", False) and getattr(args, "engine", "fast") != "simpy":
         raise PausesimError("--events needs --engine simpy: the fast engine keeps no event log")
 
 
 @contextlib.contextmanager
-def runner_options(args: argparse.Namespace):
-    """Keyword arguments of :func:`simulation.runner.run` from the engine and scale-out options
-    (``--engine``, ``--checkpoint``, ``--scheduler``/``--dask-local``); a dask client opened for
-    them is closed on leaving."""
+def run_options(args: argparse.Namespace):
+    """Keyword arguments for :func:`simulation.results.study.simulate` from the engine and
+    scale-out options; a dask client opened for them is closed on leaving."""
     with runner.dask_executor(args.scheduler, args.dask_local) as executor:
+        workers = args.workers if executor is None else executor.workers
         yield {"engine": args.engine, "checkpoint": args.checkpoint, "executor": executor,
-               "workers": args.workers if executor is None else executor.workers}
+               "workers": workers, "progress": args.progress}
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def safe_name(name: str) -> str:
+    """A scenario name as one safe folder name (no separators, no leading dots)."""
+    cleaned = _UNSAFE.sub("-", str(name)).strip(".-") or "scenario"
+    return cleaned[:80]
 
 
 def default_out(name: str) -> Path:
-    return Path("results") / f"{name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    return Path("results") / f"{safe_name(name)}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"

@@ -1,89 +1,128 @@
-"""Figures of a run (matplotlib, no display needed)."""
+"""Figures of a run (matplotlib). No backend is chosen here: the command line picks a
+non-interactive one; notebooks show the figures as usual."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from .metrics import BY_NAME, SOURCE_LABELS
 
-from simulation.runner import MonteCarloResult  # noqa: E402
-from simulation.results.summary import series  # noqa: E402
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def _bands(ax, months, values, band, label, color):
-    q = (1.0 - band) / 2.0
-    ax.fill_between(months, np.quantile(values, q, axis=0), np.quantile(values, 1 - q, axis=0),
-                    color=color, alpha=0.2, label=f"{label}: central {band:.0%} of futures")
-    ax.plot(months, np.median(values, axis=0), color=color, label=f"{label}: median")
+def plain(text: str) -> str:
+    """Text safe for a matplotlib title: no control characters, ``$`` and backslashes shown as
+    themselves (never read as mathtext)."""
+    return _CONTROL.sub("", str(text)).replace("\\", "\\\\").replace("$", r"\$")
 
 
-def fan_chart_infants(result: MonteCarloResult, band: float = 0.9):
-    """Cumulative infants kept out of care over time, with bands."""
-    _, avoided = series(result)["infants_avoided"]
-    cum = np.cumsum(avoided, axis=1)
-    months = np.arange(1, cum.shape[1] + 1)
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    for inner in (band, 0.5):
+def _axes(figsize=(8, 4.5)):
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=figsize)
+
+
+def _band(ax, x, values, band, color, label):
+    for inner, alpha in ((band, 0.18), (0.5, 0.3)):
         q = (1.0 - inner) / 2.0
-        ax.fill_between(months, np.quantile(cum, q, axis=0), np.quantile(cum, 1 - q, axis=0),
-                        color="tab:blue", alpha=0.18, label=f"central {inner:.0%} of futures")
-    ax.plot(months, np.median(cum, axis=0), color="tab:blue", label="median")
+        ax.fill_between(x, np.quantile(values, q, axis=0), np.quantile(values, 1 - q, axis=0),
+                        color=color, alpha=alpha, lw=0,
+                        label=f"{label}: central {inner:.0%} of futures")
+    ax.plot(x, np.median(values, axis=0), color=color, label=f"{label}: median")
+
+
+def fan_chart(results, band: float | None = None):
+    """Cumulative infants kept out of care over time (authority-wide), with bands."""
+    band = results.band if band is None else band
+    fig, ax = _axes()
+    x = np.concatenate([[0.0], results.bin_ends])
+    cum = results.cumulative(BY_NAME["infants_avoided"])
+    cum = np.column_stack([np.zeros(results.reps), cum])
+    _band(ax, x, cum, band, "tab:blue", "infants kept out of care")
     ax.axhline(0, color="grey", lw=0.8)
-    ax.set(xlabel="months since the practice started", ylabel="infants not entering care (cumulative)",
-           title=f"{result.scenario.name}: infants kept out of care ({result.reps} futures)")
-    ax.legend(loc="upper left")
+    ax.set(xlabel="months since the practice started",
+           ylabel="infants kept out of care (cumulative)",
+           title=plain(f"{results.scenario.name}: infants kept out of care, authority-wide "
+                       f"({results.reps} futures)"))
+    ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig
 
 
-def cost_chart(result: MonteCarloResult, band: float = 0.9):
-    """Cumulative care cost avoided against cumulative programme cost (discounted)."""
-    data = series(result)
-    unit, avoided = data["cost_avoided_discounted"]
-    _, programme = data["programme_cost_discounted"]
-    months = np.arange(1, avoided.shape[1] + 1)
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    _bands(ax, months, np.cumsum(avoided, axis=1) / 1e6, band, "care cost avoided", "tab:green")
-    ax.plot(months, np.cumsum(programme[0]) / 1e6, color="tab:red", label="programme cost")
-    ax.set(xlabel="months since the practice started", ylabel=f"£ million ({unit}, discounted)",
-           title=f"{result.scenario.name}: cost avoided vs programme cost")
-    ax.legend(loc="upper left")
+def cost_chart(results, band: float | None = None):
+    """Cumulative care costs avoided against programme cost (discounted)."""
+    band = results.band if band is None else band
+    fig, ax = _axes()
+    x = np.concatenate([[0.0], results.bin_ends])
+    avoided = results.cumulative(BY_NAME["cost_avoided"], True) / 1e6
+    cost = results.cumulative(BY_NAME["programme_cost"], True) / 1e6
+    zeros = np.zeros((results.reps, 1))
+    _band(ax, x, np.hstack([zeros, avoided]), band, "tab:green", "care costs avoided")
+    ax.plot(x, np.concatenate([[0.0], np.median(cost, axis=0)]), color="tab:red",
+            label="programme cost (median)")
+    ax.set(xlabel="months since the practice started",
+           ylabel=f"£ million ({results.price_label}, discounted)",
+           title=plain(f"{results.scenario.name}: care costs avoided and programme cost"))
+    ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig
 
 
-def net_histogram(result: MonteCarloResult, band: float = 0.9):
-    """Distribution of net cost avoidance at the horizon (discounted)."""
-    unit, net = series(result)["net_cost_avoidance_discounted"]
-    total = net.sum(axis=1) / 1e6
+def net_histogram(results, band: float | None = None):
+    """Distribution of discounted net cost avoidance at the horizon."""
+    band = results.band if band is None else band
+    total = results.cumulative(BY_NAME["net_cost_avoidance"], True)[:, -1] / 1e6
     q = (1.0 - band) / 2.0
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    ax.hist(total, bins=min(60, max(10, result.reps // 20)), color="tab:purple", alpha=0.8)
-    for x in np.quantile(total, [q, 1 - q]):
-        ax.axvline(x, color="black", ls="--", lw=1)
+    fig, ax = _axes()
+    ax.hist(total, bins=min(60, max(10, results.reps // 20)), color="tab:purple", alpha=0.8)
+    for v in np.quantile(total, [q, 1 - q]):
+        ax.axvline(v, color="black", ls="--", lw=1)
     ax.axvline(0, color="grey", lw=1)
-    ax.set(xlabel=f"net cost avoidance at the horizon, £ million ({unit}, discounted)",
-           ylabel="simulated futures",
-           title=f"{result.scenario.name}: net cost avoidance (dashed: central {band:.0%})")
+    ax.set(xlabel=f"net cost avoidance at the horizon, £ million ({results.price_label}, "
+                  "discounted)", ylabel="simulated futures",
+           title=plain(f"{results.scenario.name}: net cost avoidance (dashed: central "
+                       f"{band:.0%})"))
     fig.tight_layout()
     return fig
 
 
-def save_all(result: MonteCarloResult, folder: Path, band: float = 0.9) -> list[Path]:
+def sources_chart(results):
+    """Infants kept out of care in each year, by where the effect comes from (means)."""
+    years = int(results.horizon // 12)
+    ends = [12 * y for y in range(1, years + 1)]
+    fig, ax = _axes()
+    bottom = np.zeros(years)
+    colours = {"enrolled": "tab:blue", "after_programme": "tab:cyan", "declined": "tab:orange",
+               "authority": "tab:grey"}
+    for source, colour in colours.items():
+        means = np.array([results.value(f"infants_avoided_{source}_in_year", e).mean()
+                          for e in ends])
+        ax.bar(np.arange(1, years + 1), means, bottom=np.where(means >= 0, bottom, 0),
+               color=colour, label=SOURCE_LABELS[source])
+        bottom = bottom + np.maximum(means, 0)
+    ax.set(xlabel="year of the practice", ylabel="infants kept out of care in the year (mean)",
+           title=plain(f"{results.scenario.name}: where the effect comes from"))
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+FIGURES = {"fan_infants_avoided": fan_chart, "costs": cost_chart,
+           "net_cost_histogram": net_histogram, "sources": sources_chart}
+
+
+def save_all(results, folder: Path, band: float | None = None) -> list[Path]:
     """Write the run's standard figures as PNG files into ``folder``."""
+    import matplotlib.pyplot as plt
+
     paths = []
-    for name, make in (("fan_infants_avoided", fan_chart_infants), ("costs", cost_chart),
-                       ("net_cost_histogram", net_histogram)):
-        fig = make(result, band)
+    for name, make in FIGURES.items():
+        fig = make(results) if name == "sources" else make(results, band)
         path = Path(folder) / f"{name}.png"
-        fig.savefig(path, dpi=120)
+        fig.savefig(path, dpi=120, bbox_inches="tight")
         plt.close(fig)
         paths.append(path)
     return paths
-
-
-__all__ = ["fan_chart_infants", "cost_chart", "net_histogram", "save_all"]
