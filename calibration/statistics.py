@@ -1,58 +1,84 @@
-"""Model counterparts of the calibration targets, computed from a Monte Carlo run.
+"""Model counterparts of the calibration targets, computed from a run's tallies.
 
 Every statistic is a *ratio estimator*: for each replication it returns a numerator and a
 denominator (arrays of shape ``(reps,)``). The statistic of a run is ``sum(num) / sum(den)`` (a
-pooled rate or share, or a plain mean when the denominator is 1); one replication's value is
-``num / den``. Pooling keeps rates well defined when a replication has little exposure.
+pooled rate or share, or a plain mean when the denominator is 1). Every statistic is counted by
+the engines as they simulate (exposures, LARC assessments, first care entries of the scoping list:
+:mod:`simulation.model.layout`), so any engine and any time resolution that has the bins of
+:func:`edges` will do; calibration uses the fast engine.
 
-Statistics that follow individual women (time since enrolment, recurrence) need the run's event
-log (``runner.run(..., keep_events=True)``); the others use only the monthly arrays, so they work
-with any engine that fills ``MonteCarloResult.monthly``.
+A statistic receives a :class:`Tallies`: the ``(reps, 2, rows, bins)`` tallies of one parameter
+set, its scenario and the bin edges.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import numpy as np
 
-from simulation.model.metrics import INDEX
-from simulation.runner import MonteCarloResult
+from simulation.core.scenario import Scenario
+from simulation.model.layout import INDEX, SOURCES
+from simulation.results.results import period_edges
 
 PROGRAMME, COUNTERFACTUAL = 0, 1
 Ratio = tuple[np.ndarray, np.ndarray]
 
 
-def _metric(result: MonteCarloResult, name: str, arm: int) -> np.ndarray:
-    return result.monthly[:, arm, INDEX[name], :].astype(float)
+@dataclass(frozen=True)
+class Tallies:
+    """One parameter set's replications."""
+
+    tally: np.ndarray  # (reps, 2, rows, bins)
+    scenario: Scenario
+    edges: np.ndarray
+
+    @property
+    def reps(self) -> int:
+        return self.tally.shape[0]
+
+    def total(self, name: str, arm: int, start: float = 0.0, end: float = math.inf) -> np.ndarray:
+        """A tallied row summed over the bins within [start, end) months (bin edges)."""
+        lo = int(np.searchsorted(self.edges, start - 1e-9))
+        hi = int(np.searchsorted(self.edges, min(end, self.edges[-1]) - 1e-9))
+        if not (np.isclose(self.edges[lo], start) and np.isclose(self.edges[hi], min(
+                end, self.edges[-1]))):
+            raise ValueError(f"[{start}, {end}) months are not bin edges of this run")
+        return self.tally[:, arm, INDEX[name], lo:hi].astype(float).sum(axis=-1)
 
 
-def _stock_years(net_in: np.ndarray, at_month_zero: float = 0.0) -> np.ndarray:
-    """Person-years in a stock from its monthly net inflow (reps, months).
+def first_cohort_months(scenario: Scenario) -> tuple[float, float]:
+    """(end of the first outreach window, end of the first programme), whole months up."""
+    window = scenario["practice.lead_in_months"] + scenario["practice.outreach_months"]
+    return float(math.ceil(window)), float(math.ceil(window + scenario["practice.programme_months"]))
 
-    The stock at the end of month m is the cumulative net inflow; within the month, arrivals are
-    taken as spread evenly (half a month each) except ``at_month_zero`` entrants, who are present
-    for all of month 0 (the initial scoping list is eligible at month 0 exactly).
-    """
-    stock_end = np.cumsum(net_in, axis=-1)
-    months = (stock_end - 0.5 * net_in).sum(axis=-1) + 0.5 * at_month_zero
-    return months / 12.0
+
+def edges(scenario: Scenario) -> np.ndarray:
+    """The time bins every statistic needs: the reporting periods and the first cohort's
+    window and programme ends."""
+    horizon = scenario["practice.horizon_months"]
+    extra = [e for e in first_cohort_months(scenario) if e < horizon]
+    return np.unique(np.concatenate([period_edges(horizon), extra]))
 
 
 # ------------------------------------------------------------------------ macro targets
 class avoided_care_entries:  # noqa: N801 - used like a function factory
-    """Infants kept out of care in months ``[start_month, end_month)``: no-programme arm minus
-    programme arm (the paired difference), mean per replication."""
+    """Infants kept out of care authority-wide (the practice's women and the authority layer) in
+    months ``[start, end)``: no-programme arm minus programme arm, per replication."""
 
-    def __init__(self, start_month: int, end_month: int):
-        self.start_month, self.end_month = start_month, end_month
+    def __init__(self, start: float, end: float, sources=SOURCES):
+        self.start, self.end, self.sources = start, end, tuple(sources)
 
-    def __call__(self, result: MonteCarloResult) -> Ratio:
-        diff = _metric(result, "care_entries", COUNTERFACTUAL) - _metric(result, "care_entries",
-                                                                         PROGRAMME)
-        return diff[:, self.start_month:self.end_month].sum(axis=-1), np.ones(result.reps)
+    def __call__(self, t: Tallies) -> Ratio:
+        diff = sum(t.total(f"care_entries_{s}", COUNTERFACTUAL, self.start, self.end)
+                   - t.total(f"care_entries_{s}", PROGRAMME, self.start, self.end)
+                   for s in self.sources)
+        return diff, np.ones(t.reps)
 
 
 # ------------------------------------------------------------------------ micro targets
-def counterfactual_birth_conception_rate(result: MonteCarloResult) -> Ratio:
+def counterfactual_birth_conception_rate(t: Tallies) -> Ratio:
     """Pregnancies that end in a live birth, per woman-year eligible and alive, without the
     programme.
 
@@ -62,94 +88,41 @@ def counterfactual_birth_conception_rate(result: MonteCarloResult) -> Ratio:
     only while a woman is neither pregnant nor postpartum and counts every conception:
     conceptions are therefore weighted by ``pregnancy.live_birth_probability``.
     """
-    sc = result.scenario
-    conceptions = _metric(result, "pregnancies", COUNTERFACTUAL).sum(axis=-1)
-    net_in = _metric(result, "eligible", COUNTERFACTUAL) - _metric(result, "deaths", COUNTERFACTUAL)
-    years = _stock_years(net_in, at_month_zero=sc["population.eligible_women_at_start"])
-    return conceptions * sc["pregnancy.live_birth_probability"], years
+    conceptions = t.total("pregnancies", COUNTERFACTUAL)
+    years = t.total("woman_months", COUNTERFACTUAL) / 12.0
+    return conceptions * t.scenario["pregnancy.live_birth_probability"], years
 
 
-def on_programme_pregnancy_rate(result: MonteCarloResult) -> Ratio:
-    """Conceptions while enrolled (women are then transitioned out) per enrolled woman-year.
-
-    Deaths while enrolled are not logged as exits; at the model's mortality (~2% a year) the
-    enrolled exposure is overstated by well under 1%.
-    """
-    exits = sum(_metric(result, name, PROGRAMME)
-                for name in ("dropped_out", "completed", "exited_pregnant"))
-    years = _stock_years(_metric(result, "enrolled", PROGRAMME) - exits)
-    return _metric(result, "exited_pregnant", PROGRAMME).sum(axis=-1), years
+def on_programme_pregnancy_rate(t: Tallies) -> Ratio:
+    """Conceptions while enrolled (women are then transitioned out) per enrolled woman-year."""
+    return t.total("exited_pregnant", PROGRAMME), t.total("enrolled_months", PROGRAMME) / 12.0
 
 
-def early_exit_first_cohort(result: MonteCarloResult) -> Ratio:
-    """Share of the first cohort who leave before completing (dropout or pregnancy).
-
-    The first cohort enrols during the first outreach window and completes when the first
-    programme period ends, so every exit before then is theirs.
-    """
-    sc = result.scenario
-    window_end = sc["practice.lead_in_months"] + sc["practice.outreach_months"]
-    programme_end = window_end + sc["practice.programme_months"]
-    enrolled = _metric(result, "enrolled", PROGRAMME)[:, :int(np.ceil(window_end))].sum(axis=-1)
-    early = (_metric(result, "dropped_out", PROGRAMME)
-             + _metric(result, "exited_pregnant", PROGRAMME))[:, :int(np.ceil(programme_end))]
-    return early.sum(axis=-1), enrolled
+def early_exit_first_cohort(t: Tallies) -> Ratio:
+    """Share of the first cohort who leave before completing (dropout or pregnancy). The first
+    cohort enrols during the first outreach window and completes when the first programme period
+    ends, so every exit before then is theirs."""
+    window, programme = first_cohort_months(t.scenario)
+    horizon = t.scenario["practice.horizon_months"]
+    enrolled = t.total("enrolled", PROGRAMME, 0.0, min(window, horizon))
+    early = t.total("dropped_out", PROGRAMME, 0.0, min(programme, horizon)) + \
+        t.total("exited_pregnant", PROGRAMME, 0.0, min(programme, horizon))
+    return early, enrolled
 
 
-class larc_share_after_enrolment:  # noqa: N801 - used like a function factory
-    """Share on LARC among women still enrolled ``months`` after their enrolment (all cohorts
-    whose assessment falls within the horizon)."""
+class larc_share_at_assessment:  # noqa: N801 - used like a function factory
+    """Share on LARC among women still enrolled at an assessment (``early``: 1.5 months after
+    enrolment; else 6 months), over all cohorts."""
 
-    def __init__(self, months: float):
-        self.months = months
+    def __init__(self, early: bool):
+        self.prefix = "assessed_early" if early else "assessed_later"
 
-    def __call__(self, result: MonteCarloResult) -> Ratio:
-        return _larc_share(result, self.months)
+    def __call__(self, t: Tallies) -> Ratio:
+        return t.total(self.prefix + "_on_larc", PROGRAMME), t.total(self.prefix, PROGRAMME)
 
 
-def recurrence(result: MonteCarloResult) -> Ratio:
+def recurrence(t: Tallies) -> Ratio:
     """Share of the women eligible at month 0 who have at least one infant enter care within the
     horizon, without the programme (a repeat removal)."""
-    ev = _events(result)
-    cf = ev[ev.arm == "counterfactual"]
-    initial = cf[(cf.event == "eligible") & (cf.month == 0.0)]
-    entered = cf[cf.event == "care_entry"][["rep", "woman"]].drop_duplicates()
-    entered = entered.merge(initial[["rep", "woman"]], on=["rep", "woman"])
-    reps = np.arange(result.reps)
-    num = entered.groupby("rep").size().reindex(reps, fill_value=0).to_numpy(float)
-    den = initial.groupby("rep").size().reindex(reps, fill_value=0).to_numpy(float)
-    return num, den
-
-
-# --------------------------------------------------------------------------- helpers
-def _events(result: MonteCarloResult):
-    if result.events is None:
-        raise ValueError("this statistic needs the event log: run with keep_events=True")
-    return result.events
-
-
-_EXITS = ("dropped_out", "completed", "exited_pregnant", "death")
-
-
-def _larc_share(result: MonteCarloResult, months: float) -> Ratio:
-    ev = _events(result)
-    prog = ev[ev.arm == "programme"]
-    horizon = result.scenario["practice.horizon_months"]
-    enrol = prog[prog.event == "enrolled"][["rep", "woman", "month"]].rename(
-        columns={"month": "when"})
-    enrol["when"] += months
-    enrol = enrol[enrol["when"] < horizon]
-    exits = prog[prog.event.isin(_EXITS)].groupby(["rep", "woman"], observed=True).month.min()
-    enrol = enrol.join(exits.rename("exit"), on=["rep", "woman"])
-    still = enrol[~(enrol["exit"] <= enrol["when"])]  # NaN exit: never left
-    larc = prog[prog.event.isin(("larc_started", "larc_stopped"))][["rep", "woman", "month",
-                                                                     "event"]]
-    larc = larc.merge(still[["rep", "woman", "when"]], on=["rep", "woman"])
-    larc = larc[larc["month"] <= larc["when"]]
-    sign = np.where(larc.event == "larc_started", 1, -1)
-    on = (larc.assign(sign=sign).groupby(["rep", "woman"]).sign.sum() > 0)
-    on_by_rep = on[on].groupby(level="rep").size()
-    reps = np.arange(result.reps)
-    num = on_by_rep.reindex(reps, fill_value=0).to_numpy(float)
-    den = still.groupby("rep").size().reindex(reps, fill_value=0).to_numpy(float)
-    return num, den
+    first = t.total("initial_women_first_care_entry", COUNTERFACTUAL)
+    return first, np.full(t.reps, float(t.scenario["population.eligible_women_at_start"]))

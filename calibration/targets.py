@@ -41,8 +41,7 @@ class Target:
     high: float
     sd: float  # standard deviation of the error beyond [low, high]
     source: str
-    statistic: Callable  # MonteCarloResult -> (numerator, denominator) per replication
-    needs_events: bool = False
+    statistic: Callable  # statistics.Tallies -> (numerator, denominator) per replication
 
     @property
     def interval90(self) -> tuple[float, float]:
@@ -58,22 +57,25 @@ class Target:
 TARGETS: tuple[Target, ...] = (
     Target(
         "T1", "macro",
-        "Infants kept out of care in a practice's first 21 months (3 months of outreach + 18 of "
-        "programme), national scenario.",
-        "infants", 11.0, 11.0, 11.0, 2.2,
-        "evidence.md s0 (seed business cases quoting the DfE evaluation: 'about 11 fewer infants "
-        "entering care in the first 21 months'); s2 marks the figure as unverified in the 2020 "
-        "report. No confidence interval is published: sd = 20% of the value (assumption).",
+        "Infants kept out of care authority-wide in a practice's first 21 months (3 months of "
+        "outreach + 18 of programme), national scenario: the practice's women and the authority "
+        "layer together.",
+        "infants", 11.0, 11.0, 11.0, 4.4,
+        "evidence.md s0, s0.1, s2: quoted only by council documents ('about 11 fewer infants "
+        "entering care in the first 21 months'); its source is not found and the 2020 report does "
+        "not give it (unverified). It is therefore weighted down: sd = 40% of the value "
+        "(assumption), twice the softness of T2.",
         st.avoided_care_entries(0, 21)),
     Target(
         "T2", "macro",
-        "Infants kept out of care per year in year 5 of continuous running (successive cohorts), "
-        "national scenario.",
+        "Infants kept out of care authority-wide per year in year 5 of continuous running "
+        "(successive cohorts), national scenario: a change in all the authority's infant care "
+        "entries, not only those of the practice's women.",
         "infants per year", 14.4, 14.4, 14.4, 2.9,
-        "evidence.md s2 (DfE 2020 via Pause and a parliamentary answer: '14.4 per year per local "
-        "authority', 215 over 3 years in 5 sites, 'statistically significant'). No confidence "
-        "interval is published: sd = 20% of the value (assumption; Poisson noise alone on 215 "
-        "is ~15%).",
+        "evidence.md s0.1, s2 (DfE 2020 via Pause and a parliamentary answer: '14.4 per year per "
+        "local authority', 215 = 30% fewer infant care entries over 3 years in 5 sites against "
+        "comparator authorities, 'statistically significant'). No confidence interval is "
+        "published: sd = 20% of the value (assumption; Poisson noise alone on 215 is ~15%).",
         st.avoided_care_entries(48, 60)),
     Target(
         "cf_pregnancy_rate", "micro",
@@ -99,14 +101,14 @@ TARGETS: tuple[Target, ...] = (
         "evidence.md s1 (DfE 2017 CMF T1: 83/115 = 72.2% on LARC; 'at the time of the first "
         "assessment, many women had already had some involvement'). Assessment taken 1.5 months "
         "after enrolment (assumption: within the first quarter); sd = binomial 0.042 plus timing.",
-        st.larc_share_after_enrolment(1.5), needs_events=True),
+        st.larc_share_at_assessment(early=True)),
     Target(
         "larc_later", "micro",
         "Share on LARC 6 months after enrolment, among women still enrolled.",
         "share", 0.965, 0.965, 0.965, 0.02,
         "evidence.md s1 (DfE 2017 CMF T2-T5: 97.6%, 95.5%, 93.9%, 100%; [I] pooled 191/198 = "
         "96.5%). sd = binomial 0.013 plus the spread between quarters.",
-        st.larc_share_after_enrolment(6.0), needs_events=True),
+        st.larc_share_at_assessment(early=False)),
     Target(
         "early_exit", "micro",
         "Share of the first cohort leaving before the end of the programme (dropout or "
@@ -124,7 +126,7 @@ TARGETS: tuple[Target, ...] = (
         "evidence.md s3 (Broadhurst et al. 2017: 'approximately 1 in 4' mothers return to court "
         "within 7 years, 1 in 3 for the youngest). [I] Eligible women already had repeat "
         "removals (higher risk) but the window here is 5 years, not 7: range 0.20-0.40.",
-        st.recurrence, needs_events=True),
+        st.recurrence),
 )
 
 BY_NAME: dict[str, Target] = {t.name: t for t in TARGETS}
@@ -167,9 +169,18 @@ def with_values(target_values: Mapping[str, Sequence[float]] | None = None) -> t
     return tuple(out)
 
 
-def evaluate(targets: Iterable[Target], result) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Each target's per-replication (numerator, denominator) on a run."""
-    return {t.name: t.statistic(result) for t in targets}
+def evaluate(targets: Iterable[Target], tallies) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each target's per-replication (numerator, denominator) on one parameter set's
+    :class:`~calibration.statistics.Tallies`."""
+    return {t.name: t.statistic(tallies) for t in targets}
+
+
+#: For the fit report: the macro targets split by where the effect comes from.
+SOURCE_STATISTICS = {
+    name: {source: st.avoided_care_entries(target.statistic.start, target.statistic.end,
+                                           (source,))
+           for source in ("declined", "enrolled", "after_programme", "authority")}
+    for name, target in ((t.name, t) for t in TARGETS if t.kind == "macro")}
 
 
 def pooled(ratio: tuple[np.ndarray, np.ndarray]) -> float:
