@@ -272,6 +272,9 @@ def test_ceac_rises_with_lambda_when_no_draw_loses_infants():
     switch = curve[curve.optimal_decision == ce.FUND]["lambda"].min()
     assert summary.break_even_lambda <= switch
     assert summary.break_even_lambda > curve[curve.optimal_decision == ce.NOT_FUND]["lambda"].max()
+    assert voi_figures._break_even(curve["lambda"].to_numpy(),
+                                   curve.expected_incremental_net_benefit.to_numpy()) \
+        == pytest.approx(summary.break_even_lambda)  # the CEAC figure's line
     shares = summary[[c for c in summary.index if c.startswith("share_")]]
     assert shares.sum() == pytest.approx(1.0)
     plane = ce.plane(infants, net)
@@ -372,3 +375,11 @@ def test_options_are_checked_before_any_simulation():
     assert list(lambdas) == [0.0, 5.0]
     with pytest.raises(PausesimError, match="groups\\['x'\\] key 'c' is invalid"):
         voi.check_options(["a", "b"], {"x": ["c"]})
+
+
+def test_variance_shares_name_the_target_in_errors():
+    draws, _, _ = linear_psa(n=60, reps=2, seed=0)
+    with pytest.raises(PausesimError, match="^target has 59 draws"):
+        voi.variance_shares(draws, np.zeros(59))
+    with pytest.raises(PausesimError, match="^population = 'many' is invalid"):
+        voi.check_options(["t1"], population="many")

@@ -228,7 +228,7 @@ def _gp(x: np.ndarray, y: np.ndarray, names, seed: int) -> Fit:
     scales = np.atleast_1d(fixed.k1.k2.length_scale)
     smoothing = ("Gaussian process; length scales (sd units) "
                  + ", ".join(f"{p}={s:.3g}" for p, s in zip(names, scales))
-                 + f"; white-noise sd {np.sqrt(noise) * float(np.atleast_1d(gp._y_train_std)[0]):.3g}"
+                 + f"; white-noise sd {np.sqrt(noise) * y.std():.3g}"  # normalize_y: y / sd
                  + f"; hyperparameters fitted on {len(subset)} draws")
     return Fit(names, "gp", y, gp.predict(z), edf, smoothing, "",
                lambda rows: conditioned(rows).predict(z[rows]))

@@ -23,7 +23,8 @@ import pandas as pd
 from ..errors import PausesimError
 
 
-def _array(values, field: str, n_draws: int | None) -> np.ndarray:
+def check_outcome(values, field: str, n_draws: int | None = None) -> np.ndarray:
+    """One outcome as floats shaped (draws,) or (draws, reps), finite, ``n_draws`` long."""
     try:
         a = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
@@ -88,8 +89,8 @@ class DecisionOutcomes:
 def decision_outcomes(infants_avoided, net_cost_avoidance,
                       n_draws: int | None = None) -> DecisionOutcomes:
     """Check the two outcome arrays (same shape, finite) and summarise them per draw."""
-    e = _array(infants_avoided, "infants_avoided", n_draws)
-    c = _array(net_cost_avoidance, "net_cost_avoidance", e.shape[0])
+    e = check_outcome(infants_avoided, "infants_avoided", n_draws)
+    c = check_outcome(net_cost_avoidance, "net_cost_avoidance", e.shape[0])
     if e.shape != c.shape:
         raise PausesimError(f"net_cost_avoidance has shape {c.shape}: must match infants_avoided "
                             f"{e.shape} (same draws and replications)")

@@ -17,6 +17,9 @@ budget view), the incremental net benefit of funding, GBP per decision, is
 - Standard errors: bootstrap over draws (draws resampled with replacement, the same resamples for
   every group; both regressions refitted with their penalty or kernel fixed). They cover the finite
   number of draws and the regression's noise, not a wrong regression form (see the fit R²).
+  Near the break-even λ (expected INB within about one s.e. of the mean INB of 0) the estimates
+  are biased by about that s.e., unseen by the bootstrap: the plug-in max(0, mean) lowers every
+  EVPPI, and the fits' own noise lifts that of a parameter with no effect above 0.
 - Replication noise: per-draw means carry Monte Carlo noise. The regressions treat it as residual,
   so EVPPI is estimated without it. EVPI straight from the per-draw means (``evpi_raw``) is biased
   upward by it; ``evpi_smoothed`` is the EVPPI of all parameters together (regression removes the
@@ -42,7 +45,7 @@ from tqdm.auto import tqdm
 from ..errors import PausesimError
 from . import ce, metamodel
 from .psa_outcomes import (DEFAULT_LAMBDAS_GBP, LAMBDA_UNIT, DecisionOutcomes, check_draws,
-                           check_lambdas, decision_outcomes)
+                           check_lambdas, check_outcome, decision_outcomes)
 
 __all__ = ["ALL_PARAMETERS", "DEFAULT_LAMBDAS_GBP", "MIN_DRAWS", "VOIResult", "check_options",
            "evpi", "evppi", "expected_value_of_choosing_later", "population_multiplier",
@@ -93,6 +96,11 @@ def _groups(keys: Sequence[str], groups) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) \
+        and not isinstance(value, bool) and bool(np.isfinite(value))
+
+
 def check_options(parameter_keys: Sequence[str], groups=None, lambdas=None,
                   population: float = 1.0, horizon_years: int = 1,
                   discount_rate_per_year: float = 0.035, method: str = "auto",
@@ -105,14 +113,14 @@ def check_options(parameter_keys: Sequence[str], groups=None, lambdas=None,
     keys = [str(k) for k in parameter_keys]
     checked = _groups(keys, groups)
     lambdas = check_lambdas(lambdas)
-    if not (np.isfinite(population) and population >= 0):
+    if not (_is_number(population) and population >= 0):
         raise PausesimError(f"population = {population!r} is invalid: must be a number >= 0 "
                             "(decisions informed per year)")
     if isinstance(horizon_years, bool) or not isinstance(horizon_years, (int, np.integer)) \
             or horizon_years < 1:
         raise PausesimError(f"horizon_years = {horizon_years!r} is invalid: must be an integer "
                             ">= 1")
-    if not (np.isfinite(discount_rate_per_year) and 0 <= discount_rate_per_year < 1):
+    if not (_is_number(discount_rate_per_year) and 0 <= discount_rate_per_year < 1):
         raise PausesimError(f"discount_rate_per_year = {discount_rate_per_year!r} is invalid: "
                             "must be in [0, 1)")
     metamodel.choose_method(1, method)
@@ -334,7 +342,8 @@ def value_of_information(draws: pd.DataFrame, infants_avoided, net_cost_avoidanc
         "avoidance | group] + lambda E[infants | group], each regressed on the group's "
         "parameters (splines with a cross-validated ridge penalty, or a Gaussian process).",
         f"standard_error: bootstrap over draws ({bootstrap} resamples, smoothing fixed); it "
-        "does not cover a wrong regression form (check r_squared and evppi_fits).",
+        "does not cover a wrong regression form (check r_squared and evppi_fits), nor the bias "
+        "of about one s.e. of the mean INB near the break-even lambda (ce_summary).",
         "replication_noise_share: draw-specific noise (two-way residuals / reps); under common "
         "random numbers a further shared part moves all draws alike and no regression removes "
         "it: it is Monte Carlo error of the overall mean, shrinking with reps.",
@@ -388,7 +397,8 @@ def variance_shares(draws: pd.DataFrame, target, groups=None, target_name: str =
     frame = check_draws(draws, MIN_DRAWS)
     groups, _ = check_options(list(frame.columns), groups, None, method=method,
                               bootstrap=bootstrap)
-    out = decision_outcomes(target, target, len(frame))  # same checks; net slot unused
+    y = check_outcome(target, "target", len(frame))
+    out = decision_outcomes(y, np.zeros_like(y))  # per-draw means and noise; net slot unused
     y = out.infants_avoided
     noise = float(out.noise_share(y[:, None], out.noise_variance(0.0, 1.0))[0])
     rows = _bootstrap_rows(out.n_draws, bootstrap, seed)

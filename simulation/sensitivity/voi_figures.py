@@ -6,6 +6,7 @@ module neither picks a backend nor registers figures globally; save with :func:`
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -51,10 +52,9 @@ def plane_figure(plane: pd.DataFrame, summary: pd.DataFrame, money_unit: str = "
                 label=f"λ = {lam:,.0f} {LAMBDA_UNIT}")
     ax.set_ylim(*_padded(y))
     ax.set(xlabel="infants kept out of care (funded minus not funded, per decision)",
-           ylabel=f"incremental cost = -net cost avoidance ({unit})",
-           title=f"Cost-effectiveness plane: {int(s.n_draws)} parameter draws")
-    ax.text(0.02, 0.98, s.interpretation, transform=ax.transAxes, va="top", fontsize=8,
-            wrap=True)
+           ylabel=f"incremental cost = -net cost avoidance ({unit})")
+    ax.set_title(f"Cost-effectiveness plane: {int(s.n_draws)} parameter draws\n"
+                 + textwrap.fill(s.interpretation, 95), fontsize=9)
     ax.legend(fontsize=7, loc="lower right")
     return fig
 
@@ -74,15 +74,26 @@ def acceptability_figure(ceac: pd.DataFrame) -> Figure:
     ax.plot(lam, p, marker="o", ms=3, label="P(fund is better) over draws")
     ax.fill_between(lam, np.clip(p - 1.96 * se, 0, 1), np.clip(p + 1.96 * se, 0, 1), alpha=0.2,
                     label="±1.96 s.e. (binomial)")
-    fund = ceac.optimal_decision.to_numpy() == "fund"
-    if fund.any():
-        ax.axvline(lam[np.argmax(fund)], color="black", ls=":", lw=1,
-                   label="expected net benefit favours funding from here")
+    switch = _break_even(ceac["lambda"].to_numpy(),
+                         ceac.expected_incremental_net_benefit.to_numpy())
+    if switch is not None:
+        ax.axvline(switch / 1e3, color="black", ls=":", lw=1,
+                   label=f"expected net benefit favours funding above {switch:,.0f}")
     ax.set(xlabel=f"λ, thousand {LAMBDA_UNIT}", ylabel="probability (share of parameter draws)",
            ylim=(-0.02, 1.02), title=f"Cost-effectiveness acceptability curve "
                                      f"({int(ceac.n_draws.iloc[0])} draws)")
     ax.legend(fontsize=8, loc="best")
     return fig
+
+
+def _break_even(lambdas: np.ndarray, expected: np.ndarray) -> float | None:
+    """λ where the expected INB turns positive, inside the grid (exact: INB is linear in λ)."""
+    up = np.flatnonzero((expected[:-1] <= 0) & (expected[1:] > 0))
+    if not up.size:
+        return None
+    i = up[0]
+    return float(lambdas[i] - expected[i] * (lambdas[i + 1] - lambdas[i])
+                 / (expected[i + 1] - expected[i]))
 
 
 def evppi_figure(evppi: pd.DataFrame, evpi: pd.DataFrame, money_unit: str = "GBP",
