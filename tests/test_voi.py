@@ -383,3 +383,18 @@ def test_variance_shares_name_the_target_in_errors():
         voi.variance_shares(draws, np.zeros(59))
     with pytest.raises(PausesimError, match="^population = 'many' is invalid"):
         voi.check_options(["t1"], population="many")
+
+
+def test_a_gaussian_process_that_interpolates_says_noise_is_not_removed():
+    """Few draws, many parameters: the GP's noise level goes to its lower bound, and the EVPI
+    must not claim that replication noise was smoothed out."""
+    rng = np.random.default_rng(6)
+    n, d = 50, 6
+    draws = pd.DataFrame(rng.uniform(size=(n, d)), columns=[f"p{j}" for j in range(d)])
+    e = np.exp(draws.to_numpy() @ rng.normal(size=d))  # smooth, noise-free per draw
+    res = voi.value_of_information(draws, e, 1e4 * (e - e.mean()), {"p0": "p0"}, [0.0, 1e4],
+                                   bootstrap=0, progress=False)
+    fits = res.fits[res.fits.parameter_group == voi.ALL_PARAMETERS]
+    assert (fits.method == "gp").all()
+    assert fits.warnings.str.contains("interpolates").all()
+    assert res.evpi.evpi_source.str.contains("NOT removed").all()

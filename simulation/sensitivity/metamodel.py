@@ -137,13 +137,25 @@ def fit_outcomes(x: np.ndarray, ys: np.ndarray, parameters, method: str = "auto"
             refit = (lambda rows: np.column_stack([f.refit(rows) for f in fits]))
         else:
             fits, refit = _splines(x, ys, names, chosen)
-    # a length scale at its upper bound means "no detectable effect" (shown in ``smoothing``)
-    notes = dict.fromkeys(f"{w.category.__name__}: {str(w.message).splitlines()[0]}"
-                          for w in caught if "length_scale is close to the specified upper"
-                          not in str(w.message))
+    notes = dict.fromkeys(_plain(w) for w in caught)
+    notes.pop("", None)
     for f in fits:
         f.warnings = "; ".join(filter(None, [f.warnings, *notes]))
     return fits, refit
+
+
+INTERPOLATES = ("the fit interpolates the draws (Gaussian process noise at its lower bound): "
+                "replication noise is not smoothed out; more draws are needed")
+
+
+def _plain(w: warnings.WarningMessage) -> str:
+    """A fitting warning in the words of this analysis ("" for none worth reporting)."""
+    text = str(w.message)
+    if "length_scale is close to the specified upper" in text:
+        return ""  # no detectable effect of that parameter: shown in ``smoothing``
+    if "noise_level is close to the specified lower" in text:
+        return INTERPOLATES
+    return f"{w.category.__name__}: {text.splitlines()[0]}"
 
 
 def _knots(column: np.ndarray, n_knots: int) -> np.ndarray:

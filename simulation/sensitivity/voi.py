@@ -240,7 +240,10 @@ def _evpi_table(out: DecisionOutcomes, lambdas, multiplier, unit,
     table = pd.DataFrame({"lambda": lambdas})
     if smoothed is not None:
         best, best_se = smoothed.evppi, _sd(smoothed.evppi_boot)
-        source = f"regression on all parameters ({_method(smoothed)}): replication noise removed"
+        interpolates = metamodel.INTERPOLATES in smoothed.net.warnings + smoothed.infants.warnings
+        source = (f"regression on all parameters ({_method(smoothed)}): " +
+                  ("it interpolates the draws, so replication noise is NOT removed (too few "
+                   "draws)" if interpolates else "replication noise removed"))
     else:
         best, best_se = raw, raw_se
         source = "per-draw means: biased upward by replication noise"
