@@ -39,7 +39,7 @@ import pytest
 from matplotlib.figure import Figure
 from scipy import stats
 
-from simulation.errors import PausesimError
+from simulation.core.errors import PausesimError
 from simulation.sensitivity import ce, voi, voi_figures
 from simulation.sensitivity.psa_outcomes import decision_outcomes
 

@@ -33,7 +33,7 @@ from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel
 from sklearn.linear_model import Ridge, RidgeCV
 from sklearn.preprocessing import SplineTransformer, StandardScaler
 
-from ..errors import PausesimError
+from simulation.core.errors import PausesimError
 
 METHODS = ("auto", "spline", "additive", "gp")
 #: Knots per parameter (boundaries included; basis size = knots + 2) by group size, reduced

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import PausesimError
+from simulation.core.errors import PausesimError
 
 
 def check_outcome(values, field: str, n_draws: int | None = None) -> np.ndarray:

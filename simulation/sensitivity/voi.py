@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from ..errors import PausesimError
+from simulation.core.errors import PausesimError
 from . import ce, metamodel
 from .psa_outcomes import (DEFAULT_LAMBDAS_GBP, LAMBDA_UNIT, DecisionOutcomes, check_draws,
                            check_lambdas, check_outcome, decision_outcomes)
