@@ -62,7 +62,7 @@ class Settings:
     waves: int = 3
     initial_points: int = 400  # Latin hypercube over the prior
     points_per_wave: int = 300  # drawn from the current posterior
-    reps_per_point: int = 6  # paired replications pooled at each parameter set
+    reps_per_point: int = 100  # paired replications pooled at each parameter set
     walkers: int = 64
     steps: int = 1000  # MCMC steps per walker (the first half is burn-in)
     posterior_size: int = 1000

@@ -52,19 +52,41 @@ class Predictive:
                 "expected_lo": float(e.quantile(0.05)), "expected_hi": float(e.quantile(0.95)),
                 "single_lo": float(s.quantile(0.05)), "single_hi": float(s.quantile(0.95)),
                 "mean_z": float(t.z(mean)), "within_interval90": bool(lo90 <= mean <= hi90),
+                "expected_band_covers_target": bool(float(e.quantile(0.05)) <= t.high
+                                                    and float(e.quantile(0.95)) >= t.low),
                 "unit": t.unit})
         return pd.DataFrame(rows)
+
+    def sources(self) -> pd.DataFrame:
+        """For each macro target: the mean simulated value from each source of the effect and
+        its share of the target's mean (authority-wide T1/T2 = the practice's women + the
+        authority layer)."""
+        rows = []
+        for name, parts in targets_mod.SOURCE_STATISTICS.items():
+            if name not in self.expected:
+                continue
+            total = float(self.expected[name].mean())
+            for source in parts:
+                column = f"{name}:{source}"
+                if column in self.expected:
+                    mean = float(self.expected[column].mean())
+                    rows.append({"target": name, "source": source, "mean": mean,
+                                 "share": mean / total if total else float("nan")})
+        return pd.DataFrame(rows, columns=["target", "source", "mean", "share"])
 
 
 def simulate(scenario: Scenario, parameter_sets: Sequence[Mapping[str, Any]], reps: int,
              seed: int, workers: int = 1,
              targets: Sequence[Target] = targets_mod.TARGETS) -> Predictive:
     """Every target at each parameter set (``reps`` replications each, seeds of their own)."""
+    extra = {f"{name}:{source}": stat for name, parts in targets_mod.SOURCE_STATISTICS.items()
+             for source, stat in parts.items()}
     expected, _, ratios = simulate_design(scenario, parameter_sets, reps, seed,
-                                          PREDICTIVE_STREAM, workers, targets)
+                                          PREDICTIVE_STREAM, workers, targets, extra=extra)
     with np.errstate(invalid="ignore", divide="ignore"):
-        single = pd.concat([pd.DataFrame({name: r[0] / r[1] for name, r in rs.items()})
-                            for rs in ratios], ignore_index=True)
+        single = pd.concat([pd.DataFrame({name: r[0] / r[1] for name, r in rs.items()
+                                          if ":" not in name}) for rs in ratios],
+                           ignore_index=True)
     return Predictive(expected, single, [dict(p) for p in parameter_sets], reps)
 
 

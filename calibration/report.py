@@ -128,11 +128,12 @@ def tension_statements(params: pd.DataFrame, targets: pd.DataFrame) -> list[str]
                              f"interval {_num(r.micro_lo)}-{_num(r.micro_hi)} with probability "
                              f"{out:.0%} ({interval}).")
     for _, t in targets.iterrows():
-        if t.calibrated and not t.within_interval90:
-            lines.append(f"Target **{t.target}** is not met: simulated mean {_num(t.simulated_mean)} "
-                         f"against its 90% range {_num(t.interval90_lo)}-{_num(t.interval90_hi)} "
-                         f"(z = {t.mean_z:.1f}).")
-        elif not t.calibrated and not t.within_interval90:
+        if t.calibrated and not t.expected_band_covers_target:
+            lines.append(f"Target **{t.target}** is not met: its value {_num(t.value)} lies "
+                         f"outside the posterior-predictive expected 90% band "
+                         f"{_num(t.expected_lo)}-{_num(t.expected_hi)} (simulated mean "
+                         f"{_num(t.simulated_mean)}, z = {t.mean_z:.1f}).")
+        elif not t.calibrated and not t.expected_band_covers_target:
             lines.append(f"Target **{t.target}** (not used in this calibration) is predicted at "
                          f"{_num(t.simulated_mean)}, outside its 90% range "
                          f"{_num(t.interval90_lo)}-{_num(t.interval90_hi)}.")
@@ -242,17 +243,21 @@ def write(outcomes: Sequence[Outcome], folder: Path, reference: Outcome | None =
               "'Expected' is the 90% interval of the expected statistic across parameter sets "
               "(what the calibration fits); 'one practice' adds the stochastic spread of a single "
               "replication. 'Point' is the point estimate's expected value "
-              f"({main.point.reps} replications).", "",
+              f"({main.point.reps} replications). 'Met' means the expected 90% band covers the "
+              "target's value (or overlaps its plausible range).", "",
               "| target | used | evidence (plausible; 90%) | simulated mean | expected 90% | "
-              "one practice 90% | point | within 90% |", "|---|---|---|---|---|---|---|---|"]
+              "one practice 90% | point | met |", "|---|---|---|---|---|---|---|---|"]
     for _, t in ttab.iterrows():
         evidence = _num(t.value) if t.low == t.high else f"{_num(t.low)}-{_num(t.high)}"
         lines.append(f"| {t.target} | {'yes' if t.calibrated else 'no'} | {evidence}; "
                      f"{_num(t.interval90_lo)}-{_num(t.interval90_hi)} | {_num(t.simulated_mean)} | "
                      f"{_num(t.expected_lo)}-{_num(t.expected_hi)} | "
                      f"{_num(t.single_lo)}-{_num(t.single_hi)} | {_num(t.point_estimate)} | "
-                     f"{'yes' if t.within_interval90 else '**no**'} |")
-    lines += ["", "![targets](targets.png)", "",
+                     f"{'yes' if t.expected_band_covers_target else '**no**'} |")
+    lines += ["", "![targets](targets.png)", ""]
+    lines += _sources(main)
+    lines += _system_effect(ptab)
+    lines += ["",
               "## Parameters: prior against posterior", "",
               "| parameter | prior | prior 90% | posterior median | posterior 90% | point | "
               "evidence range | P(outside evidence) |" + (" micro-only 90% |" if reference else ""),
@@ -282,6 +287,40 @@ def write(outcomes: Sequence[Outcome], folder: Path, reference: Outcome | None =
     path = folder / "report.md"
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def _sources(main: Outcome) -> list[str]:
+    """The macro targets split by where the effect comes from (posterior predictive means)."""
+    table = main.predictive.sources()
+    if table.empty:
+        return []
+    names = {"declined": "offered, not enrolled", "enrolled": "enrolled at conception",
+             "after_programme": "after the programme", "authority": "authority layer (system "
+             "effect on other mothers)"}
+    out = ["## Where the macro targets come from", "",
+           "Posterior-predictive mean of each source of the authority-wide effect, and its "
+           "share of the target's mean (the sources sum to the target in every replication).", "",
+           "| target | " + " | ".join(names[s] for s in names) + " |",
+           "|---|" + "---|" * len(names)]
+    for target, group in table.groupby("target", sort=False):
+        cells = {r.source: f"{_num(r['mean'])} ({r.share:.0%})" for _, r in group.iterrows()}
+        out.append(f"| {target} | " + " | ".join(cells.get(s, "-") for s in names) + " |")
+    return out + [""]
+
+
+def _system_effect(ptab: pd.DataFrame) -> list[str]:
+    """The system effect's posterior against its prior, in words."""
+    rows = ptab[ptab.parameter == "authority.system_effect"]
+    if rows.empty:
+        return []
+    r = rows.iloc[0]
+    return ["## The system effect: posterior against prior", "",
+            f"`authority.system_effect` (the largest proportional reduction of other mothers' "
+            f"infant care entries the practice brings about): prior {r.prior}, 90% "
+            f"{_num(r.prior_lo)}-{_num(r.prior_hi)}; posterior median {_num(r.post_median)}, 90% "
+            f"{_num(r.post_lo)}-{_num(r.post_hi)}. Nothing but the macro targets informs it: "
+            "with T1 and T2 left out it stays at its prior, and the direct-effects-only "
+            "calibration (`national-micro`) fixes it at 0.", ""]
 
 
 def _overview(main: Outcome, meta: dict, reproduce: Sequence[str]) -> list[str]:

@@ -31,12 +31,14 @@ def replication_numbers(stream: int, index: int, reps: int) -> np.ndarray:
 def simulate_design(scenario: Scenario, parameter_sets: Sequence[Mapping[str, Any]], reps: int,
                     seed: int, stream: int, workers: int = 1,
                     targets: Sequence[Target] = targets_mod.TARGETS,
-                    progress: str | None = None, engine: str = "fast"
+                    progress: str | None = None, engine: str = "fast",
+                    extra: Mapping[str, Any] | None = None
                     ) -> tuple[pd.DataFrame, pd.DataFrame, list]:
     """Every target at every parameter set.
 
     Returns the pooled value of each target per set (rows: sets), its Monte Carlo standard error,
-    and the per-replication (numerator, denominator) of each set.
+    and the per-replication (numerator, denominator) of each set. ``extra`` adds further
+    statistics (``{name: statistic}``, e.g. a target's share from one source) as columns.
     """
     base = scenario.with_calibration(None) if scenario.calibration else scenario
     sets = [base.with_overrides(dict(p), source="calibration parameter set", given=False)
@@ -48,8 +50,10 @@ def simulate_design(scenario: Scenario, parameter_sets: Sequence[Mapping[str, An
     ratios = []
     for j, sc in enumerate(sets):
         tallies = statistics.Tallies(sim.tally[sim.set_index == j], sc, bins)
-        ratios.append(targets_mod.evaluate(targets, tallies))
-    names = [t.name for t in targets]
+        found = targets_mod.evaluate(targets, tallies)
+        found.update({name: stat(tallies) for name, stat in (extra or {}).items()})
+        ratios.append(found)
+    names = [t.name for t in targets] + list(extra or {})
     value = pd.DataFrame([{n: targets_mod.pooled(r[n]) for n in names} for r in ratios])
     se = pd.DataFrame([{n: targets_mod.standard_error(r[n]) for n in names} for r in ratios])
     return value, se, ratios

@@ -41,9 +41,9 @@ METHOD = ("sequential Gaussian-process emulation: one GP per target (scikit-lear
 class CheckSettings:
     """How much simulation the posterior predictive check spends."""
 
-    draws: int = 100
-    reps: int = 10
-    point_reps: int = 200
+    draws: int = 200
+    reps: int = 100
+    point_reps: int = 2000
 
 
 def to_posterior(run: CalibrationRun) -> Posterior:

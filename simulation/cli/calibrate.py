@@ -44,7 +44,7 @@ def add_parser(sub) -> None:
                         "the rest evenly over the later ones (default: 1000 = 400 + 2 x 300)")
     p.add_argument("--waves", type=int, default=None, help="design waves (default: 3)")
     p.add_argument("--reps-per-point", type=int, default=None,
-                   help="paired replications pooled at each parameter set (default: 6)")
+                   help="paired replications pooled at each parameter set (default: 100)")
     p.add_argument("--steps", type=int, default=None,
                    help="MCMC steps per walker on the emulators (default: 1000)")
     p.add_argument("--posterior-size", type=int, default=None,
@@ -53,9 +53,9 @@ def add_parser(sub) -> None:
     p.add_argument("--workers", type=int, default=min(2, default_workers()),
                    help="local worker processes; results do not depend on it (default: "
                         "%(default)s)")
-    p.add_argument("--check-draws", type=int, default=100,
+    p.add_argument("--check-draws", type=int, default=200,
                    help="posterior draws simulated for the fit report (default: %(default)s)")
-    p.add_argument("--check-reps", type=int, default=10,
+    p.add_argument("--check-reps", type=int, default=100,
                    help="replications per draw in the fit report (default: %(default)s)")
     p.add_argument("--compare", type=Path, action="append", default=[], metavar="DIR",
                    help="an earlier 'pausesim calibrate' output to compare with (repeatable)")
@@ -89,11 +89,19 @@ def settings_from(args):
                                 "least 20 parameter sets (40% of the budget) and each later wave "
                                 "at least 10")
         given.update(initial_points=first, points_per_wave=later if waves > 1 else 10)
-    if args.parameters:
-        from calibration import priors as priors_mod
+    from calibration import priors as priors_mod
 
-        given["parameters"] = tuple(p.key for p in priors_mod.select(_split(args.parameters)))
     names = tuple(t.name for t in chosen)
+    if args.parameters:
+        given["parameters"] = tuple(p.key for p in priors_mod.select(_split(args.parameters)))
+    elif not set(names) & set(targets_mod.MACRO):
+        # Only the macro targets inform the system effect: without them, calibrate the direct
+        # effects alone, with no system effect (a direct-effects-only calibration).
+        given["parameters"] = tuple(p.key for p in priors_mod.PRIORS
+                                    if not p.key.startswith("authority."))
+        given["fixed"] = {"authority.system_effect": 0.0}
+        print("calibrate: no macro target: the system effect is fixed at 0 (direct effects "
+              "only)", file=sys.stderr)
     settings = Settings(name=args.name or default_name(scenario.name, names),
                         scenario=args.scenario, targets=names, **given)
     settings.check()
@@ -159,7 +167,7 @@ def main(args) -> int:
                            progress=args.progress,
                            checks=workflow.CheckSettings(
                                args.check_draws, args.check_reps,
-                               min(200, args.check_draws * args.check_reps)),
+                               min(2000, args.check_draws * args.check_reps)),
                            compare=compare, reference=reference,
                            reproduce=[reproduce_line(settings, out, args.compare,
                                                      args.reference)])
@@ -170,7 +178,7 @@ def main(args) -> int:
     table = outcome.predictive.table(calibrated=outcome.posterior.targets)
     print(table[["target", "calibrated", "value", "interval90_lo", "interval90_hi",
                  "simulated_mean", "expected_lo", "expected_hi",
-                 "within_interval90"]].round(3).to_string(index=False))
+                 "expected_band_covers_target"]].round(3).to_string(index=False))
     print(outcome.posterior.summary().round(4).to_string())
     print(f"\nwrote {out}/ ({settings.name}.csv, {settings.name}.json, report.md, figures)",
           file=sys.stderr)

@@ -289,8 +289,9 @@ PARAMETERS: tuple[Param, ...] = (
     # ---------------------------------------------------------------- pregnancy
     _P("pregnancy.counterfactual_rate_per_year", "float", 0.15, "per woman-year",
        "evidence.md s1 (DfE 2017: 0.11 comparison group, 0.20 own history)",
-       "Mean conception hazard of eligible women without the programme (at the age mix when "
-       "eligible, across individual heterogeneity), while neither pregnant nor postpartum.",
+       "Mean conception hazard of eligible women without the programme, at the national age mix "
+       "when eligible (DfE 2017) and across individual heterogeneity, while neither pregnant nor "
+       "postpartum; a younger population has a higher rate (pregnancy.age_rate_ratios).",
        0, 2, label="Pregnancy rate without the programme (per woman-year)"),
     _P("pregnancy.larc_failure_rate_per_year", "float", 0.005, "per woman-year",
        "evidence.md s1 (DfE 2017: 2 pregnancies in 125 women on the programme, <= 0.011/yr)",
@@ -301,8 +302,8 @@ PARAMETERS: tuple[Param, ...] = (
        "heterogeneity).", 0.1, 1000, label="Spread of individual fertility (gamma shape)"),
     _P("pregnancy.age_rate_ratios", "ratios", [1.3, 1.3, 1.2, 1.0, 0.6, 0.2, 0.03], "rate ratio",
        "assumption: shape of age-specific fertility in England (ONS), normalised over the age mix",
-       "Relative pregnancy rate by current age band (renormalised so the mean over the age mix "
-       "when eligible is 1; 0 from age 50).", 0, 10, labels=_AGE_LABELS,
+       "Relative pregnancy rate by current age band (renormalised so the mean over the national "
+       "age mix when eligible is 1; 0 from age 50).", 0, 10, labels=_AGE_LABELS,
        label="Pregnancy rate by age (relative)"),
     _P("pregnancy.rate_ratio_per_extra_removal", "float", 1.0, "rate ratio",
        "evidence.md s1 (Pause women: more prior pregnancies and higher rates); assumption: none",
@@ -329,10 +330,11 @@ PARAMETERS: tuple[Param, ...] = (
        "Probability that an infant born to a woman not (or not yet) helped by the programme "
        "enters care within 12 months of birth.", 0, 1,
        label="Chance her infant enters care"),
-    _P("care.newborn_share", "probability", 0.42, "probability",
-       "evidence.md s3 (Broadhurst 2014: 'in 42% of cases, the local authority will issue a care "
-       "application within the first month of an infant's birth'; 60% of repeat proceedings "
-       "involve a child under 4 weeks)",
+    _P("care.newborn_share", "probability", 0.60, "probability",
+       "evidence.md s3 [I]: 'in 42% of cases, the local authority will issue a care application "
+       "within the first month of an infant's birth' and 'in 70 per cent of cases ... within a "
+       "year of the child's birth' (Broadhurst 2014): 0.42 / 0.70 = 0.60 of first-year cases; "
+       "59.7% of children in first and second repeats were under one month (a lower bound)",
        "Share of infant care entries within the first month of birth (uniform over it); the "
        "rest uniform over months 1-12.", 0, 1, label="Share of care entries in the first month"),
     _P("care.exit_routes", "bool", True, "",
@@ -403,12 +405,14 @@ PARAMETERS: tuple[Param, ...] = (
        "Price base of every GBP figure pausesim reports; each input is converted from its own "
        "price year with the GDP deflator.", _YEARS[0], _YEARS[-1],
        label="Price base of the results"),
-    *_money("costs.programme_cost_per_year_gbp", 323232.0, "GBP per year",
-            "evidence.md s1 (DfE 2017: GBP 13,468 per woman-year x 24 women)",
+    *_money("costs.programme_cost_per_year_gbp", 300000.0, "GBP per year",
+            "seed 000: Pause's standard costing, 'GBP 450k' per 18-month cycle of a practice "
+            "(GBP 300k a year); [I] the seeds' practice costs are GBP 249k-289k at 2015/16 prices "
+            "(DfE 2017: GBP 1,683,487 a year for 7 practices, GBP 240k each)",
             "Running cost of the practice per year while it runs (lead-in and every cycle up to "
             "the horizon, or the single cohort's months).",
-            "Programme running cost per year", 2015,
-            "evidence.md s1: DfE 2017 costs are 2015-16 prices"),
+            "Programme running cost per year", 2018,
+            "seed 000 is dated 2018 (financial year 2018/19)"),
     *_money("costs.additional_cost_per_year_gbp", 0.0, "GBP per year",
             "seed 002: GBP 71,288/yr therapy pathway (Southampton only)",
             "Further running costs per year while the practice runs (e.g. a therapy pathway).",

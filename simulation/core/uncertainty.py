@@ -284,9 +284,9 @@ REGISTRY: tuple[Uncertainty, ...] = (
       Prior("uniform", (), (0.0, 60.0), "Duration of that persistence: no evidence.")),
     # ----------------------------------------------------------------- pathways
     U("care.newborn_share", "pathways",
-      S("absolute", 0.32, 0.60, source="evidence.md s3: newborns 32-42% of infant cases; 42% of "
-        "care applications within the first month; 60% of repeat proceedings involve a child "
-        "under 4 weeks")),
+      S("absolute", 0.42, 0.85, source="evidence.md s3 [I]: 42% of care applications within the "
+        "first month (all first-year cases: 0.60); 59.7% of children in repeats under a month "
+        "(a lower bound; 0.85 of first-year cases)")),
     U("care.route_probabilities", "pathways",
       S("dirichlet", 20.0, source="assumption [NF]: infant exit shares not published")),
     U("care.adoption_mean_months", "pathways",

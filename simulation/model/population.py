@@ -10,13 +10,15 @@ Attributes that modify hazards (``docs/model.md``):
   the practice's outreach priority (more removals first, ties broken by a draw fixed per woman);
 - an individual gamma frailty with mean 1 (``pregnancy.frailty_shape``).
 
-The age and removal ratios are normalised to mean 1 over the distributions when eligible, so
-``pregnancy.counterfactual_rate_per_year`` is the mean rate of women as they become eligible.
+The age and removal ratios are normalised to mean 1 over the *national* distributions (DfE 2017
+age mix, the registry's mix of children removed), so ``pregnancy.counterfactual_rate_per_year`` is
+the mean rate of a national mix of women as they become eligible; a younger population has a
+higher rate.
 Care experience and needs are recorded, with no effect on any hazard (the evidence gives no effect
 sizes).
 
-Random numbers: the women of replication ``r`` are drawn with those of its block ``r // 100``, by
-NumPy from ``SeedSequence(seed, spawn_key=(POPULATION_KEY, block))``, so they depend on the seed
+Random numbers: the women of replication ``r`` are drawn with those of its block ``r // BLOCK_REPS``, by
+NumPy from ``SeedSequence(seed, spawn_key=(POPULATION_KEY, block))`` (blocks of ``BLOCK_REPS``), so they depend on the seed
 and ``r`` only (not on chunks, workers or the engine).
 """
 
@@ -28,10 +30,13 @@ from typing import Sequence
 
 import numpy as np
 
-from simulation.core.parameters import AGE_BANDS, NEEDS, PRIOR_REMOVALS
+from simulation.core.parameters import AGE_BANDS, BY_KEY, NEEDS, PRIOR_REMOVALS
 from simulation.core.scenario import Scenario
 
-BLOCK_REPS = 100
+BLOCK_REPS = 25
+#: The national mix of children already removed, over which the removal ratio is normalised
+#: (as the age ratios are over the national age mix: :mod:`simulation.model.rates`).
+REFERENCE_REMOVALS = np.asarray(BY_KEY["population.prior_removals_probabilities"].default)
 POPULATION_KEY = 0x9097  # first spawn key of population seeds
 
 
@@ -98,7 +103,7 @@ def _block(scenario: Scenario, seed: int, block: int) -> dict:
 
     per_removal = p.pregnancy.rate_ratio_per_extra_removal ** np.maximum(
         np.asarray(PRIOR_REMOVALS) - 2, 0)
-    per_removal = per_removal / np.dot(removal_probs, per_removal)
+    per_removal = per_removal / np.dot(REFERENCE_REMOVALS, per_removal)
     base = p.pregnancy.counterfactual_rate_per_year / 12.0 * frailty * per_removal[removal]
     # by replication, then more removals first, then the tie-break draw
     order = np.lexsort((tie, -removal, rep))

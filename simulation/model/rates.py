@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from simulation.core.parameters import AGE_BANDS
+from simulation.core.parameters import AGE_BANDS, BY_KEY
 from simulation.core.scenario import Scenario
 
 
@@ -67,9 +67,8 @@ class Rates(NamedTuple):
         p = scenario.params()
         routes = np.cumsum(p.care.route_probabilities)
         gamma = math.gamma(1.0 + 1.0 / p.care.duration_shape)
-        ages = np.asarray(p.population.age_band_probabilities)
         ratios = np.asarray(p.pregnancy.age_rate_ratios, dtype=float)
-        ratios = ratios / float(np.dot(ages, ratios))  # mean 1 over the age mix when eligible
+        ratios = ratios / float(np.dot(REFERENCE_AGES, ratios))  # mean 1 at the national mix
         cycle = p.practice.outreach_months + p.practice.programme_months
         stops = math.inf if p.practice.successive_cycles else p.practice.lead_in_months + cycle
         return cls(
@@ -121,6 +120,10 @@ class Rates(NamedTuple):
         )
 
 
+#: The national evaluation's age mix (DfE 2017), over which the age ratios are normalised: so
+#: ``pregnancy.counterfactual_rate_per_year`` is the mean rate of women of that age mix, and a
+#: younger population (e.g. an under-25 service) has a higher rate through the age ratios.
+REFERENCE_AGES = np.asarray(BY_KEY["population.age_band_probabilities"].default)
 #: Lower edges of the age bands (years), then 50: band b holds ages in [edges[b], edges[b+1]).
 AGE_EDGES = tuple(float(lo) for lo, _ in AGE_BANDS) + (float(AGE_BANDS[-1][1] + 1),)
 
