@@ -197,10 +197,21 @@ def sample_posterior(emulators: Emulators, start: np.ndarray, walkers: int, step
     sampler.random_state = np.random.RandomState(seed).get_state()
     sampler.run_mcmc(start, steps, progress=False)
     chain = sampler.get_chain(discard=steps // 2, flat=True)
-    tau = sampler.get_autocorr_time(discard=steps // 2, quiet=True, tol=0)
+    tau = np.asarray(sampler.get_autocorr_time(discard=steps // 2, quiet=True, tol=0), float)
+    tau = tau[np.isfinite(tau) & (tau > 0)]  # short or stuck chains give NaN: not an estimate
+    worst = float(tau.max()) if tau.size else None
     return chain, {"acceptance_fraction": float(np.mean(sampler.acceptance_fraction)),
-                   "autocorr_steps_max": float(np.nanmax(tau)),
-                   "effective_draws": float(walkers * (steps - steps // 2) / np.nanmax(tau))}
+                   "autocorr_steps_max": worst,
+                   "effective_draws": None if worst is None else
+                   float(walkers * (steps - steps // 2) / worst)}
+
+
+def effective_draws_text(value: Any) -> str:
+    """``~586 effective draws``, or why there is no estimate (None or NaN: the chains were too
+    short or stuck for an autocorrelation time)."""
+    if value is None or not np.isfinite(value):
+        return "effective draws not estimated (chains too short for an autocorrelation time)"
+    return f"~{value:.0f} effective draws"
 
 
 def _start(emulators: Emulators, u: np.ndarray, walkers: int, rng) -> np.ndarray:
@@ -317,4 +328,4 @@ def _wave_line(r: Mapping[str, Any]) -> str:
     return (f"calibrate: wave {r['wave']}: {r['points']} parameter sets simulated in "
             f"{r['simulate_seconds']:.0f} s, emulators fitted in {r['fit_seconds']:.0f} s, "
             f"MCMC {r['mcmc_seconds']:.0f} s (acceptance {r['acceptance_fraction']:.2f}, "
-            f"~{r['effective_draws']:.0f} effective draws){valid}")
+            f"{effective_draws_text(r.get('effective_draws'))}){valid}")

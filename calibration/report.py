@@ -20,6 +20,7 @@ import pandas as pd
 from calibration import priors as priors_mod
 from calibration import targets as targets_mod
 from simulation.core.posterior import Posterior, weighted_quantiles
+from calibration.emulate import effective_draws_text
 from calibration.predictive import Predictive
 
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")
@@ -343,8 +344,8 @@ def _overview(main: Outcome, meta: dict, reproduce: Sequence[str]) -> list[str]:
            f"{meta['wall_seconds'] / 60:.1f} min on {meta['workers']} worker(s) "
            f"({meta.get('machine', '')}; the posterior predictive check below is extra)",
            f"- Posterior: {len(main.posterior.table)} draws from {s['walkers']} MCMC walkers x "
-           f"{s['steps']} steps on the last emulators (second half kept; ~"
-           f"{waves[-1]['effective_draws']:.0f} effective draws, acceptance "
+           f"{s['steps']} steps on the last emulators (second half kept; "
+           f"{effective_draws_text(waves[-1].get('effective_draws'))}, acceptance "
            f"{waves[-1]['acceptance_fraction']:.2f})"]
     if valid:
         out.append(f"- Emulator validation: the emulators of each wave predicted the next wave's "

@@ -158,9 +158,48 @@ def _read(csv, meta, name: str) -> Posterior:
         with csv.open() as fh:
             table = pd.read_csv(fh)
         record = json.loads(meta.read_text())
+    except pd.errors.EmptyDataError:
+        raise PausesimError(f"posterior {name!r}: {csv} is empty (allowed: a header of parameter "
+                            "keys and 'weight', then one row per draw)") from None
     except (OSError, ValueError) as exc:
-        raise PausesimError(f"posterior {name!r}: cannot read ({exc})") from None
-    if "weight" not in table.columns or "point_estimate" not in record:
-        raise PausesimError(f"posterior {name!r}: not a pausesim posterior (needs a weight column "
-                            "and a point estimate)")
+        raise PausesimError(f"posterior {name!r}: cannot read ({_one_line(exc)})") from None
+    validate_posterior_table(table, record, name)
     return Posterior(name, table, record)
+
+
+def validate_posterior_table(table: pd.DataFrame, meta: Any, name: str) -> None:
+    """Refuse, in one line, a posterior that cannot be drawn from as it stands: ``meta`` (the
+    parsed ``NAME.json``) must be an object with a ``point_estimate`` object; ``table`` needs at
+    least one row and a ``weight`` column of finite, non-negative numbers with a positive sum
+    (negative weights are refused rather than normalised: they mean the file is not what it
+    claims to be)."""
+    where = f"posterior {name!r}"
+    if not isinstance(meta, dict):
+        raise PausesimError(f"{where}: {name}.json holds a JSON {type(meta).__name__}, not an "
+                            "object (allowed: the record 'pausesim calibrate' writes)")
+    if not isinstance(meta.get("point_estimate"), dict):
+        raise PausesimError(f"{where}: not a pausesim posterior: {name}.json has no "
+                            "'point_estimate' object")
+    if "weight" not in table.columns:
+        raise PausesimError(f"{where}: not a pausesim posterior: {name}.csv has no 'weight' "
+                            "column")
+    if table.empty:
+        raise PausesimError(f"{where}: {name}.csv has no draws (a header only; allowed: at least "
+                            "one row)")
+    weights = pd.to_numeric(table["weight"], errors="coerce").to_numpy(float)
+    bad = ~np.isfinite(weights)
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise PausesimError(f"{where}: weight = {_native(table['weight'].iloc[row])!r} on draw {row + 1} is "
+                            "invalid: must be a finite number >= 0 (absent, NaN and text are not)")
+    if (weights < 0).any():
+        row = int(np.argmax(weights < 0))
+        raise PausesimError(f"{where}: weight = {float(weights[row])!r} on draw {row + 1} is invalid: "
+                            "weights must be >= 0")
+    if not weights.sum() > 0:
+        raise PausesimError(f"{where}: the weights sum to {float(weights.sum())!r}: at least one must "
+                            "be > 0")
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())

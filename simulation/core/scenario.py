@@ -23,14 +23,14 @@ import difflib
 import hashlib
 import json
 import math
-import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Callable, Mapping
 
-from . import deflators
+from . import deflators, inputs
+from .inputs import toml_value
 from .errors import ScenarioError
 from .parameters import BY_KEY, PARAMETERS, SECTIONS, SERIES_MAX, Param, defaults, show
 
@@ -151,8 +151,8 @@ class Scenario:
                     continue
                 lines.append(f"# {p.label}. {p.description} Unit: {p.unit or '-'}. "
                              f"Allowed: {p.allowed()}.")
-                entry = (f"{p.name} = {{ value = {toml_value(self.values[p.key])}, "
-                         f"source = {toml_value(self.sources[p.key])} }}")
+                entry = f"{p.name} = " + toml_value({"value": self.values[p.key],
+                                                     "source": self.sources[p.key]})
                 if p.key in calibrated:
                     lines.append(f"# calibrated ('{self.calibration}'): drawn from the posterior "
                                  "in probabilistic runs; point estimate shown. Uncomment to fix.")
@@ -160,13 +160,6 @@ class Scenario:
                 lines.append(entry)
             lines.append("")
         return "\n".join(lines)
-
-
-def toml_value(value: Any) -> str:
-    """One value as TOML (tomli-w, so any Unicode string round-trips)."""
-    import tomli_w
-
-    return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()
 
 
 # ---------------------------------------------------------------------------- loading
@@ -204,36 +197,15 @@ def load(name_or_path: str | Path | None = None) -> Scenario:
 
 
 def read_text(path: Path) -> str:
-    """A scenario file's text: UTF-8 (with or without a byte-order mark), else one clear line."""
-    try:
-        from .inputs import read_text as safe_read  # clearer messages for non-UTF-8 files
-    except ImportError:  # pragma: no cover - until the inputs module lands
-        safe_read = None
-    if safe_read is not None:
-        return safe_read(path)
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read scenario file ({exc.strerror})") from None
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{path}: not a text file in UTF-8 (byte {exc.start}); save it as "
-                            "UTF-8 TOML") from None
+    """A scenario file's text: UTF-8 (with or without a byte-order mark), else one clear line
+    (binary, gzip, UTF-16 or Latin-1 files are named as such)."""
+    return inputs.read_text(path)
 
 
 def parse(text: str, origin: str = "<string>", default_name: str = "custom") -> Scenario:
-    """Parse and validate the text of a scenario file."""
-    try:
-        from .inputs import parse_toml
-    except ImportError:  # pragma: no cover - until the inputs module lands
-        parse_toml = None
-    if parse_toml is not None:
-        data = parse_toml(text, origin)
-    else:
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ScenarioError(f"{origin}: not valid TOML ({exc})") from None
-    return from_mapping(data, origin, default_name)
+    """Parse and validate the text of a scenario file (over-long integers, integers too large
+    for a float and deeply nested tables are one-line errors, not tracebacks)."""
+    return from_mapping(inputs.parse_toml(text, origin), origin, default_name)
 
 
 def from_mapping(data: Mapping[str, Any], origin: str, default_name: str = "custom",
