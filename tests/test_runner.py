@@ -1,4 +1,4 @@
-"""Monte Carlo runner: reproducibility and independence from the number of workers."""
+"""The Monte Carlo runner: reproducible whatever the workers, engine, executor or interruptions."""
 
 from __future__ import annotations
 
@@ -7,64 +7,68 @@ import pytest
 
 from simulation import runner
 from simulation.core.errors import PausesimError
-from simulation.model.metrics import INDEX, METRICS
 
 
-def test_same_seed_same_numbers(national):
-    a = runner.run(national, 6, seed=42, workers=1)
-    b = runner.run(national, 6, seed=42, workers=1)
-    assert np.array_equal(a.monthly, b.monthly)
-    assert a.monthly.shape == (6, 2, len(METRICS), 60)
+@pytest.fixture(scope="module")
+def reference(uncalibrated):
+    return runner.run(uncalibrated, 24, seed=3, workers=1)
 
 
-def test_different_seeds_differ(national):
-    a = runner.run(national, 6, seed=1, workers=1)
-    b = runner.run(national, 6, seed=2, workers=1)
-    assert not np.array_equal(a.monthly, b.monthly)
+def test_workers_do_not_change_the_numbers(uncalibrated, reference):
+    two = runner.run(uncalibrated, 24, seed=3, workers=2)
+    np.testing.assert_array_equal(two.tally, reference.tally)
+    np.testing.assert_array_equal(two.post, reference.post)
 
 
-def test_workers_do_not_change_results(national):
-    one = runner.run(national, 12, seed=7, workers=1)
-    two = runner.run(national, 12, seed=7, workers=2)
-    assert np.array_equal(one.monthly, two.monthly)
+def test_the_engines_give_the_same_numbers_through_the_runner(uncalibrated, reference):
+    simpy = runner.run(uncalibrated, 24, seed=3, engine="simpy", workers=2)
+    counts = [i for i in range(simpy.tally.shape[2]) if i not in (16, 17)]
+    np.testing.assert_array_equal(simpy.tally[:, :, counts], reference.tally[:, :, counts])
+    np.testing.assert_allclose(simpy.tally, reference.tally, rtol=1e-6)
 
 
-def test_replication_depends_only_on_its_index(national):
-    """Replication r of a larger run equals replication r of a smaller one (SeedSequence.spawn)."""
-    small = runner.run(national, 3, seed=5, workers=1)
-    large = runner.run(national, 7, seed=5, workers=1)
-    assert np.array_equal(small.monthly, large.monthly[:3])
+def test_parameter_sets_with_the_same_numbers_share_random_numbers(uncalibrated):
+    same = runner.run([uncalibrated, uncalibrated], 10, seed=4)
+    np.testing.assert_array_equal(same.tally[same.set_index == 0],
+                                  same.tally[same.set_index == 1])
+    own = runner.run([uncalibrated, uncalibrated], [np.arange(10), np.arange(10, 20)], seed=4)
+    assert not np.array_equal(own.tally[own.set_index == 0], own.tally[own.set_index == 1])
 
 
-def test_parameter_sets_share_random_numbers(national):
-    res = runner.run(national, 4, seed=3, workers=1,
-                     parameter_sets=[{}, {"care.removal_probability": 0.0}])
-    plain = runner.run(national, 4, seed=3, workers=1)
-    assert list(res.parameter_index) == [0] * 4 + [1] * 4
-    assert np.array_equal(res.monthly[:4], plain.monthly)
-    assert res.monthly[4:, :, INDEX["care_entries"]].sum() == 0
-    # pregnancies do not depend on the removal probability: identical under CRN
-    assert np.array_equal(res.monthly[4:, :, INDEX["pregnancies"]],
-                          plain.monthly[:, :, INDEX["pregnancies"]])
+def test_a_resumed_run_gives_the_uninterrupted_numbers(uncalibrated, reference, tmp_path):
+    first = runner.run(uncalibrated, 24, seed=3, checkpoint=tmp_path)
+    np.testing.assert_array_equal(first.tally, reference.tally)
+    chunks = sorted(tmp_path.glob("*/chunk-*.npz"))
+    assert chunks
+    chunks[0].unlink()  # an interrupted run: one chunk missing
+    chunks[-1].write_bytes(b"garbage")  # and one damaged
+    again = runner.run(uncalibrated, 24, seed=3, checkpoint=tmp_path)
+    np.testing.assert_array_equal(again.tally, reference.tally)
 
 
-def test_counts_are_consistent(national):
-    res = runner.run(national, 5, seed=9, workers=1)
-    m = res.monthly
-    assert (m >= 0).all()
-    # the counterfactual arm has no programme activity
-    for name in ("offered", "enrolled", "completed", "larc_started"):
-        assert m[:, 1, INDEX[name]].sum() == 0
-    # women leave the programme at most once per enrolment
-    left = m[:, 0, INDEX["completed"]] + m[:, 0, INDEX["dropped_out"]] + m[:, 0, INDEX["exited_pregnant"]]
-    assert (left.sum(axis=1) <= m[:, 0, INDEX["enrolled"]].sum(axis=1)).all()
-    assert (m[:, :, INDEX["care_entries"]].sum(axis=2) <= m[:, :, INDEX["live_births"]].sum(axis=2)).all()
+def test_a_chunk_of_the_wrong_shape_is_recomputed(uncalibrated, reference, tmp_path, capsys):
+    runner.run(uncalibrated, 24, seed=3, checkpoint=tmp_path)
+    chunk = sorted(tmp_path.glob("*/chunk-*.npz"))[0]
+    with np.load(chunk) as saved:
+        a0, a1 = saved["a0"], saved["a1"]
+    np.savez(chunk, a0=a0[:-1], a1=a1)  # one replication short
+    again = runner.run(uncalibrated, 24, seed=3, checkpoint=tmp_path)
+    np.testing.assert_array_equal(again.tally, reference.tally)
+    assert "has shape" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("kwargs,fragment", [({"reps": 0}, "--reps = 0"),
-                                             ({"seed": -1}, "--seed = -1"),
-                                             ({"workers": 0}, "--workers = 0")])
-def test_bad_run_arguments(national, kwargs, fragment):
-    args = {"reps": 2, "seed": 1, "workers": 1, **kwargs}
+def test_a_local_dask_cluster_gives_the_local_numbers(uncalibrated, reference):
+    pytest.importorskip("distributed")
+    with runner.dask_executor(local_workers=2) as executor:
+        on_dask = runner.run(uncalibrated, 24, seed=3, executor=executor)
+    np.testing.assert_array_equal(on_dask.tally, reference.tally)
+
+
+@pytest.mark.parametrize("kwargs,fragment", [
+    ({"reps": 0}, "--reps"), ({"seed": -1}, "--seed"), ({"engine": "turbo"}, "--engine"),
+    ({"keep_events": True}, "--events needs --engine simpy"),
+])
+def test_bad_run_arguments_are_one_line(uncalibrated, kwargs, fragment):
+    args = {"reps": 2, "seed": 1, **kwargs}
     with pytest.raises(PausesimError, match=fragment):
-        runner.run(national, **args)
+        runner.run(uncalibrated, **args)

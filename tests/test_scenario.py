@@ -1,78 +1,15 @@
-"""Scenario files: loading, every built-in scenario, and one-line validation errors."""
+"""Scenario files: inheritance from ``national``, calibration, what a file "gives", price years,
+round trips, one-line errors."""
 
 from __future__ import annotations
 
-import re
+import dataclasses
 
 import pytest
 
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import ScenarioError
-from simulation.core.parameters import PARAMETERS
-
-SECTION_TOML = "[{section}]\n{name} = {value}\n"
-
-
-def _bad_values(param):
-    """Values outside what each parameter allows."""
-    if param.kind == "bool":
-        return ["1", '"yes"']
-    if param.kind in ("probabilities", "ratios"):
-        n = len(param.labels)
-        return [f"[{', '.join(['0.5'] * (n - 1))}]", f"[{', '.join(['-1.0'] * n)}]", "0.5"]
-    out = ['"three"', "true", "nan"]
-    low = 0.0 if param.kind == "probability" else param.low
-    high = 1.0 if param.kind == "probability" else param.high
-    if low is not None:
-        out.append(repr(low - 1))
-    if high is not None:
-        out.append(repr(high + 1))
-    if param.kind == "int":
-        out.append(repr(float(low) + 0.5))
-    return out
-
-
-CASES = [(p, v) for p in PARAMETERS for v in _bad_values(p)]
-
-
-@pytest.mark.parametrize("param,value", CASES, ids=[f"{p.key}={v}" for p, v in CASES])
-def test_each_bad_value_is_named_in_one_line(param, value):
-    text = SECTION_TOML.format(section=param.section, name=param.name, value=value)
-    with pytest.raises(ScenarioError) as err:
-        scenario_mod.parse(text, origin="my.toml")
-    message = str(err.value)
-    assert "\n" not in message
-    assert message.startswith("my.toml: ")
-    assert param.key in message
-    assert "must be" in message
-
-
-def test_defaults_are_valid_and_in_range():
-    sc = scenario_mod.parse("", origin="empty")
-    for p in PARAMETERS:
-        assert scenario_mod.validate_value(p, sc[p.key]) == sc[p.key]
-        assert p.source and p.unit is not None and p.description
-
-
-@pytest.mark.parametrize("text,fragment", [
-    ("[practice]\nbogus = 1\n", "unknown parameter 'practice.bogus'"),
-    ("[nonsense]\nx = 1\n", "unknown section [nonsense]"),
-    ("[practice\n", "not valid TOML"),
-    ("[scenario]\ncolour = 'red'\n", "[scenario] has unknown keys"),
-    ("[practice]\npractitioners = { value = 3, note = 'x' }\n", "keys 'value' and optionally 'source'"),
-    ("[population]\nage_band_probabilities = [0.5, 0.5, 0, 0, 0, 0, 0]\n"
-     "[pregnancy]\nage_rate_ratios = [0, 0, 1, 1, 1, 1, 1]\n", "age_rate_ratios"),
-])
-def test_structural_errors(text, fragment):
-    with pytest.raises(ScenarioError, match=re.escape(fragment)):
-        scenario_mod.parse(text, origin="f.toml")
-
-
-def test_table_values_keep_their_source():
-    sc = scenario_mod.parse('[practice]\npractitioners = { value = 4, source = "seed 004" }\n')
-    assert sc["practice.practitioners"] == 4
-    assert sc.sources["practice.practitioners"] == "seed 004"
-    assert sc.capacity == 32
+from simulation.core.parameters import BY_KEY, PARAMETERS, defaults
 
 
 @pytest.mark.parametrize("name", scenario_mod.builtin_names())
@@ -80,34 +17,98 @@ def test_builtin_scenarios_load_and_cite_every_value(name):
     sc = scenario_mod.load(name)
     assert sc.name == name and sc.description
     for key, source in sc.sources.items():
-        assert "no source given" not in source, f"{name}: {key} has no source"
+        assert source and "no source given" not in source, key
+    assert sc.calibration is not None  # every built-in scenario inherits a calibration
 
 
-def test_national_is_the_default():
-    assert scenario_mod.load().name == "national"
-    assert "national" in scenario_mod.builtin_names()
+def test_a_short_file_inherits_national_and_its_calibration():
+    sc = scenario_mod.parse("[practice]\npractitioners = 4\n", origin="short.toml")
+    national = scenario_mod.load("national")
+    assert sc.calibration == national.calibration
+    assert sc.given == frozenset({"practice.practitioners"})
+    assert sc["practice.practitioners"] == 4
+    for key in national.values:
+        if key != "practice.practitioners":
+            assert sc[key] == national[key], key
+    assert set(sc.calibrated_keys()) == set(national.calibrated_keys())
 
 
-def test_full_toml_round_trips(tmp_path):
-    for name in scenario_mod.builtin_names():
-        sc = scenario_mod.load(name)
-        path = tmp_path / f"{name}.toml"
-        path.write_text(sc.to_toml())
-        again = scenario_mod.load(path)
-        assert dict(again.values) == dict(sc.values)
-        assert again.digest() == sc.digest()
+def test_calibration_none_takes_the_registry_defaults():
+    sc = scenario_mod.parse('[scenario]\ncalibration = "none"\n', origin="plain.toml")
+    assert sc.calibration is None and sc.calibrated_keys() == []
+    assert dict(sc.values) == defaults()
 
 
-def test_overrides_are_validated(national):
-    assert national.with_overrides({"practice.practitioners": 4}).capacity == 32
-    with pytest.raises(ScenarioError, match="practice.practitioners = 0 is invalid"):
-        national.with_overrides({"practice.practitioners": 0})
-    with pytest.raises(ScenarioError, match="unknown parameter 'practice.nope'"):
-        national.with_overrides({"practice.nope": 1})
+def test_a_value_the_file_gives_is_never_drawn_even_with_a_calibration_source():
+    """A copied file that keeps a 'calibration ...' source text still gives its own value."""
+    key = "pregnancy.counterfactual_rate_per_year"
+    text = (f"[{key.split('.')[0]}]\n{key.split('.')[1]} = {{ value = 0.3, source = "
+            "\"calibration 'national': posterior point estimate\" }\n")
+    sc = scenario_mod.parse(text, origin="copy.toml")
+    assert key in sc.given and key not in sc.calibrated_keys() and sc[key] == 0.3
 
 
-def test_unknown_scenario_and_missing_file():
+def test_with_calibration_switches_point_estimates_but_keeps_given_values():
+    sc = scenario_mod.parse("[care]\nremoval_probability = 0.5\n", origin="x.toml")
+    plain = sc.with_calibration(None)
+    assert plain.calibration is None and plain["care.removal_probability"] == 0.5
+    for key in sc.calibrated_keys():
+        assert plain[key] == BY_KEY[key].default
+    again = plain.with_calibration(sc.calibration)
+    assert dict(again.values) == dict(sc.values)
+
+
+def test_overrides_count_as_given_unless_they_are_draws(national):
+    key = national.calibrated_keys()[0]
+    assert key not in national.with_overrides({key: BY_KEY[key].default}).calibrated_keys()
+    drawn = national.with_overrides({key: BY_KEY[key].default}, given=False)
+    assert key in drawn.calibrated_keys()
+
+
+def test_the_full_toml_reloads_to_the_same_scenario_with_any_unicode(national):
+    named = dataclasses.replace(national, name="Poole 🙂", description="£ and 🦋 \"quoted\"")
+    back = scenario_mod.parse(named.to_toml(), origin="written")
+    assert (back.name, back.description) == (named.name, named.description)
+    assert dict(back.values) == dict(named.values)
+    assert back.calibration == named.calibration
+    assert set(back.calibrated_keys()) == set(named.calibrated_keys())  # left to the posterior
+
+
+@pytest.mark.parametrize("text,fragment", [
+    ("", "the scenario file is empty"),
+    ("  \n# only a comment\n", "the scenario file is empty"),
+    ("[practice]\npractioners = 1\n", "did you mean 'practice.practitioners'"),
+    ("[pratice]\nx = 1\n", "did you mean 'practice'"),
+    ("[practice\n", "TOML"),
+    ("[scenario]\ncalibration = \"nationl\"\n", "did you mean 'national'"),
+    ("[scenario]\nname = 3\n", "must be a text string"),
+    ("[scenario]\nbogus = 1\n", "unknown keys"),
+    ("[costs]\nprice_year = 2012\n", "GDP deflator table covers"),
+    ("[costs]\nsetup_cost_price_year = 2030\n", "GDP deflator table covers"),
+    ("[costs]\nplacement_basis = \"cheap\"\n", "one of 'infant-mix', 'all-ages-mean'"),
+    ("[costs]\nprogramme_cost_by_year_gbp = [1, 2, 3, 4, 5, 6]\n", "more than the horizon"),
+    ("[costs]\nprogramme_cost_by_year_gbp = [1, -2]\n", "must be a list of at most"),
+    ("[care]\nroute_probabilities = [0.5, 0.5, 0.5, 0.5]\n", "summing to 1"),
+    ("[practice]\npractitioners = 1e400\n", "practice.practitioners"),
+])
+def test_bad_files_are_one_line_errors(text, fragment):
+    with pytest.raises(ScenarioError) as err:
+        scenario_mod.parse(text, origin="my.toml")
+    message = str(err.value)
+    assert "\n" not in message and message.startswith("my.toml")
+    assert fragment in message, message
+
+
+def test_every_parameter_is_declared_with_label_unit_range_and_source():
+    for p in PARAMETERS:
+        assert p.label and p.description and p.source and p.unit is not None, p.key
+        assert scenario_mod.validate_value(p, p.default) == p.default
+        if p.is_money:
+            assert BY_KEY[p.price_year_key].kind == "int"
+
+
+def test_unknown_names_and_missing_files():
     with pytest.raises(ScenarioError, match="neither a built-in scenario"):
-        scenario_mod.load("atlantis")
-    with pytest.raises(ScenarioError, match="cannot read scenario file"):
-        scenario_mod.load("/no/such/file.toml")
+        scenario_mod.load("no-such-place")
+    with pytest.raises(ScenarioError):
+        scenario_mod.load("missing.toml")

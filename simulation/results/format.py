@@ -1,0 +1,95 @@
+"""One way to write numbers, shared by the command line, reports and workbooks.
+
+Counts of infants or women are whole numbers where they are bounds of a range and one decimal
+where they are means; money is GBP in thousands or millions with the sign before the pound sign
+(``-£0.32m``); probabilities are percentages. In HTML the minus sign is the typographic minus
+and never wraps away from its number. CSV files carry no float noise (:func:`tidy_frame`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+MINUS = "\u2212"  # typographic minus sign (HTML, Word)
+
+
+def _sign(x: float, html: bool) -> str:
+    return (MINUS if html else "-") if x < 0 else ""
+
+
+def count(x: float, decimals: int = 0) -> str:
+    """An integer count (``12``), or with ``decimals`` (a mean: ``11.6``); no ``-0``."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    value = round(float(x), decimals) + 0.0
+    return f"{value:,.{decimals}f}"
+
+
+def money(x: float, html: bool = False, scale: str | None = None) -> str:
+    """GBP with the sign first: ``£1.28m``, ``-£320k``, ``£4,426`` (``scale``: "m", "k" or
+    "" to force one; default by size)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "n/a"
+    if math.isinf(x):
+        return "not reached" if x > 0 else "-inf"
+    a = abs(float(x))
+    if scale is None:
+        scale = "m" if a >= 1e6 else "k" if a >= 1e4 else ""
+    if scale == "m":
+        body = f"£{a / 1e6:,.2f}m"
+    elif scale == "k":
+        body = f"£{a / 1e3:,.0f}k"
+    else:
+        body = f"£{a:,.0f}"
+    if body in ("£0.00m", "£0k", "£0"):
+        return body
+    text = _sign(float(x), html) + body
+    return f'<span class="num">{text}</span>' if html else text
+
+
+def percent(p: float, decimals: int = 0) -> str:
+    """A probability as a percentage: ``77%``; ``<1%``/``>99%`` rather than a rounded 0 or 100
+    when it is not exactly 0 or 1."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "n/a"
+    if 0 < p < 0.005:
+        return "<1%"
+    if 0.995 < p < 1:
+        return ">99%"
+    return f"{100 * p:.{decimals}f}%"
+
+
+def months(x: float) -> str:
+    """A month number, or "not within the horizon"."""
+    return "not within the horizon" if math.isinf(x) else count(x)
+
+
+def ratio(x: float) -> str:
+    return "n/a" if math.isnan(x) else ("not reached" if math.isinf(x) else f"{x:.2f}")
+
+
+def interval(lo: float, hi: float, kind: str = "count", html: bool = False) -> str:
+    """``3 to 13``, ``-£0.32m to £1.1m``."""
+    fmt = {"count": count, "money": lambda v: money(v, html), "percent": percent,
+           "months": months}[kind]
+    return f"{fmt(lo)} to {fmt(hi)}"
+
+
+def tidy_frame(frame: pd.DataFrame, significant: int = 10) -> pd.DataFrame:
+    """A copy with floats rounded to ``significant`` significant digits (no
+    ``1654999.9999999998`` in CSV files); infinities kept."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_float_dtype(out[column]):
+            values = out[column].to_numpy(dtype=float)
+            finite = np.isfinite(values) & (values != 0)
+            digits = significant - 1 - np.floor(np.log10(np.abs(values[finite])))
+            rounded = values.copy()
+            rounded[finite] = [round(v, int(d)) for v, d in zip(values[finite], digits)]
+            out[column] = rounded
+    return out

@@ -1,0 +1,170 @@
+"""Runs with parameter uncertainty: which parameter sets to simulate, and the one-call API.
+
+By default a run draws parameter sets from the scenario's calibration posterior (its *calibrated*
+parameters, jointly; values the scenario file or ``--set`` gives are never replaced) and spreads
+its replications over them: ``draws`` sets of ``ceil(reps / draws)`` replications, each set with
+its own random numbers, so the bands include parameter uncertainty as well as chance. ``point``
+runs the posterior's point estimate instead (or the scenario as it stands when it has no
+calibration).
+
+Options compared with each other (:func:`simulate_options`) share the same parameter draws and
+the same random numbers, so their differences are paired.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from simulation import runner
+from simulation.core import scenario as scenario_mod
+from simulation.core.errors import PausesimError
+from simulation.core.scenario import Scenario
+
+from .results import Results, period_edges
+
+DEFAULT_REPS = 1000
+DEFAULT_DRAWS = 100
+DEFAULT_SEED = 20240101
+UNCERTAINTY = ("posterior", "point")
+
+
+def parameter_plan(scenarios: Sequence[Scenario], reps: int, seed: int,
+                   uncertainty: str = "posterior", draws: int = DEFAULT_DRAWS):
+    """For each of ``scenarios`` (options compared under common random numbers): its parameter
+    sets, the replication numbers of each set, and a record of how they were chosen."""
+    if uncertainty not in UNCERTAINTY:
+        raise PausesimError(f"uncertainty = {uncertainty!r} is invalid: must be one of "
+                            f"{', '.join(UNCERTAINTY)}")
+    if reps < 1:
+        raise PausesimError(f"--reps = {reps} is invalid: must be an integer >= 1")
+    if draws < 1:
+        raise PausesimError(f"--draws = {draws} is invalid: must be an integer >= 1")
+    calibrated = [sc for sc in scenarios if sc.calibrated_keys()]
+    if uncertainty == "point" or not calibrated:
+        meta = {"parameters": "point estimate" if any(sc.calibration for sc in scenarios)
+                else "scenario values (no calibration)", "draws": 1, "reps_per_draw": reps}
+        return [[sc] for sc in scenarios], [[np.arange(reps)] for _ in scenarios], meta
+    refs = {sc.calibration for sc in calibrated}
+    if len(refs) > 1:
+        raise PausesimError(f"the options use different calibrations ({', '.join(sorted(refs))})"
+                            ": compare them under one, e.g. --calibration national")
+    posterior = calibrated[0].posterior()
+    draws = min(draws, reps)
+    per_draw = -(-reps // draws)
+    rows = posterior.draws(draws, seed)
+    numbers = [np.arange(k * per_draw, (k + 1) * per_draw) for k in range(draws)]
+    sets = []
+    for sc in scenarios:
+        keys = set(sc.calibrated_keys())
+        sets.append([sc.with_overrides({k: v for k, v in row.items() if k in keys},
+                                       source=f"posterior {posterior.name!r} draw", given=False)
+                     for row in rows] if keys else [sc] * draws)
+    kept = sorted(set().union(*(set(posterior.keys) & sc.given for sc in scenarios)))
+    meta = {"parameters": "posterior draws", "calibration": posterior.name,
+            "posterior_note": posterior.note(), "draws": draws, "reps_per_draw": per_draw,
+            "kept_from_scenario": kept}
+    return sets, [numbers] * len(scenarios), meta
+
+
+def simulate(scenario: Scenario, reps: int = DEFAULT_REPS, seed: int = DEFAULT_SEED,
+             uncertainty: str = "posterior", draws: int = DEFAULT_DRAWS, engine: str = "fast",
+             workers: int = 1, executor=None, progress: bool | None = None,
+             keep_events: bool = False, resolution: str = "month",
+             checkpoint: Path | str | None = None, band: float = 0.9) -> Results:
+    """Simulate one scenario; see :func:`simulate_options` for the arguments."""
+    return simulate_options([scenario], reps, seed, uncertainty, draws, engine, workers, executor,
+                            progress, keep_events, resolution, checkpoint, band)[0]
+
+
+def simulate_options(scenarios: Sequence[Scenario], reps: int = DEFAULT_REPS,
+                     seed: int = DEFAULT_SEED, uncertainty: str = "posterior",
+                     draws: int = DEFAULT_DRAWS, engine: str = "fast", workers: int = 1,
+                     executor=None, progress: bool | None = None, keep_events: bool = False,
+                     resolution: str = "month", checkpoint: Path | str | None = None,
+                     band: float = 0.9) -> list[Results]:
+    """Simulate several options with the same parameter draws and random numbers.
+
+    ``uncertainty``: "posterior" (draw the calibrated parameters) or "point".
+    ``resolution``: "month" keeps every month (fan charts, monthly tables); "period" keeps only
+    what the period tables need (years and month 21), for runs too large to keep by month.
+    """
+    if resolution not in ("month", "period"):
+        raise PausesimError(f"resolution = {resolution!r} is invalid: must be month or period")
+    sets, numbers, meta = parameter_plan(scenarios, reps, seed, uncertainty, draws)
+    flat = [sc for s in sets for sc in s]
+    flat_numbers = [n for ns in numbers for n in ns]
+    horizon = scenarios[0]["practice.horizon_months"]
+    edges = None if resolution == "month" else period_edges(horizon)
+    simulated = runner.run(flat, flat_numbers, seed, workers=workers, executor=executor,
+                           progress=progress, keep_events=keep_events, engine=engine,
+                           edges=edges, checkpoint=checkpoint)
+    out, start = [], 0
+    for sc, s in zip(scenarios, sets):
+        n_sets = len(s)
+        reps_of = np.isin(simulated.set_index, np.arange(start, start + n_sets))
+        part = runner.Simulated(
+            scenarios=simulated.scenarios[start:start + n_sets],
+            set_index=simulated.set_index[reps_of] - start,
+            rep_number=simulated.rep_number[reps_of], tally=simulated.tally[reps_of],
+            post=simulated.post[reps_of], edges=simulated.edges, seed=seed, engine=engine,
+            workers=simulated.workers, wall_seconds=simulated.wall_seconds,
+            events=simulated.events)
+        out.append(Results(part, sc, dict(meta, resolution=resolution), band))
+        start += n_sets
+    return out
+
+
+def load(reference: str | Path | None = None, calibration: str | None = None,
+         overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """A scenario by built-in name or file, under another calibration if asked
+    (``"none"``: none), with overrides (counted as the user's own values)."""
+    sc = scenario_mod.load(reference)
+    if calibration is not None:
+        sc = sc.with_calibration(_calibration_ref(calibration))
+    if overrides:
+        sc = sc.with_overrides(dict(overrides), source="override")
+    return sc
+
+
+def _calibration_ref(ref: str) -> str | None:
+    from simulation.core import posterior
+
+    if ref == scenario_mod.NO_CALIBRATION:
+        return None
+    if ref in posterior.available():
+        return ref
+    path = Path(ref)
+    if path.suffix in (".csv", ".json") and path.with_suffix(".csv").exists() and \
+            path.with_suffix(".json").exists():
+        return str(path)
+    raise PausesimError(f"--calibration {ref!r} is invalid: must be 'none', a shipped posterior "
+                        f"({', '.join(posterior.available())}) or a posterior file NAME.csv with "
+                        "its NAME.json")
+
+
+def run(scenario: str | Path | Scenario = "national", reps: int = 500, seed: int = DEFAULT_SEED,
+        uncertainty: str = "posterior", draws: int = DEFAULT_DRAWS,
+        calibration: str | None = None, engine: str = "fast", workers: int = 1,
+        progress: bool | None = None, **overrides) -> Results:
+    """Simulate a scenario in one call, for notebooks::
+
+        import simulation
+        res = simulation.run("dorset-2022", reps=500, **{"practice.practitioners": 4})
+        res.summary()          # tidy DataFrame
+        res.fan_chart()        # matplotlib figure
+
+    Keyword overrides use parameter keys (``section.name``); since most are not valid Python
+    names, pass them with ``**{...}`` or as ``practice__practitioners=4`` (double underscore
+    for the dot).
+    """
+    values = {k.replace("__", "."): v for k, v in overrides.items()}
+    sc = scenario if isinstance(scenario, Scenario) else load(scenario, calibration, values)
+    if isinstance(scenario, Scenario):
+        if calibration is not None:
+            sc = sc.with_calibration(_calibration_ref(calibration))
+        if values:
+            sc = sc.with_overrides(values, source="override")
+    return simulate(sc, reps, seed, uncertainty, draws, engine, workers, progress=progress)
