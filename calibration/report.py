@@ -81,7 +81,8 @@ def parameter_table(outcome: Outcome, reference: Outcome | None = None) -> pd.Da
         if prior.neutral is not None:
             # "close to no effect": within a fifth of the prior range of the neutral value
             near = 0.2 * (prior.bounds[1] - prior.bounds[0])
-            lo, hi = prior.neutral - near, prior.neutral + near
+            lo = max(prior.neutral - near, prior.bounds[0])
+            hi = min(prior.neutral + near, prior.bounds[1])
             below, above = outcome.prob_outside(key, lo, hi)
             row.update(near_neutral=(lo, hi), post_p_near_neutral=1 - below - above,
                        prior_p_near_neutral=float(dist.cdf(hi) - dist.cdf(lo)))
@@ -118,8 +119,8 @@ def tension_statements(params: pd.DataFrame, targets: pd.DataFrame) -> list[str]
             lo, hi = r.near_neutral
             if post < 0.5 * prior:
                 lines.append(f"**{key}** has no evidence at all (neutral {_num(r.neutral)} = no "
-                             f"such mechanism), yet the targets require an effect: P(within "
-                             f"{_num(lo)}-{_num(min(hi, r.neutral))} of no effect) falls from "
+                             f"such mechanism), yet the targets require an effect: P(between "
+                             f"{_num(lo)} and {_num(hi)}, close to no effect) falls from "
                              f"{prior:.0%} (prior) to {post:.0%}; {interval}.")
         micro = r.get("micro_lo")
         if _given(micro):
