@@ -384,15 +384,19 @@ def spreadsheet_safe(frame):
 
 def provenance(**fields) -> dict:
     """The record that makes a run reproducible: version, environment, time, plus ``fields``."""
-    import numpy
-    import simpy
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str | None:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return None
 
     return {
         "pausesim_version": __version__,
         "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "python": platform.python_version(),
-        "numpy": numpy.__version__,
-        "simpy": simpy.__version__,
+        **{name: installed(name) for name in ("numpy", "numba", "simpy", "scipy", "pandas")},
         **fields,
     }
 
