@@ -1,4 +1,4 @@
-"""The command line: outputs, provenance, one-line errors, no half-written output."""
+"""The ``pausesim`` command line: run, scenarios; outputs and their names; one-line errors."""
 
 from __future__ import annotations
 
@@ -10,85 +10,109 @@ import pandas as pd
 import pytest
 
 from simulation.cli import main
+from simulation.results import metrics
 
-RUN = ["run", "--reps", "6", "--workers", "1", "--seed", "3", "--no-progress"]
+
+@pytest.fixture(scope="module")
+def run_folder(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "run"
+    assert main(["run", "--reps", "40", "--draws", "10", "--seed", "3", "--workers", "1",
+                 "--no-progress", "--out", str(out)]) == 0
+    return out
 
 
-def test_run_default_scenario_writes_everything(tmp_path, capsys):
-    out = tmp_path / "res"
-    assert main([*RUN, "--out", str(out)]) == 0
+def test_run_writes_every_output(run_folder):
+    for name in ("summary.csv", "summary.parquet", "monthly_bands.csv", "replications.csv",
+                 "replications.parquet", "replications_monthly.parquet", "parameter_sets.csv",
+                 "scenario.toml", "run.json", "fan_infants_avoided.png", "costs.png",
+                 "net_cost_histogram.png", "sources.png"):
+        assert (run_folder / name).stat().st_size > 0, name
+    record = json.loads((run_folder / "run.json").read_text())
+    assert record["seed"] == 3 and record["reps"] == 40 and record["engine"] == "fast"
+    assert record["uncertainty"]["draws"] == 10 and record["calibration"] == "national"
+    assert record["price_base"] == "GBP 2024/25 prices" and record["pausesim_version"]
+    assert len(pd.read_csv(run_folder / "parameter_sets.csv")) == 10
+
+
+def test_every_metric_has_one_spelling_across_the_files_of_a_run(run_folder):
+    known = set(metrics.all_names())
+    summary = set(pd.read_csv(run_folder / "summary.csv").metric)
+    bands = set(pd.read_csv(run_folder / "monthly_bands.csv").metric)
+    reps = {c for c in pd.read_csv(run_folder / "replications.csv").columns
+            if c not in ("rep", "parameter_set", "random_numbers", "year")}
+    assert summary <= known and bands <= known and reps <= known
+    assert {f"{m.name}_cumulative" for m in metrics.METRICS} <= summary
+    assert "net_cost_avoidance_cumulative_discounted" in bands
+    assert "net_cost_avoidance_in_year_discounted" in reps
+
+
+def test_the_same_seed_gives_the_same_summary(run_folder, tmp_path):
+    out = tmp_path / "again"
+    assert main(["run", "--reps", "40", "--draws", "10", "--seed", "3", "--workers", "2",
+                 "--no-progress", "--out", str(out), "--engine", "simpy"]) == 0
+    a = pd.read_csv(run_folder / "summary.csv")
+    b = pd.read_csv(out / "summary.csv")
+    pd.testing.assert_frame_equal(a, b, rtol=1e-6)  # other workers, other engine: same numbers
+
+
+def test_point_runs_and_calibration_choice(tmp_path, capsys):
+    out = tmp_path / "point"
+    assert main(["run", "dorset-2022", "--point", "--calibration", "national-micro", "--reps",
+                 "20", "--no-progress", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "Infants kept out of care" in printed and "scenario national" in printed
-    for name in ("summary.csv", "summary.parquet", "monthly_bands.csv", "replications.parquet",
-                 "replications_monthly.parquet", "run.json", "scenario.toml", "fan_infants_avoided.png", "costs.png",
-                 "net_cost_histogram.png"):
-        assert (out / name).stat().st_size > 0, name
+    assert "point estimate of calibration 'national-micro'" in printed
+    assert "GBP 2021/22 prices" in printed  # Dorset's document's price year
     record = json.loads((out / "run.json").read_text())
-    assert record["seed"] == 3 and record["reps"] == 6 and record["scenario"] == "national"
-    assert record["pausesim_version"] and record["scenario_digest"]
-    table = pd.read_csv(out / "summary.csv")
-    assert {"infants_avoided_cumulative", "net_cost_avoidance_cumulative_discounted"} <= set(table.metric)
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
+    assert record["calibration"] == "national-micro" and record["parameter_sets"] == 1
 
 
-def test_same_seed_same_summary(tmp_path):
-    main([*RUN, "--out", str(tmp_path / "a")])
-    main([*RUN, "--workers", "2", "--out", str(tmp_path / "b")])
-    a, b = (pd.read_csv(tmp_path / x / "summary.csv") for x in "ab")
-    pd.testing.assert_frame_equal(a, b)
-
-
-def test_existing_output_needs_force(tmp_path, capsys):
-    out = tmp_path / "res"
-    out.mkdir()
-    (out / "keep.txt").write_text("mine")
-    assert main([*RUN, "--out", str(out)]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "--force" in err
-    assert (out / "keep.txt").read_text() == "mine"
-    assert main([*RUN, "--out", str(out), "--force"]) == 0
-    assert not (out / "keep.txt").exists() and (out / "summary.csv").exists()
+def test_an_existing_output_needs_force(run_folder, capsys):
+    assert main(["run", "--reps", "2", "--out", str(run_folder)]) == 2
+    assert "already exists" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("args,fragment", [
-    (["--set", "practice.practitioners=0"], "practice.practitioners = 0 is invalid"),
-    (["--set", "nonsense"], "SECTION.NAME=VALUE"),
-    (["--band", "1.5"], "--band = 1.5"),
-    (["--reps", "0"], "--reps = 0"),
-    (["atlantis"], "neither a built-in scenario"),
+    (["run", "--reps", "0"], "--reps"),
+    (["run", "--band", "1.5"], "--band"),
+    (["run", "--set", "practice.practitioners=99"], "practice.practitioners"),
+    (["run", "--set", "practice.practitioners=3", "--set", "practice.practitioners=4"],
+     "given twice"),
+    (["run", "--set", "practice.practioners=3"], "did you mean"),
+    (["run", "nowhere"], "neither a built-in scenario"),
+    (["run", "--calibration", "nonsense"], "--calibration"),
+    (["run", "--events"], "--events needs --engine simpy"),
+    (["run", "--draws", "0"], "--draws"),
 ])
-def test_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys, args, fragment):
-    out = tmp_path / "res"
-    assert main([*RUN, *args, "--out", str(out)]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and fragment in err
-    assert not out.exists() and list(tmp_path.iterdir()) == []
+def test_bad_input_is_one_line_and_writes_nothing(tmp_path, capsys, monkeypatch, args, fragment):
+    monkeypatch.chdir(tmp_path)
+    assert main(args + ["--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and fragment in err[0] and "Traceback" not in err[0]
+    assert not (tmp_path / "out").exists() and not (tmp_path / "results").exists()
 
 
-def test_bad_scenario_file_from_a_subprocess(tmp_path):
+def test_a_bad_scenario_file_from_a_subprocess_is_one_line(tmp_path):
     bad = tmp_path / "bad.toml"
-    bad.write_text("[pregnancy]\ncounterfactual_rate_per_year = -0.1\n")
-    proc = subprocess.run([sys.executable, "-m", "simulation", "run", str(bad), "--reps", "2",
-                           "--out", str(tmp_path / "o")], capture_output=True, text=True)
-    assert proc.returncode == 2
-    assert "Traceback" not in proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1
-    assert "pregnancy.counterfactual_rate_per_year = -0.1" in lines[0] and "[0, 2]" in lines[0]
-    assert not (tmp_path / "o").exists()
+    bad.write_bytes(b"\x1f\x8b\x08 not toml")
+    done = subprocess.run([sys.executable, "-m", "simulation", "run", str(bad)],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and "gzip" in done.stderr
 
 
 def test_scenarios_list_and_show(capsys):
     assert main(["scenarios"]) == 0
-    assert "national" in capsys.readouterr().out
+    listing = capsys.readouterr().out
+    assert "dorset-2022" in listing and "national" in listing
     assert main(["scenarios", "show", "national", "--full"]) == 0
-    text = capsys.readouterr().out
-    assert "[pregnancy]" in text and "source =" in text
+    full = capsys.readouterr().out
+    assert "# calibrated ('national')" in full and "[authority]" in full
 
 
-def test_events_are_written_on_request(tmp_path):
-    out = tmp_path / "ev"
-    assert main([*RUN, "--events", "--out", str(out)]) == 0
+def test_events_are_written_on_request_with_the_simpy_engine(tmp_path):
+    out = tmp_path / "events"
+    assert main(["run", "--reps", "2", "--point", "--engine", "simpy", "--events",
+                 "--no-progress", "--out", str(out)]) == 0
     events = pd.read_parquet(out / "events.parquet")
+    assert {"rep", "arm", "woman", "month", "event", "value"} <= set(events.columns)
     assert set(events.arm) == {"programme", "counterfactual"}
-    assert {"conception", "enrolled"} <= set(events.event.astype(str))

@@ -100,7 +100,8 @@ def test_summary_has_one_row_per_registered_name_and_period(run):
     table = run.summary()
     assert list(table.columns) == ["metric", "unit", "period", "mean", "mean_se", "median",
                                    "lo", "hi", "band"]
-    assert set(table.metric) == set(metrics.all_names())
+    assert set(table.metric) <= set(metrics.all_names())
+    assert {f"{m.name}_cumulative" for m in metrics.METRICS} <= set(table.metric)
     assert not table.duplicated(["metric", "period"]).any()
     money = table[table.metric.str.startswith(("cost_", "net_", "programme_cost"))]
     assert (money.unit == run.price_label).all() and "2024/25" in run.price_label

@@ -46,7 +46,7 @@ class Metric:
     unit: str  # "GBP" means the run's price base
     label: str
     derive: Callable[["Results"], np.ndarray]  # (reps, bins), undiscounted
-    in_year: bool = False
+    in_year: bool = False  # the summary also gives its value within each year
     month_21: bool = False
     headline: bool = False
     group: str = "infants"
@@ -56,10 +56,9 @@ class Metric:
         return self.unit == "GBP"
 
     def names(self) -> list[str]:
-        """Every reported name of this metric."""
-        out = [f"{self.name}_cumulative"]
-        if self.in_year:
-            out.append(f"{self.name}_in_year")
+        """Every name this metric is written under (``in_year``: whether the summary also lists
+        its within-year values; the replication table always does)."""
+        out = [f"{self.name}_cumulative", f"{self.name}_in_year"]
         if self.money:
             out += [f"{n}_discounted" for n in out]
         return out
