@@ -47,9 +47,9 @@ N_STREAMS = 7
 DRAWS_PER_BIRTH = 4
 DRAWS_PER_OFFER = 2
 DRAWS_AT_ENROLMENT = 4
-#: The authority layer's draws use "women" numbered from AUTHORITY_WOMAN: its count of entries
-#: over the horizon is draw 0 of stream S_AUTHORITY of AUTHORITY_WOMAN; entry i uses the draws
-#: (month, thinning, age at entry, route, months in care) of AUTHORITY_WOMAN + 1 + i.
+#: The authority layer's draws use "women" numbered from AUTHORITY_WOMAN: entry i uses the draws
+#: (time since the previous entry, thinning, age at entry, route, months in care) of stream
+#: S_AUTHORITY of AUTHORITY_WOMAN + 1 + i.
 AUTHORITY_WOMAN = 1 << 40
 S_AUTHORITY = 7
 DRAWS_PER_AUTHORITY_ENTRY = 5
