@@ -18,7 +18,8 @@ import simpy
 
 from ..core.scenario import Scenario
 from ..model import authority, population
-from ..model.layout import N_TALLIED, POST_METRICS, POST_YEARS, n_months
+from ..model.layout import N_ROWS, N_TALLIED, POST_METRICS, POST_YEARS, n_months
+from ..model.tally import fold
 from ..model.rates import Rates
 from .cursor import Cursor
 from .events import EventLog
@@ -83,7 +84,7 @@ def simulate_replication(rates: Rates, seed: int, rep: int, women: population.Wo
     first = women.first
     lo, hi = int(first[j]), int(first[j + 1])
     T = n_months(rates.horizon_months)
-    tally = np.zeros((2, N_TALLIED, T))
+    tally = np.zeros((2, N_ROWS, T))
     post = np.zeros((2, len(POST_METRICS), POST_YEARS))
     logs = (EventLog(keep_events), EventLog(keep_events))
     timelines = [Timeline() for _ in range(hi - lo)]
@@ -91,7 +92,7 @@ def simulate_replication(rates: Rates, seed: int, rep: int, women: population.Wo
         simulate_arm(rates, seed, rep, women, lo, hi, arm == 0, timelines, tally[arm], post[arm],
                      logs[arm])
     authority.simulate(rates, np.uint64(seed), rep, tally[0], tally[1], post[0], post[1])
-    return ReplicationLogs(tally, post, *logs)
+    return ReplicationLogs(fold(tally), post, *logs)
 
 
 def simulate_reps(scenario: Scenario, seed: int, reps: Sequence[int], keep_events: bool = False,

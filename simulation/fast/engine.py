@@ -10,9 +10,10 @@ import numpy as np
 
 from ..core.scenario import Scenario
 from ..model import population
-from ..model.layout import (DRAWS_AT_ENROLMENT, DRAWS_PER_BIRTH, DRAWS_PER_OFFER, N_STREAMS,
-                            N_TALLIED, POST_METRICS, POST_YEARS, S_CARE, S_DEATH, S_DROPOUT,
+from ..model.layout import (DRAWS_AT_ENROLMENT, DRAWS_PER_BIRTH, DRAWS_PER_OFFER, N_ROWS,
+                            N_STREAMS, POST_METRICS, POST_YEARS, S_CARE, S_DEATH, S_DROPOUT,
                             S_LARC, S_OUTCOME, S_OUTREACH, S_PREGNANCY, n_months)
+from ..model.tally import fold
 from ..model.rates import Rates, cycle_starts
 from . import kernel
 
@@ -43,7 +44,7 @@ def simulate(rates: Rates, seed: int, reps: Sequence[int],
     """Both arms of replications ``reps`` of ``women``: the tally ``(len(reps), 2, N_TALLIED,
     n_months)`` and the after-horizon tally ``(len(reps), 2, 3, POST_YEARS)`` (float64)."""
     R = len(reps)
-    out = np.zeros((R, 2, N_TALLIED, n_months(rates.horizon_months)))
+    out = np.zeros((R, 2, N_ROWS, n_months(rates.horizon_months)))
     post = np.zeros((R, 2, len(POST_METRICS), POST_YEARS))
     flags = np.zeros(R, dtype=np.int64)
     kernel.simulate_chunk(rates, np.uint64(seed), np.asarray(reps, dtype=np.int64),
@@ -51,7 +52,7 @@ def simulate(rates: Rates, seed: int, reps: Sequence[int],
                           stream_offsets(rates), out, post, flags)
     if np.any(flags & kernel.STREAM_TOO_LONG):
         raise RuntimeError("a random stream outgrew its room (stream_offsets): a bug")
-    return out, post
+    return fold(out), post
 
 
 def simulate_reps(scenario: Scenario, seed: int, reps: Sequence[int],

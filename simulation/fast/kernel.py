@@ -24,8 +24,8 @@ loss and any care entry at their future months.
 
 Random numbers: value ``k`` of stream ``s`` of a woman is :func:`simulation.model.rng.uniform` of
 (seed, replication, woman, s, k), computed four at a time and kept in her row
-(``W[w, CACHE + offsets[s] + k]``; unit exponentials for the threshold streams) so that the second
-arm reads them without recomputing.
+(``W[w, CACHE + offsets[s] + k]``) so that the second arm reads them without recomputing (threshold
+streams are read as unit exponentials ``-log1p(-u)``).
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def _value(W, offsets, w, s, k, exponential):
     at = CACHE + offsets[s] + k
     drawn = int(W[w, DRAWN + s])
     if k < drawn:
-        return W[w, at]
+        return -math.log1p(-W[w, at]) if exponential else W[w, at]
     counters = len(W) - 1
     room = offsets[s + 1] - offsets[s]
     if k >= room or k >= drawn + 4:
@@ -102,10 +102,9 @@ def _value(W, offsets, w, s, k, exponential):
         i = 4 * block + j
         if i >= room:
             break
-        u = float(words[j] >> _S11) * _TWO53
-        W[w, CACHE + offsets[s] + i] = -math.log1p(-u) if exponential else u
+        W[w, CACHE + offsets[s] + i] = float(words[j] >> _S11) * _TWO53
     W[w, DRAWN + s] = min(4 * block + 4, room)
-    return W[w, at]
+    return -math.log1p(-W[w, at]) if exponential else W[w, at]
 
 
 @njit(cache=True, inline="always")

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from numba import njit
 
 from .layout import (AUTHORITY, AUTHORITY_WOMAN, DRAWS_PER_AUTHORITY_ENTRY, M_ENROLLED,
                      S_AUTHORITY)
-from .rng import uniform
+from .rng import block
 from .rules import care_delay, care_episode, system_reduction
 from .tally import care_episode as tally_episode
 
@@ -38,23 +39,23 @@ def simulate(r, seed, rep, programme, counterfactual, post_programme, post_count
     if rate <= 0.0:
         return
     n_months = programme.shape[1]
+    # women enrolled by the end of each month
+    enrolled = np.cumsum(programme[M_ENROLLED])
     month = 0.0
     i = 0
     while True:
         woman = AUTHORITY_WOMAN + 1 + i
-        month += -math.log1p(-uniform(seed, rep, woman, S_AUTHORITY, 0)) / rate
+        first = block(seed, rep, woman, S_AUTHORITY, 0)  # draws 0-3
+        month += -math.log1p(-first[0]) / rate
         if not month < horizon:
             return
-        thin = uniform(seed, rep, woman, S_AUTHORITY, 1)
-        age = care_delay(r, uniform(seed, rep, woman, S_AUTHORITY, 2))
-        route, months = care_episode(r, uniform(seed, rep, woman, S_AUTHORITY, 3),
-                                     uniform(seed, rep, woman, S_AUTHORITY, 4), age)
+        age = care_delay(r, first[2])
+        route, months = care_episode(r, first[3], block(seed, rep, woman, S_AUTHORITY, 1)[0], age)
         tally_episode(counterfactual, post_counterfactual, AUTHORITY, month, route, months,
                       horizon)
-        enrolled = 0.0
-        for m in range(min(int(month), n_months)):
-            enrolled += programme[M_ENROLLED, m]
-        if thin >= system_reduction(r, enrolled, month):
+        m = min(int(month), n_months)
+        before = enrolled[m - 1] if m > 0 else 0.0
+        if first[1] >= system_reduction(r, before, month):
             tally_episode(programme, post_programme, AUTHORITY, month, route, months, horizon)
         i += 1
 

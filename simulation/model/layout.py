@@ -73,11 +73,20 @@ CARE_METRICS = tuple(f"{m}_{s}" for s in SOURCES for m in CARE_PER_SOURCE) + (
     "returned_home", "aged_out")
 TALLIED = EVENT_METRICS + EXPOSURE_METRICS + ASSESSMENT_METRICS + RECURRENCE_METRICS + \
     CARE_METRICS
+#: Rows of time spent (woman- and child-months). The engines count the whole months of a spell
+#: in a difference row of each (+1 at its first whole month, -1 after its last) and the part
+#: months directly; :func:`simulation.model.tally.fold` adds the two up.
+SPENT = ("woman_months", "enrolled_months") + tuple(f"child_months_in_care_{s}" for s in SOURCES)
 #: Stocks at the end of each month, derived from the flows after simulating.
 STOCKS = ("on_larc", "in_care")
 METRICS = TALLIED + STOCKS
 INDEX = {name: i for i, name in enumerate(METRICS)}
 N_TALLIED = len(TALLIED)
+#: Rows the engines fill: the tallied rows, then one difference row per SPENT row.
+N_ROWS = N_TALLIED + len(SPENT)
+#: For each tallied row, its difference row (or -1): a tuple, for the compiled code.
+DIFFERENCE_ROW = tuple(N_TALLIED + SPENT.index(name) if name in SPENT else -1
+                       for name in TALLIED)
 
 #: After the horizon, by year after it (1, 2, ...): child-months in care, adoptions, special
 #: guardianship orders, of infants who entered care before the horizon.

@@ -141,14 +141,20 @@ def draw(scenario: Scenario, seed: int, reps: Sequence[int]) -> Women:
     if len(np.unique(reps)) != len(reps):
         raise ValueError("replications must be given once each")
     parts = []
-    for j, rep in enumerate(reps.tolist()):
-        block = _cached_block(scenario, seed, rep // BLOCK_REPS)
-        i = rep % BLOCK_REPS
-        lo, hi = block["first"][i], block["first"][i + 1]
-        part = {k: v[lo:hi] for k, v in block.items() if k != "first"}
-        part["rep"] = np.full(hi - lo, j, dtype=np.int64)
+    blocks = reps // BLOCK_REPS
+    for block in dict.fromkeys(blocks.tolist()):  # blocks in order of first appearance
+        columns = _cached_block(scenario, seed, block)
+        asked = np.flatnonzero(blocks == block)
+        # the request's number of each of the block's replications (-1: not asked for)
+        local = np.full(BLOCK_REPS, -1, dtype=np.int64)
+        local[reps[asked] % BLOCK_REPS] = asked
+        keep = np.flatnonzero(local[columns["rep"]] >= 0)
+        part = {k: v[keep] for k, v in columns.items() if k != "first"}
+        part["rep"] = local[part["rep"]]
         parts.append(part)
     cat = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    order = np.argsort(cat["rep"], kind="stable")  # by request order; priority kept within
+    cat = {k: v[order] for k, v in cat.items()}
     return Women(rep=cat["rep"], woman=cat["woman"].astype(np.int64),
                  arrival_month=cat["arrival_month"], age_years=cat["age_years"],
                  prior_removals=cat["prior_removals"], base_fertility=cat["base_fertility"],

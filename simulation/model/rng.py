@@ -21,7 +21,9 @@ no number depends on how replications are split among workers.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, uint64
+from llvmlite import ir
+from numba import njit, types, uint64
+from numba.extending import intrinsic
 
 #: Second key word: changes whenever the random-number layout changes (streams, what each draw
 #: means), so that results from an older layout are never silently mixed with newer ones.
@@ -31,24 +33,24 @@ _M0 = np.uint64(0xD2E7470EE14C6C93)
 _M1 = np.uint64(0xCA5A826395121157)
 _W0 = np.uint64(0x9E3779B97F4A7C15)
 _W1 = np.uint64(0xBB67AE8584CAA73B)
-_LO32 = np.uint64(0xFFFFFFFF)
-_S32 = np.uint64(32)
 _S11 = np.uint64(11)
 _TWO53 = 1.0 / 9007199254740992.0  # 2^-53
 
 
-@njit(cache=True, inline="always")
-def _mulhilo(a, b):
-    """High and low 64-bit words of the 128-bit product a * b (unsigned)."""
-    a_lo, a_hi = a & _LO32, a >> _S32
-    b_lo, b_hi = b & _LO32, b >> _S32
-    p0 = a_lo * b_lo
-    p1 = a_lo * b_hi
-    p2 = a_hi * b_lo
-    p3 = a_hi * b_hi
-    middle = (p0 >> _S32) + (p1 & _LO32) + (p2 & _LO32)
-    hi = p3 + (p1 >> _S32) + (p2 >> _S32) + (middle >> _S32)
-    return hi, a * b
+@intrinsic
+def _mulhilo(typingctx, a, b):
+    """High and low 64-bit words of the 128-bit product a * b (unsigned): one 128-bit multiply
+    in LLVM (Numba has no 128-bit integer type)."""
+    sig = types.UniTuple(types.uint64, 2)(types.uint64, types.uint64)
+
+    def codegen(context, builder, signature, args):
+        wide = ir.IntType(128)
+        product = builder.mul(builder.zext(args[0], wide), builder.zext(args[1], wide))
+        lo = builder.trunc(product, ir.IntType(64))
+        hi = builder.trunc(builder.lshr(product, ir.Constant(wide, 64)), ir.IntType(64))
+        return context.make_tuple(builder, signature.return_type, [hi, lo])
+
+    return sig, codegen
 
 
 @njit(cache=True)

@@ -6,10 +6,12 @@ wherever it is simulated.
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
-from .layout import (ADOPTION, M_AGED_OUT, M_CARE, M_RETURNED_HOME, POST_YEARS, Q_ADOPTIONS,
-                     Q_CHILD_MONTHS, Q_ENTRIES, Q_SGO, RETURN_HOME, SPECIAL_GUARDIANSHIP)
+from .layout import (ADOPTION, DIFFERENCE_ROW, M_AGED_OUT, M_CARE, M_RETURNED_HOME, N_TALLIED,
+                     POST_YEARS, Q_ADOPTIONS, Q_CHILD_MONTHS, Q_ENTRIES, Q_SGO, RETURN_HOME,
+                     SPECIAL_GUARDIANSHIP, SPENT, TALLIED)
 
 
 @njit(cache=True)
@@ -20,12 +22,35 @@ def count(tally, row, month):
 
 @njit(cache=True)
 def spent(tally, row, start, end):
-    """Time spent from ``start`` to ``end`` (months), into the months it falls in."""
-    m = int(start)
-    last = tally.shape[1] - 1
-    while m <= last and m < end:
-        tally[row, m] += min(end, m + 1.0) - max(start, float(m))
-        m += 1
+    """Time spent from ``start`` to ``end`` (months), into the months it falls in: the part
+    months directly, the whole months through the row's difference row (see :func:`fold`), so
+    that a spell costs the same however long it is."""
+    if not end > start:
+        return
+    n = tally.shape[1]
+    first, last = int(start), int(end)
+    if first >= n:
+        return
+    if first == last:
+        tally[row, first] += end - start
+        return
+    tally[row, first] += (first + 1.0) - start
+    if last < n:
+        tally[row, last] += end - last
+    diff = DIFFERENCE_ROW[row]
+    if first + 1 < n:
+        tally[diff, first + 1] += 1.0
+    if last < n:
+        tally[diff, last] -= 1.0
+
+
+def fold(tally: np.ndarray) -> np.ndarray:
+    """The tallied rows of ``tally`` (``(..., N_ROWS, months)``), the whole months of time spent
+    added from the difference rows: ``(..., N_TALLIED, months)``."""
+    out = tally[..., :N_TALLIED, :].copy()
+    rows = [TALLIED.index(name) for name in SPENT]
+    out[..., rows, :] += np.cumsum(tally[..., N_TALLIED:, :], axis=-1)
+    return out
 
 
 @njit(cache=True)
