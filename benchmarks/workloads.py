@@ -1,16 +1,21 @@
 """The benchmark workloads: what is simulated, at full size (``scale`` shrinks them).
 
-- W1: the national scenario, 5-year horizon, 10,000 paired replications.
-- W2: a probabilistic sensitivity analysis: 1,000 parameter draws (Latin hypercube from the
-  declared distributions of the uncertain evidence parameters) x 100 replications.
-- W3: a national roll-out: 25 local authorities x 1,000 replications, each authority a variant
-  of the national scenario with its own pool of women, practice size and unit costs.
+- W1: the national scenario at its point estimate, 5-year horizon, 10,000 paired replications.
+- W2: a probabilistic sensitivity analysis: 1,000 parameter sets (the calibrated parameters drawn
+  from the national posterior, the others from their PSA spreads around the scenario's values,
+  Latin hypercube) x 100 replications, kept at period resolution.
+- W3: a national portfolio: 25 local authorities x 1,000 replications, each a variant of the
+  national scenario with its own pool of women, practice size, authority and unit costs.
+- W4: the shipped calibration's design: 1,000 parameter sets from the prior x 100 replications,
+  at the calibration statistics' time bins.
+- W5: a report's run with parameter uncertainty: 1,000 posterior draws x 100 replications, at
+  monthly resolution for its figures, then its tables.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -20,59 +25,114 @@ from simulation.core.scenario import Scenario
 
 @dataclass(frozen=True)
 class Workload:
-    """One benchmark: ``reps`` replications of each of ``parameter_sets`` (or of the scenario)."""
+    """``reps`` replications of each of ``scenarios`` (parameter sets), each set with its own
+    replication numbers unless ``common`` (the same numbers for every set)."""
 
     name: str
     description: str
-    scenario: Scenario
+    scenarios: Sequence[Scenario]
     reps: int
-    parameter_sets: Sequence[Mapping[str, Any]] | None = None
+    edges: Any = None  # time bins kept (None: months)
+    common: bool = False
+    kind: str = "run"  # "run", or "report": the results' tables are built too
+    extra: dict = field(default_factory=dict)
 
     @property
     def total_reps(self) -> int:
-        return self.reps * (1 if self.parameter_sets is None else len(self.parameter_sets))
+        return self.reps * len(self.scenarios)
+
+    def numbers(self) -> list[np.ndarray]:
+        if self.common:
+            return [np.arange(self.reps)] * len(self.scenarios)
+        return [np.arange(k * self.reps, (k + 1) * self.reps) for k in range(len(self.scenarios))]
 
     def subset(self, fraction: float) -> "Workload":
         """A smaller workload of the same shape, for the slow engine: every parameter set, with
         ``fraction`` of the replications of each (at least one)."""
-        return Workload(self.name, self.description, self.scenario,
-                        max(1, round(self.reps * fraction)), self.parameter_sets)
+        return Workload(self.name, self.description, self.scenarios,
+                        max(1, round(self.reps * fraction)), self.edges, self.common, self.kind,
+                        self.extra)
+
+
+def _national_point() -> Scenario:
+    return scenario_mod.load("national")
 
 
 def w1(scale: float = 1.0) -> Workload:
-    national = scenario_mod.load("national")
-    assert national["practice.horizon_months"] == 60
-    return Workload("W1", "national, 5-year horizon, 10,000 paired replications", national,
+    return Workload("W1", "national at its point estimate, 5-year horizon", [_national_point()],
                     max(1, round(10_000 * scale)))
 
 
-def w2(scale: float = 1.0) -> Workload:
-    from simulation.sensitivity import uncertain
+def _psa_sets(n: int, seed: int) -> list[Scenario]:
+    from scipy.stats import qmc
 
-    draws = uncertain.sample(uncertain.select(), max(1, round(1_000 * scale)), seed=2024)
-    sets = [dict(row) for row in draws.to_dict(orient="records")]
-    return Workload("W2", f"{len(sets)} parameter draws x 100 replications "
-                    f"({draws.shape[1]} uncertain parameters, declared distributions)",
-                    scenario_mod.load("national"), 100, sets)
+    from simulation.core.uncertainty import select
+
+    base = _national_point()
+    draws = base.posterior().draws(n, seed)
+    declared = [u for u in select(scalar=True) if u.key not in base.calibrated_keys()]
+    u = qmc.LatinHypercube(d=len(declared), seed=seed).random(n)
+    sets = []
+    for j in range(n):
+        values = dict(draws[j])
+        for i, spec in enumerate(declared):
+            values[spec.key] = spec.to_value(spec.psa_distribution(base[spec.key]).ppf(u[j, i]))
+        sets.append(base.with_overrides(values, source="PSA draw", given=False))
+    return sets
+
+
+def w2(scale: float = 1.0) -> Workload:
+    from simulation.results.results import period_edges
+
+    n = max(1, round(1_000 * scale))
+    return Workload("W2", f"PSA: {n} parameter sets x 100 replications (posterior + declared "
+                    "spreads), period resolution", _psa_sets(n, 2024), 100,
+                    edges=period_edges(60))
 
 
 def w3(scale: float = 1.0) -> Workload:
-    """25 local authorities: pools of 40-130 women, 8-30 new a year, 2-5 practitioners, unit
-    costs +-20% (drawn once, with a fixed seed)."""
+    """25 local authorities: pools of 40-130 women, 8-30 new a year, 2-5 practitioners, 25-60
+    other infant care entries a year, unit costs +-20% (drawn once, with a fixed seed)."""
     rng = np.random.default_rng(25)
+    base = _national_point()
     sets = []
     for _ in range(25):
         practitioners = int(rng.integers(2, 6))
-        sets.append({
+        sets.append(base.with_overrides({
             "population.eligible_women_at_start": int(rng.integers(40, 131)),
             "population.new_eligible_women_per_year": float(rng.uniform(8, 30)),
             "practice.practitioners": practitioners,
             "outreach.max_women_offered_per_cycle": 20 * practitioners,
-            "costs.programme_cost_per_year_gbp": 107_744.0 * practitioners * rng.uniform(0.8, 1.2),
-            "costs.care_cost_per_year_gbp": 52_676.0 * rng.uniform(0.8, 1.2),
-        })
-    return Workload("W3", "25 local authorities x 1,000 replications",
-                    scenario_mod.load("national"), max(1, round(1_000 * scale)), sets)
+            "authority.other_infant_care_entries_per_year": float(rng.uniform(25, 60)),
+            "costs.programme_cost_per_year_gbp": 100_000.0 * practitioners * rng.uniform(0.8, 1.2),
+            "costs.in_house_foster_cost_per_week_gbp": 646.0 * rng.uniform(0.8, 1.2),
+        }, source="benchmark authority"))
+    return Workload("W3", "25 local authorities", sets, max(1, round(1_000 * scale)), common=True)
 
 
-WORKLOADS = {"W1": w1, "W2": w2, "W3": w3}
+def w4(scale: float = 1.0) -> Workload:
+    from calibration import statistics
+    from calibration.emulate import Settings, to_parameters
+    from scipy.stats import qmc
+
+    settings = Settings()
+    n = max(1, round(1_000 * scale))
+    u = qmc.LatinHypercube(d=len(settings.parameters), seed=1).random(n)
+    base = _national_point().with_calibration(None)
+    sets = [base.with_overrides(p, given=False)
+            for p in to_parameters(settings.resolved_priors(), u)]
+    return Workload("W4", f"calibration design: {n} parameter sets x 100 replications", sets,
+                    settings.reps_per_point, edges=statistics.edges(base))
+
+
+def w5(scale: float = 1.0) -> Workload:
+    n = max(1, round(1_000 * scale))
+    base = _national_point()
+    draws = base.posterior().draws(n, 7)
+    sets = [base.with_overrides(d, given=False, source="posterior draw") for d in draws]
+    return Workload("W5", f"report with parameter uncertainty: {n} posterior draws x 100 "
+                    "replications, monthly, with its tables", sets, 100, kind="report",
+                    extra={"base": base})
+
+
+WORKLOADS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5}

@@ -29,6 +29,16 @@ DEFAULT_REPS = 1000
 DEFAULT_DRAWS = 100
 DEFAULT_SEED = 20240101
 UNCERTAINTY = ("posterior", "point")
+RESOLUTIONS = ("auto", "month", "period")
+#: Largest monthly tally kept by "auto" resolution (bytes); larger runs keep periods only.
+MONTHLY_BYTES = 512 * 2 ** 20
+
+
+def monthly_bytes(reps: int, horizon_months: float) -> int:
+    """Memory of a run's tallies kept by month (float32)."""
+    from simulation.model.layout import N_TALLIED
+
+    return int(reps * 2 * N_TALLIED * np.ceil(horizon_months) * 4)
 
 
 def parameter_plan(scenarios: Sequence[Scenario], reps: int, seed: int,
@@ -72,7 +82,7 @@ def parameter_plan(scenarios: Sequence[Scenario], reps: int, seed: int,
 def simulate(scenario: Scenario, reps: int = DEFAULT_REPS, seed: int = DEFAULT_SEED,
              uncertainty: str = "posterior", draws: int = DEFAULT_DRAWS, engine: str = "fast",
              workers: int = 1, executor=None, progress: bool | None = None,
-             keep_events: bool = False, resolution: str = "month",
+             keep_events: bool = False, resolution: str = "auto",
              checkpoint: Path | str | None = None, band: float = 0.9) -> Results:
     """Simulate one scenario; see :func:`simulate_options` for the arguments."""
     return simulate_options([scenario], reps, seed, uncertainty, draws, engine, workers, executor,
@@ -83,20 +93,25 @@ def simulate_options(scenarios: Sequence[Scenario], reps: int = DEFAULT_REPS,
                      seed: int = DEFAULT_SEED, uncertainty: str = "posterior",
                      draws: int = DEFAULT_DRAWS, engine: str = "fast", workers: int = 1,
                      executor=None, progress: bool | None = None, keep_events: bool = False,
-                     resolution: str = "month", checkpoint: Path | str | None = None,
+                     resolution: str = "auto", checkpoint: Path | str | None = None,
                      band: float = 0.9) -> list[Results]:
     """Simulate several options with the same parameter draws and random numbers.
 
     ``uncertainty``: "posterior" (draw the calibrated parameters) or "point".
     ``resolution``: "month" keeps every month (fan charts, monthly tables); "period" keeps only
-    what the period tables need (years and month 21), for runs too large to keep by month.
+    what the period tables need (years and month 21), for runs too large to keep by month;
+    "auto" (the default) keeps months unless that would take more than ``MONTHLY_BYTES``.
     """
-    if resolution not in ("month", "period"):
-        raise PausesimError(f"resolution = {resolution!r} is invalid: must be month or period")
+    if resolution not in RESOLUTIONS:
+        raise PausesimError(f"resolution = {resolution!r} is invalid: must be one of "
+                            f"{', '.join(RESOLUTIONS)}")
     sets, numbers, meta = parameter_plan(scenarios, reps, seed, uncertainty, draws)
     flat = [sc for s in sets for sc in s]
     flat_numbers = [n for ns in numbers for n in ns]
     horizon = scenarios[0]["practice.horizon_months"]
+    total = sum(len(n) for n in flat_numbers)
+    if resolution == "auto":
+        resolution = "month" if monthly_bytes(total, horizon) <= MONTHLY_BYTES else "period"
     edges = None if resolution == "month" else period_edges(horizon)
     simulated = runner.run(flat, flat_numbers, seed, workers=workers, executor=executor,
                            progress=progress, keep_events=keep_events, engine=engine,
