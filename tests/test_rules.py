@@ -1,0 +1,99 @@
+"""Each model rule against its definition, written out independently here (docs/model.md §3)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from simulation.model import layout as L
+from simulation.model.rates import Rates
+from simulation.model.rules import py as rules
+
+
+@pytest.fixture(scope="module")
+def r(uncalibrated):
+    return Rates.from_scenario(uncalibrated.with_overrides({
+        "post_programme.removal_rate_ratio_completed": 0.5,
+        "post_programme.removal_rate_ratio_dropout": 0.8,
+        "post_programme.removal_effect_half_life_months": 24.0,
+        "authority.system_effect": 0.4, "authority.women_for_full_effect": 50.0,
+        "practice.successive_cycles": False,
+        "authority.effect_half_life_after_stop_months": 10.0}))
+
+
+def test_the_pregnancy_rate_by_state(r):
+    base, band = 0.02, 2
+    f = base * r.age_ratios[band]
+    assert rules.pregnancy_rate(r, base, band, True, L.ENROLLED, False, False) == r.larc_failure
+    assert rules.pregnancy_rate(r, base, band, False, L.ENROLLED, True, True) == \
+        f * r.no_larc_ratio
+    assert rules.pregnancy_rate(r, base, band, False, L.COMPLETED, True, True) == \
+        f * r.post_pregnancy_ratio
+    assert rules.pregnancy_rate(r, base, band, False, L.NOT_ENROLLED, False, True) == \
+        f * r.declined_pregnancy_ratio
+    assert rules.pregnancy_rate(r, base, band, False, L.NOT_ENROLLED, False, False) == f
+
+
+def test_the_removal_probability_after_the_programme(r):
+    p = r.removal_probability
+    assert rules.removal_probability(r, L.ELIGIBLE, math.nan) == p
+    assert rules.removal_probability(r, L.COMPLETED, 0.0) == pytest.approx(p * 0.5)
+    assert rules.removal_probability(r, L.COMPLETED, 24.0) == pytest.approx(p * 0.75)
+    assert rules.removal_probability(r, L.DROPPED_OUT, 48.0) == pytest.approx(p * (1 - 0.2 / 4))
+
+
+def test_the_care_delay_is_the_newborn_share_then_uniform(r):
+    share = r.newborn_share
+    assert rules.care_delay(r, share / 2) == pytest.approx(0.5)
+    assert rules.care_delay(r, share) == pytest.approx(1.0)
+    assert rules.care_delay(r, 1 - 1e-12) == pytest.approx(12.0)
+
+
+def test_care_routes_and_weibull_times(r):
+    assert rules.care_episode(r, 0.0, 0.5, 0.3)[0] == L.ADOPTION
+    assert rules.care_episode(r, r.route_adoption + 1e-9, 0.5, 0.3)[0] == L.SPECIAL_GUARDIANSHIP
+    assert rules.care_episode(r, r.route_guardianship + 1e-9, 0.5, 0.3)[0] == L.RETURN_HOME
+    route, months = rules.care_episode(r, 0.999, 0.5, 3.0)
+    assert route == L.STAYS and months == 216.0 - 3.0
+    u = (np.arange(20000) + 0.5) / 20000  # quadrature of the Weibull mean
+    mean = np.mean([rules.care_episode(r, 0.0, x, 0.0)[1] for x in u])
+    assert mean == pytest.approx(r.adoption_scale * math.gamma(1 + 1 / r.duration_shape),
+                                 rel=1e-3)
+    stays = r._replace(exit_routes=False)
+    assert rules.care_episode(stays, 0.0, 0.5, 1.0) == (L.STAYS, 215.0)
+
+
+def test_the_source_of_a_pregnancy(r):
+    inf = math.inf
+    assert rules.source_at(5.0, inf, inf, inf) == L.NOT_OFFERED
+    assert rules.source_at(5.0, 4.0, inf, inf) == L.DECLINED
+    assert rules.source_at(5.0, 1.0, 4.0, inf) == L.ENROLLED_SOURCE
+    assert rules.source_at(5.0, 1.0, 4.0, 5.0) == L.ENROLLED_SOURCE  # exits at conception
+    assert rules.source_at(5.0, 1.0, 4.0, 4.5) == L.AFTER_PROGRAMME
+
+
+def test_the_system_effect_builds_up_and_fades(r):
+    assert rules.system_reduction(r, 0.0, 10.0) == 0.0
+    assert rules.system_reduction(r, 25.0, 10.0) == pytest.approx(0.2)
+    assert rules.system_reduction(r, 500.0, 10.0) == pytest.approx(0.4)
+    stop = r.practice_stops
+    assert rules.system_reduction(r, 500.0, stop + 10.0) == pytest.approx(0.2)
+    assert rules.system_reduction(r._replace(system_effect=0.0), 500.0, 10.0) == 0.0
+
+
+def test_age_bands_and_their_edges():
+    assert [rules.age_band(a) for a in (16.0, 19.99, 20.0, 44.9, 49.99, 50.0, 61.0)] == \
+        [0, 0, 1, 5, 6, 7, 7]
+    assert rules.next_band_month(6.0, 19.5, 0) == pytest.approx(6.0 + 6.0)
+    assert rules.next_band_month(0.0, 55.0, 7) == math.inf
+
+
+def test_deaths_dropouts_and_decisions(r):
+    assert rules.death_month(r, 3.0, 1.0) == pytest.approx(3.0 + 1.0 / r.death)
+    assert rules.death_month(r._replace(death=0.0), 3.0, 1.0) == math.inf
+    assert rules.dropout_month(r, 2.0, 0.5) == pytest.approx(2.0 + 0.5 / r.dropout)
+    assert rules.decision_month(12.0, 15.0, 0.5) == 13.5
+    assert rules.willing(r, r.enrol_probability - 1e-9) and not rules.willing(r,
+                                                                             r.enrol_probability)
