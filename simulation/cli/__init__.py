@@ -10,7 +10,7 @@ import sys
 from simulation import __version__
 from simulation.core.errors import PausesimError
 
-COMMANDS = ("run", "scenarios", "calibrate")  # WIP: the other commands return as they are ported
+COMMANDS = ("run", "scenarios", "calibrate", "report", "council")  # WIP: the other commands return as they are ported
 
 
 class _Parser(argparse.ArgumentParser):
