@@ -8,8 +8,9 @@ agree to the rounding shown. The print test needs Debian's ``chromium`` (``apt-g
 chromium``; .ci/run installs it) and is skipped, with the reason, only where it is absent.
 
 Checked to fail: recording the headline's ``hi`` cell for the ``lo`` number of the first sentence
-breaks test_every_number_in_the_sentences_is_its_table_cell; dropping the ``@page``/print rules
-(summary not on its own page) breaks test_print_pdf_is_bounded_with_the_summary_on_page_1;
+breaks test_every_number_in_the_sentences_is_its_table_cell; dropping the print page breaks
+(``#summary`` break-after, ``section.page`` break-before) or the print font size breaks
+test_print_pdf_is_bounded_with_the_summary_on_page_1;
 writing the XLSX statistics as text (``str(v)``) breaks test_xlsx_numbers_are_the_csv_numbers.
 """
 

@@ -1,8 +1,8 @@
 """``pausesim report``: bad input is one line, exit 2, nothing written, before any simulation.
 
 The simulation is replaced by a function that fails the test if it is called, so each case shows
-the input was rejected before simulating. Checked to fail: moving the --out check after the
-simulation (build.make's check_writable) makes the existing-folder case call the simulation.
+the input was rejected before simulating. Checked to fail: removing the --out checks
+(``check_writable`` in cli/report.py and build.make) makes the existing-folder case simulate.
 """
 
 from __future__ import annotations
