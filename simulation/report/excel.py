@@ -122,6 +122,9 @@ def write(report, path: Path) -> None:
         ("Provenance", f"pausesim {rec['pausesim_version']}, seed {rec['seed']}, "
                        f"{rec['reps']} replications, engine {rec['engine']}, scenario digest "
                        f"{rec['scenario_digest']}, created {rec['created_utc']}"),
+        ("Not counted", "costs to the NHS and adult social care; the women's own outcomes; wider "
+                        "social outcomes; later care costs of infants still in care at the "
+                        "horizon are in the headline sheet, never in the horizon's figures"),
         ("Files", "every sheet is also a CSV file beside this workbook, with the same numbers"),
     ]
     lines += [(f"Sentence ({s.section})", s.text) for s in report.sentences]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from simulation.report.sentences import by_section, typographic
@@ -70,6 +71,10 @@ def _banded(row: pd.Series) -> str:
         show = fmt.months
     if pd.isna(row["lo"]):
         return show(row["mean"])
+    never = row.get("share_infinite", 0.0)
+    if never and never > 0 and not np.isfinite(row["hi"]):  # never broke even in some futures
+        median = show(row["median"]) if np.isfinite(row["median"]) else "not reached"
+        return f"{median} (not reached in {fmt.percent(never)} of futures)"
     return f"{show(row['median'])} ({show(row['lo'])} to {show(row['hi'])})"
 
 
@@ -122,6 +127,8 @@ def write(report, path: Path) -> None:
     for s in by_section(report.sentences, "money"):
         doc.add_paragraph(s.text, style="List Bullet")
     head = t["headline"]
+    if report.scenario["costs.optimism_bias"] == 0:  # shown only when set
+        head = head[head.metric != "optimism_bias_cost_cumulative_discounted"]
     _table(doc, ["Figure", "Period", "Median (central range)", "Unit"],
            [[r.label, r.period.replace("_", " "), _banded(r), r.unit]
             for _, r in head.iterrows()])
