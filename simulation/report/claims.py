@@ -31,7 +31,7 @@ KINDS = ("point", "up_to", "positive", "zero", "input", "below")
 #: Said of every claim derived from the national evaluation's authority-wide figures.
 AUTHORITY_WIDE = ("the document attributes the national evaluation's figure, a change in all of an "
                   "authority's infant care entries, to its own cohort; compared here with the "
-                  "authority-wide total (the practice's women and the system-wide effect)")
+                  "authority-wide total of the practice's women and the system-wide effect")
 
 
 @dataclass(frozen=True)
@@ -186,10 +186,10 @@ BUSINESS_CASES: tuple[BusinessCase, ...] = (
             Claim("infants_21_months", "infants_avoided_cumulative", "month_21", "up_to", 10.0,
                   "a reduction in the number of infants entering care of up to 10 children after "
                   "21 months ... by working with the current cohort of 21 women", "para 14",
-                  note=AUTHORITY_WIDE + " (the national 11 scaled by 21/24)"),
+                  note=AUTHORITY_WIDE + "; the national 11 scaled by 21/24"),
             Claim("infants_year_5", "infants_avoided_in_year", "year_5", "up_to", 13.0,
                   "up to 13 per annum after 5 years", "para 14",
-                  note=AUTHORITY_WIDE + " (the national 14.4 a year scaled by 21/24)"),
+                  note=AUTHORITY_WIDE + "; the national 14.4 a year scaled by 21/24"),
             Claim("cost_avoided", "cost_avoided_cumulative", "year_5", "point", 6444076.0,
                   "Avoid total cumulative costs of £6,444,076, which begin to accrue from Year 2",
                   "para 6"),
@@ -239,7 +239,7 @@ BUSINESS_CASES: tuple[BusinessCase, ...] = (
                   "On average this was found to be 14.4 children a year therefore the modelled "
                   "cost avoidance reflects a reduction of 14 infants coming into care in Dorset",
                   "Report s4.2 (compared with year 5, once the practice has run 5 years)",
-                  note=AUTHORITY_WIDE + " (the national 14.4 a year, unscaled)"),
+                  note=AUTHORITY_WIDE + "; the national 14.4 a year, unscaled"),
             Claim("infants_5_years", "infants_avoided_cumulative", "year_5", "point", 70.0,
                   "Net reductions in removals per annum, per LA was 14.4 ... the modelled cost "
                   "avoidance reflects a reduction of 14 infants coming into care in Dorset",
