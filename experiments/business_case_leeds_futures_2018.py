@@ -1,20 +1,28 @@
 """Business case: Leeds Futures 2018 (seed 003): GBP 300k CCG funding over 3 years plus GBP 200k
 DfE Innovations funding.
 
-Runs the case's scenario and writes its report, with the document's claims against the
-simulated range, to
-results/experiments/business_case_leeds_futures_2018/
+Runs the case's scenario (and its direct-effects-only view) and writes its report, with the
+document's claims against the simulated range, to results/experiments/business_case_leeds_futures_2018/
 (claims and their sources: simulation/report/claims.py):
 
-    python experiments/business_case_leeds_futures_2018.py [--reps 1000] [--seed 20240101] [--workers N]
-    PAUSESIM_REPS=20 python experiments/business_case_leeds_futures_2018.py   # quick check
+    python experiments/business_case_leeds_futures_2018.py [--small] [--reps 1000] [--seed 20240101]
+    python -m experiments.business_case_leeds_futures_2018 --small   # quick check (or PAUSESIM_REPS=20)
 """
 
 from __future__ import annotations
 
-import sys
+if __package__ in (None, ""):
+    import sys
+    from pathlib import Path
 
-from simulation.report.business_case import main
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from experiments import business_case_common, common  # noqa: E402
+
+
+def run(argv=None) -> None:
+    business_case_common.run("leeds-futures-2018", argv)
+
 
 if __name__ == "__main__":
-    sys.exit(main("leeds-futures-2018"))
+    common.main(run)

@@ -1,20 +1,28 @@
 """Business case: Southampton 2019 pilot (seed 001): one cohort of about 16 women, 2 practitioners,
 GBP 206,799.
 
-Runs the case's scenario and writes its report, with the document's claims against the
-simulated range, to
-results/experiments/business_case_southampton_2019_pilot/
+Runs the case's scenario (and its direct-effects-only view) and writes its report, with the
+document's claims against the simulated range, to results/experiments/business_case_southampton_2019_pilot/
 (claims and their sources: simulation/report/claims.py):
 
-    python experiments/business_case_southampton_2019_pilot.py [--reps 1000] [--seed 20240101] [--workers N]
-    PAUSESIM_REPS=20 python experiments/business_case_southampton_2019_pilot.py   # quick check
+    python experiments/business_case_southampton_2019_pilot.py [--small] [--reps 1000] [--seed 20240101]
+    python -m experiments.business_case_southampton_2019_pilot --small   # quick check (or PAUSESIM_REPS=20)
 """
 
 from __future__ import annotations
 
-import sys
+if __package__ in (None, ""):
+    import sys
+    from pathlib import Path
 
-from simulation.report.business_case import main
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from experiments import business_case_common, common  # noqa: E402
+
+
+def run(argv=None) -> None:
+    business_case_common.run("southampton-2019-pilot", argv)
+
 
 if __name__ == "__main__":
-    sys.exit(main("southampton-2019-pilot"))
+    common.main(run)

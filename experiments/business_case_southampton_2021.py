@@ -1,19 +1,27 @@
 """Business case: Southampton 2021 sustained service, Phoenix @ Pause (seed 002).
 
-Runs the case's scenario and writes its report, with the document's claims against the
-simulated range, to
-results/experiments/business_case_southampton_2021/
+Runs the case's scenario (and its direct-effects-only view) and writes its report, with the
+document's claims against the simulated range, to results/experiments/business_case_southampton_2021/
 (claims and their sources: simulation/report/claims.py):
 
-    python experiments/business_case_southampton_2021.py [--reps 1000] [--seed 20240101] [--workers N]
-    PAUSESIM_REPS=20 python experiments/business_case_southampton_2021.py   # quick check
+    python experiments/business_case_southampton_2021.py [--small] [--reps 1000] [--seed 20240101]
+    python -m experiments.business_case_southampton_2021 --small   # quick check (or PAUSESIM_REPS=20)
 """
 
 from __future__ import annotations
 
-import sys
+if __package__ in (None, ""):
+    import sys
+    from pathlib import Path
 
-from simulation.report.business_case import main
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from experiments import business_case_common, common  # noqa: E402
+
+
+def run(argv=None) -> None:
+    business_case_common.run("southampton-2021", argv)
+
 
 if __name__ == "__main__":
-    sys.exit(main("southampton-2021"))
+    common.main(run)

@@ -1,63 +1,68 @@
 """One page: what each seed business case claimed, against the simulated range.
 
-Runs every business case in simulation/report/claims.py (its scenario, same seed) and writes
-seed_claims.md, seed_claims.html, seed_claims.csv and run.json to
-results/experiments/seed_claims/ (or --out):
+Runs every business case in simulation/report/claims.py (its scenario, in the document's price
+year, with parameter uncertainty, same seed) and writes seed_claims.md, seed_claims.html,
+seed_claims.csv, parameters.csv and run.json to results/experiments/compare_seed_claims/ (or
+--out); --install also copies seed_claims.md to docs/seed_claims.md:
 
-    python experiments/compare_seed_claims.py [--reps 1000] [--seed 20240101] [--workers N]
-    PAUSESIM_REPS=20 python experiments/compare_seed_claims.py   # quick check
+    python experiments/compare_seed_claims.py --install          # 1000 replications per case
+    python -m experiments.compare_seed_claims --small             # quick check (PAUSESIM_REPS=N)
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+if __package__ in (None, ""):
+    import sys
+    from pathlib import Path
 
-from simulation.core import output
-from simulation import runner
-from simulation.cli.common import check_run_options, runner_options
-from simulation.cli.run import parameter_note
-from simulation.core.errors import PausesimError
-from simulation.report import comparison
-from simulation.report.business_case import default_reps, parser
-from simulation.report.claims import BUSINESS_CASES
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from experiments import common  # noqa: E402
+
+FULL, SMALL = {"reps": 1000, "draws": 100}, {"reps": 20, "draws": 10}
 
 
-def main(argv: list[str]) -> int:
-    args = parser(__doc__.splitlines()[0]).parse_args(argv)
-    try:
-        if "--reps" not in argv:
-            args.reps = default_reps()
-        check_run_options(args)
-        out = args.out or Path("results") / "experiments" / "seed_claims"
-        frames, scenarios, notes = [], {}, set()
-        with runner_options(args) as options:
-            for case in BUSINESS_CASES:
-                scenario = case.scenario()
-                result = runner.run(scenario, args.reps, args.seed, progress=args.progress,
-                                    **options)
-                frames.append(comparison.compare(case, result, args.band))
-                notes.add(parameter_note(result))
-                scenarios[case.id] = (f"{scenario.name} ({scenario.origin}, digest "
-                                      f"{scenario.digest()})")
-        frame = comparison.pd.concat(frames, ignore_index=True)
-        meta = output.provenance(seed=args.seed, reps=args.reps, band=args.band, note="; ".join(sorted(notes)),
-                                 engine=args.engine, scenarios=scenarios)
-        meta["version"] = meta["pausesim_version"]
-        with output.atomic_folder(out, force=True) as folder:
-            frame.to_csv(folder / "seed_claims.csv", index=False)
-            (folder / "seed_claims.md").write_text(
-                comparison.page_markdown(frame, BUSINESS_CASES, meta), encoding="utf-8")
-            (folder / "seed_claims.html").write_text(
-                comparison.page_html(frame, BUSINESS_CASES, meta), encoding="utf-8")
-            output.write_json(folder / "run.json", meta)
-    except PausesimError as exc:
-        print(f"compare_seed_claims: error: {exc}", file=sys.stderr)
-        return 2
+def _install(p) -> None:
+    p.add_argument("--install", action="store_true",
+                   help="also write the page to docs/seed_claims.md")
+
+
+def run(argv=None) -> None:
+    import pandas as pd
+
+    from simulation.core import output
+    from simulation.report import comparison
+    from simulation.report.claims import BUSINESS_CASES
+    from simulation.results import study
+    from simulation.results.text import parameter_note
+
+    args = common.parse("compare_seed_claims", __doc__.splitlines()[0], FULL, SMALL,
+                        extra=_install, argv=argv)
+    frames, scenarios, notes = [], {}, set()
+    for case in BUSINESS_CASES:
+        scenario = case.scenario()
+        results = study.simulate(scenario, args.reps, args.seed, draws=args.draws,
+                                 engine=args.engine, workers=args.workers, progress=False)
+        frames.append(comparison.compare(case, results))
+        notes.add(parameter_note(results.meta, scenario))
+        scenarios[case.id] = f"{scenario.name} ({scenario.origin}, digest {scenario.digest()})"
+    frame = pd.concat(frames, ignore_index=True)
+    meta = output.provenance(experiment=args.name, seed=args.seed, reps=args.reps,
+                             draws=args.draws, band=0.9, note="; ".join(sorted(notes)),
+                             engine=args.engine, scenarios=scenarios)
+    meta["version"] = meta["pausesim_version"]
+    page = comparison.page_markdown(frame, BUSINESS_CASES, meta)
+    with output.atomic_folder(args.out, force=True) as folder:
+        frame.to_csv(folder / "seed_claims.csv", index=False)
+        (folder / "seed_claims.md").write_text(page, encoding="utf-8")
+        (folder / "seed_claims.html").write_text(
+            comparison.page_html(frame, BUSINESS_CASES, meta), encoding="utf-8")
+        common.write_record(folder, study.load("national"), args, reps=args.reps,
+                            cases=[c.id for c in BUSINESS_CASES])
+    if args.install:
+        output.write_atomic(common.ROOT / "docs" / "seed_claims.md", page)
     print(comparison.overall(frame))
-    print(f"wrote {out}/seed_claims.md, .html, .csv", file=sys.stderr)
-    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    common.main(run)

@@ -74,15 +74,22 @@ def test_green_book_discounting_year_1_undiscounted():
 
 
 def test_from_scenario_uses_the_scenario_inputs(national):
-    """57,102 = 52,676 yearly + 4,426 one-off, and the DfE 18-month cost split by year."""
-    inputs = council.from_scenario(national)
-    assert inputs.saving_per_removal_year_gbp == pytest.approx(57_102)
+    """The DfE's 57,102 a removal-year (2015/16 prices) at the scenario's price base, and the
+    programme cost by year as the simulation charges it (costs.programme_cost_by_month)."""
+    dorset = scenario_mod.load("dorset-2022")  # reports at 2021/22 prices
+    saving = council.from_scenario(dorset).saving_per_removal_year_gbp
+    # HM Treasury GDP deflator 2015/16 -> 2021/22: x1.1438 (evidence.md s4.1, to 4 decimals)
+    assert saving == pytest.approx(57_102 * 1.1438, rel=5e-5)
+    base = national["costs.price_year"]
     sc = national.with_overrides({"costs.programme_cost_per_year_gbp": 1_683_487.0,
+                                  "costs.programme_cost_per_year_price_year": base,
                                   "practice.horizon_months": 18.0})
     by_year = council.from_scenario(sc).programme_cost_by_year_gbp
     assert [round(x) for x in by_year] == [1_683_487, 841_744]  # DfE: 841,743 (rounded down)
-    uplifted = council.from_scenario(national.with_overrides({"costs.unit_cost_uplift": 1.1}))
-    assert uplifted.saving_per_removal_year_gbp == pytest.approx(1.1 * 57_102)
+    biased = council.from_scenario(sc.with_overrides({"costs.optimism_bias": 0.2}))
+    assert biased.programme_cost_by_year_gbp == pytest.approx(tuple(1.2 * x for x in by_year))
+    same = council.from_scenario(national.with_overrides({"costs.price_year": 2015}))
+    assert same.saving_per_removal_year_gbp == pytest.approx(57_102)  # no conversion at 2015/16
 
 
 def test_national_cohorts_and_accrual(national):
@@ -106,7 +113,7 @@ def test_seed_002_scaling_of_the_national_effect():
     assert council.expected_first_cohort(sc) == pytest.approx(21, abs=0.01)  # 21 of 49 signed up
     assert round(first) == 10 and first == pytest.approx(11 * 21 / 24, abs=0.01)
     assert later == pytest.approx(11.0)
-    core = sc.with_overrides({"costs.additional_cost_per_year_gbp": 0.0})  # the seed's own CBA
+    core = sc.with_overrides({"costs.programme_cost_by_year_gbp": [285_000.0] * 5})  # seed CBA
     table = council.estimate(council.from_scenario(core))
     assert table.programme_cost_cumulative.iloc[-1] == pytest.approx(1_425_000)
     assert table.net_cost_avoidance_cumulative.iloc[-1] == pytest.approx(
@@ -131,7 +138,9 @@ def test_seed_000_and_001_costs_reach_the_council_inputs():
     assert scoping.programme_cost_by_year_gbp[:2] == pytest.approx((300_000, 300_000))  # 450k/18 m
     pilot_sc = scenario_mod.load("southampton-2019-pilot")
     pilot = council.from_scenario(pilot_sc)
-    assert pilot.programme_cost_by_year_gbp == pytest.approx((206_799, 0, 0, 0, 0))
+    schedule = pilot_sc["costs.programme_cost_by_year_gbp"]  # seed 001's budget by year
+    assert sum(schedule) == pytest.approx(206_799)
+    assert pilot.programme_cost_by_year_gbp == pytest.approx((*schedule, 0, 0, 0))
     assert pilot.cohort_start_months == (0.0,)  # one cohort: no successive cycles
     assert pilot.removals_avoided_per_cohort[0] == pytest.approx(11 * 16 / 24)  # capacity 16
 

@@ -10,7 +10,7 @@ import sys
 from simulation import __version__
 from simulation.core.errors import PausesimError
 
-COMMANDS = ("run", "scenarios", "calibrate", "template")  # WIP: the other commands return as they are ported
+COMMANDS = ("run", "scenarios", "report", "council", "template", "calibrate")  # WIP: sensitivity, compare
 
 
 class _Parser(argparse.ArgumentParser):

@@ -10,6 +10,7 @@ from pathlib import Path
 from simulation.core import output, scenario as scenario_mod
 from simulation.core.errors import PausesimError
 from simulation.report import council
+from simulation.results import format as fmt
 from simulation.cli.common import default_out, load_scenario
 
 #: Options that give the inputs by year; they cannot be mixed with a scenario.
@@ -139,7 +140,8 @@ def inputs_from(args: argparse.Namespace) -> tuple[council.YearlyInputs, str, di
 
 
 def _gbp(value: float) -> str:
-    return f"-£{-value:,.0f}" if value < -0.5 else f"£{abs(value):,.0f}"
+    """To the pound, sign first (the one formatter: :mod:`simulation.results.format`)."""
+    return fmt.money(value, scale="")
 
 
 def format_table(table, inputs: council.YearlyInputs) -> str:

@@ -1,25 +1,30 @@
-"""``pausesim report``: a business-case report - one self-contained HTML page plus its tables as
-CSV - with citable ranges and the council method's point estimate beside them."""
+"""``pausesim report``: a business-case report - printable HTML, Word and Excel, every figure as
+PNG and every table as CSV - with citable ranges (parameter uncertainty by default), the effect
+by source, the structural comparison with direct effects only, money at one price base and the
+council method's point estimate placed among the simulated futures."""
 
 from __future__ import annotations
 
+import math
 import sys
 
+from simulation.cli.common import (add_run_options, add_scenario_argument, check_run_options,
+                                   default_out, load_scenario, run_options, uncertainty)
+from simulation.core import output
 from simulation.core.errors import PausesimError
 from simulation.report import build
-from simulation.cli.common import (add_run_options, add_scenario_argument, check_run_options, default_out, load_scenario, runner_options)
 
 DEFAULT_REPS = 1000
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("report", help="write a business-case report (HTML + CSV)",
-                       description="Simulate a scenario and write a business-case report to "
-                       "--out: report.html (self-contained, figures embedded) with citable "
-                       "sentences, a by-year table, break-even, benefit-cost ratio, the "
-                       "probability of a net saving, fan charts, the scenario's assumptions with "
-                       "their sources, and the council method's point estimate placed among the "
-                       "simulated futures; every table also as CSV.")
+    p = sub.add_parser("report", help="write a business-case report (HTML, Word, Excel, CSV)",
+                       description="Simulate a scenario (with parameter sets drawn from its "
+                       "calibration; --point: its point estimate) and, for comparison, the same "
+                       "scenario with direct effects only (calibration 'national-micro'), and "
+                       "write a business-case report to --out: report.html (self-contained, "
+                       "prints on A4 with the summary on page 1), report.docx, report.xlsx, "
+                       "every figure as PNG and every table as CSV.")
     add_scenario_argument(p)
     add_run_options(p, DEFAULT_REPS)
     p.add_argument("--council-removals", type=float, default=None, metavar="N",
@@ -28,19 +33,28 @@ def add_parser(sub) -> None:
     p.set_defaults(handler=main)
 
 
+def check_council_removals(value: float | None) -> None:
+    if value is not None and not (math.isfinite(value) and value >= 0):
+        raise PausesimError(f"--council-removals = {value:g} is invalid: must be a finite "
+                            "number >= 0 (removals avoided per cohort)")
+
+
 def main(args) -> int:
     check_run_options(args)
-    if args.council_removals is not None and not args.council_removals >= 0:
-        raise PausesimError(f"--council-removals = {args.council_removals} is invalid: must be a "
-                            "number >= 0")
+    check_council_removals(args.council_removals)
     scenario = load_scenario(args)
     out = args.out or default_out(f"report-{scenario.name}")
-    with runner_options(args) as options:
+    output.check_writable(out, args.force)
+    with run_options(args) as options:
         report = build.make(scenario, out, args.reps, args.seed, args.band, args.force,
-                            args.council_removals, progress=args.progress, **options)
+                            args.council_removals, uncertainty=uncertainty(args),
+                            draws=args.draws, **options)
     for sentence in report.sentences:
-        print(f"- {sentence.text}")
-    print(f"\nNote: {report.note}.")
-    print(f"wrote {out}/report.html and {len(report.tables)} CSV tables in "
-          f"{report.result.wall_seconds:.1f} s", file=sys.stderr)
+        if sentence.section in ("citable", "where"):
+            print(f"- {sentence.text}")
+    print(f"\nParameters: {report.note}.")
+    print(f"wrote {out}/ (report.html, report.docx, report.xlsx, {len(report.figures)} figures, "
+          f"{len(report.tables)} CSV tables) in "
+          f"{report.results.simulated.wall_seconds + report.direct.simulated.wall_seconds:.1f} s "
+          "of simulation", file=sys.stderr)
     return 0

@@ -10,23 +10,71 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulation.runner import MonteCarloResult
-from simulation.results.summary import _band_stats
 from simulation.report import council as council_mod
-from simulation.report.claims import LABELS, BusinessCase, Claim
+from simulation.report import tables
+from simulation.report.claims import AUTHORITY_WIDE, LABELS, BusinessCase, Claim
 from simulation.report.sentences import FORMATS
-from simulation.report.tables import outcomes, percentile_of, period_month, replicate_values
+from simulation.results import band_stats
+from simulation.results.metrics import PROGRAMME
+
+INTRO = ("Money claims are compared undiscounted (no seed says it discounts), in the document's "
+         "own price year; claims derived from the national evaluation's figures are changes in "
+         "all of an authority's infant care entries and are compared with the authority-wide "
+         "total.")
 
 
-def _fmt(metric: str, value: float, exact: bool = False) -> str:
-    """Money as £m/£k (``exact``: to the pound, as documents state it); counts to 0.1."""
+def month_of(period: str) -> float:
+    """``month_18`` -> 18, ``year_2`` -> 24."""
+    kind, _, number = period.partition("_")
+    if kind not in ("month", "year") or not number.isdigit():
+        raise ValueError(f"unknown period {period!r} (month_N or year_N)")
+    return float(number) * (12 if kind == "year" else 1)
+
+
+def _pregnancies_on_programme(results, end: float) -> np.ndarray:
+    """Pregnancies that ended a woman's programme (she left it pregnant), cumulative."""
+    cum = np.cumsum(results.row("exited_pregnant", PROGRAMME), axis=-1)
+    return cum[:, results.end_bin(end)]
+
+
+def _removal_after_completion(results, end: float) -> np.ndarray:
+    """Per replication: the chance that an infant born to a woman who has just completed the
+    programme enters care, from its parameter set (removal probability x completers' ratio)."""
+    per_set = np.array([min(1.0, sc["care.removal_probability"]
+                            * sc["post_programme.removal_rate_ratio_completed"])
+                        for sc in results.simulated.scenarios])
+    return per_set[results.simulated.set_index]
+
+
+#: Figures claims are compared on that are not metrics of the registry: name -> (results, end
+#: month) -> one value per replication.
+EXTRA = {"pregnancies_on_programme_cumulative": _pregnancies_on_programme,
+         "removal_probability_after_completion": _removal_after_completion}
+
+
+def claim_values(results, claim: Claim) -> np.ndarray:
+    end = min(month_of(claim.period), results.horizon)
+    if claim.metric in EXTRA:
+        return EXTRA[claim.metric](results, end)
+    return results.value(claim.metric, end)
+
+
+def _fmt(metric: str, value: float, exact: bool = False, bound: bool = False) -> str:
+    """Money as £m/£k (``exact``: to the pound, as documents state it); shares as %; counts
+    whole where they bound a range (``bound``), else to 0.1 unless whole."""
     if "cost" in metric:
         return FORMATS["gbp_exact" if exact else "gbp"](value)
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    if metric == "removal_probability_after_completion":
+        return FORMATS["pct"](value)
+    if bound or float(value).is_integer():
+        return FORMATS["count"](value)
+    return FORMATS["mean"](value)
 
 
 def _period_words(metric: str, period: str) -> str:
     kind, _, n = period.partition("_")
+    if metric == "removal_probability_after_completion":
+        return "(model input)"
     if metric.endswith("_in_year"):
         return f"in year {n}"
     return f"by month {n}" if kind == "month" else f"by the end of year {n}"
@@ -36,23 +84,29 @@ def sentence(case: BusinessCase, claim: Claim, row: dict) -> str:
     """One sentence on how the claim compares with the simulation (from the numbers in ``row``)."""
     m = claim.metric
     what = f"{LABELS[m]} {_period_words(m, claim.period)}"
-    sim = (f"median {_fmt(m, row['median'])}, {_fmt(m, row['lo'])} to {_fmt(m, row['hi'])} in "
-           f"{row['band']:.0%} of simulated futures")
+    sim = (f"median {_fmt(m, row['median'])}, {_fmt(m, row['lo'], bound=True)} to "
+           f"{_fmt(m, row['hi'], bound=True)} in {FORMATS['pct'](row['band'])} of simulated "
+           "futures")
     who = f"Seed {case.seed[:3]}"
     if claim.kind == "positive":
         return (f"{who} expects {what} to be positive; it is positive in "
-                f"{row['share_positive']:.0%} of simulated futures ({sim}).")
+                f"{FORMATS['pct'](row['share_positive'])} of simulated futures ({sim}).")
+    note = f" ({claim.note})" if claim.note else ""
     if claim.kind == "zero":
-        return (f"{who} expects no {what}; {row['share_zero']:.0%} of simulated futures have none "
-                f"({sim}).")
+        return (f"{who} expects no {what}{note}; {FORMATS['pct'](row['share_zero'])} of simulated "
+                f"futures have none ({sim}).")
+    if claim.kind == "below":
+        held = row["share_below"]
+        return (f"{who} expects the {what} to be below {_fmt(m, claim.value)}{note}; it is below "
+                f"in {FORMATS['pct'](held)} of simulated futures ({sim}).")
     claimed = _fmt(m, claim.value, exact=True)
     if claim.kind == "input":
         diff = row["median"] - claim.value
         if abs(diff) < 0.5:
-            return f"{who} states {claimed} for {what}; the scenario charges the same."
+            return f"{who} states {claimed} for {what}; the scenario charges the same{note}."
         return (f"{who} states {claimed} for {what}; the scenario charges "
                 f"{_fmt(m, row['median'], exact=True)}, {_fmt(m, abs(diff), exact=True)} "
-                f"{'more' if diff > 0 else 'less'} ({diff / claim.value:+.0%}).")
+                f"{'more' if diff > 0 else 'less'} ({diff / claim.value:+.0%}){note}.")
     prefix = "up to " if claim.kind == "up_to" else ""
     reach = row["share_at_or_above"]
     reach_words = ("no simulated future reaches it" if reach == 0 else
@@ -62,7 +116,8 @@ def sentence(case: BusinessCase, claim: Claim, row: dict) -> str:
     elif claim.value < row["lo"]:
         where = f"below the simulated range: {FORMATS['pct'](1 - reach)} of futures fall short of it"
     else:
-        where = f"within the simulated range, with {row['share_below']:.0%} of futures below it"
+        where = (f"within the simulated range, with {FORMATS['pct'](row['share_below'])} of futures "
+                 "below it")
     if row["median"] > 0:
         scale = f"; it is {claim.value / row['median']:.1f} times the simulated median"
     else:
@@ -70,32 +125,33 @@ def sentence(case: BusinessCase, claim: Claim, row: dict) -> str:
     council = row.get("council", np.nan)
     council_words = ("" if not np.isfinite(council) else
                      f" The council method on the scenario's inputs gives {_fmt(m, council)}.")
-    return (f"{who} claims {prefix}{claimed} {what}; simulated: {sim}. The claim is {where}"
-            f"{scale}.{council_words}")
+    return (f"{who} claims {prefix}{claimed} {what}{note}; simulated: {sim}. The claim is "
+            f"{where}{scale}.{council_words}")
 
 
-def compare(case: BusinessCase, result: MonteCarloResult, band: float = 0.9,
+def compare(case: BusinessCase, results, band: float = 0.9,
             council_inputs: council_mod.CouncilInputs | None = None) -> pd.DataFrame:
     """One row per claim: the claim, the simulated figures, where the claim falls, a sentence."""
-    data = outcomes(result)
-    inputs = council_inputs or council_mod.from_scenario(result.scenario)
+    sc = results.scenario
+    inputs = council_inputs or council_mod.from_scenario(sc)
     council_table = council_mod.estimate(inputs)
-    horizon = result.scenario["practice.horizon_months"]
     rows = []
     for claim in case.claims:
-        values = replicate_values(result, claim.metric, claim.period, data)
-        row = {"case": case.id, "seed": case.seed, "scenario": result.scenario.name,
-               "price_year": result.scenario["costs.price_year"],
-               "unit_cost_uplift": result.scenario["costs.unit_cost_uplift"],
-               "claim": claim.id, "kind": claim.kind,
+        values = claim_values(results, claim)
+        stats = band_stats(values, band)
+        row = {"case": case.id, "seed": case.seed, "scenario": sc.name,
+               "price_base": results.price_label, "claim": claim.id, "kind": claim.kind,
                "metric": claim.metric, "period": claim.period, "claimed": claim.value,
-               **_band_stats(values, band), "band": band,
+               **{k: stats[k] for k in ("mean", "median", "lo", "hi")}, "band": band,
                "share_positive": float(np.mean(values > 0)),
                "share_zero": float(np.mean(values == 0)),
                "council": council_mod.value(inputs, council_table, claim.metric,
-                                            period_month(claim.period, horizon))}
+                                            min(month_of(claim.period), results.horizon))
+               if claim.metric not in EXTRA else np.nan,
+               "authority_wide": claim.note.startswith(AUTHORITY_WIDE)}
         if claim.value is not None:
-            row["share_below"] = percentile_of(claim.value, values) / 100
+            below, equal = tables.share_below(claim.value, values)
+            row["share_below"] = below + equal / 2
             row["share_at_or_above"] = float(np.mean(values >= claim.value))
         row["sentence"] = sentence(case, claim, row)
         row["quote"] = claim.quote
@@ -129,27 +185,28 @@ def overall(frame: pd.DataFrame) -> str:
     return text
 
 
-def _cells(frame: pd.DataFrame) -> pd.DataFrame:
+def cells(frame: pd.DataFrame) -> pd.DataFrame:
     """The comparison table's display columns (plain text, for Markdown and HTML)."""
     def claimed(r):
         if r["kind"] in ("positive", "zero"):
             return "positive" if r["kind"] == "positive" else "none"
-        prefix = "up to " if r["kind"] == "up_to" else ""
+        prefix = {"up_to": "up to ", "below": "below "}.get(r["kind"], "")
         return prefix + _fmt(r["metric"], r["claimed"], exact=True)
 
     def simulated(r):
         m = r["metric"]
-        return f"{_fmt(m, r['median'])} ({_fmt(m, r['lo'])} to {_fmt(m, r['hi'])})"
+        return (f"{_fmt(m, r['median'])} ({_fmt(m, r['lo'], bound=True)} to "
+                f"{_fmt(m, r['hi'], bound=True)})")
 
     def share(r):
         if r["kind"] == "input":
             diff = r["median"] - r["claimed"]
             return "same" if abs(diff) < 0.5 else f"{diff / r['claimed']:+.0%} (fixed input)"
         if r["kind"] == "positive":
-            return f"{r['share_positive']:.0%} positive"
+            return f"{FORMATS['pct'](r['share_positive'])} positive"
         if r["kind"] == "zero":
-            return f"{r['share_zero']:.0%} none"
-        return f"{r['share_below']:.0%} below"
+            return f"{FORMATS['pct'](r['share_zero'])} none"
+        return f"{FORMATS['pct'](r['share_below'])} below"
 
     def council(r):
         return "" if not np.isfinite(r["council"]) else _fmt(r["metric"], r["council"])
@@ -166,14 +223,9 @@ def _cells(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def price_caveat(frame: pd.DataFrame) -> str:
-    """A warning where care unit costs (2015/16 prices) are not uplifted to the money's year."""
-    row = frame.iloc[0]
-    if row["unit_cost_uplift"] != 1.0 or row["price_year"] == 2015:
-        return ""
-    return (f"Care unit costs are at 2015/16 prices (costs.unit_cost_uplift = 1) while the "
-            f"programme cost is {row['price_year']}/{(row['price_year'] + 1) % 100:02d} money, "
-            f"so simulated care costs avoided are understated by the inflation between them.")
+def price_statement(frame: pd.DataFrame) -> str:
+    """The price base of a case's money figures (the document's own price year)."""
+    return f"Money: {frame['price_base'].iloc[0]}, the document's own price year."
 
 
 def _md_cell(text: str) -> str:
@@ -187,17 +239,16 @@ def page_markdown(frame: pd.DataFrame, cases, meta: dict) -> str:
              f"**Overall.** {overall(frame)}", ""]
     for case in cases:
         part = frame[frame["case"] == case.id]
-        cells = _cells(part)
+        grid = cells(part)
         lines += [f"## {case.title}", "",
                   f"Document: `shared/seeds/{case.seed}`. "
                   f"Scenario: `{meta['scenarios'][case.id]}`.", "",
-                  "| " + " | ".join(cells.columns) + " |",
-                  "|" + "---|" * len(cells.columns)]
+                  "| " + " | ".join(grid.columns) + " |",
+                  "|" + "---|" * len(grid.columns)]
         lines += ["| " + " | ".join(_md_cell(v) for v in row) + " |"
-                  for row in cells.itertuples(index=False)]
+                  for row in grid.itertuples(index=False)]
         lines += [""] + [f"- {s}" for s in part["sentence"]] + [""]
-        if price_caveat(part):
-            lines += [price_caveat(part), ""]
+        lines += [price_statement(part), ""]
         if case.unquantified:
             lines += ["Not compared: " + " ".join(case.unquantified), ""]
     return "\n".join(lines)
@@ -205,9 +256,8 @@ def page_markdown(frame: pd.DataFrame, cases, meta: dict) -> str:
 
 def _intro(meta: dict) -> str:
     return (f"pausesim {meta['version']}, seed {meta['seed']}, {meta['reps']} paired replications "
-            f"per case; ranges are the central {meta['band']:.0%} of simulated futures. Money "
-            f"claims are compared undiscounted (no seed says it discounts), in each scenario's "
-            f"prices. The council method column applies today's business-case arithmetic "
+            f"per case; ranges are the central {meta['band']:.0%} of simulated futures. "
+            f"{INTRO} The council method column applies today's business-case arithmetic "
             f"(simulation/report/council.py) to the same scenario's inputs. Claims and their "
             f"sources: simulation/report/claims.py. Created {meta['created_utc']}.")
 
@@ -224,14 +274,13 @@ def page_html(frame: pd.DataFrame, cases, meta: dict) -> str:
             f"<p><strong>Overall.</strong> {escape(overall(frame))}</p>"]
     for case in cases:
         part = frame[frame["case"] == case.id]
-        cells = _cells(part)
-        columns = [(c, (lambda c: lambda r: escape(str(r[c])))(c)) for c in cells.columns]
+        grid = cells(part)
+        columns = [(c, (lambda c: lambda r: escape(str(r[c])))(c), False) for c in grid.columns]
         body += [f"<h2>{escape(case.title)}</h2>",
                  f"<p class='meta'>Document: shared/seeds/{escape(case.seed)}. Scenario: "
-                 f"{escape(meta['scenarios'][case.id])}.</p>", table(cells, columns),
+                 f"{escape(meta['scenarios'][case.id])}.</p>", table(grid, columns),
                  "<ul>" + "".join(f"<li>{escape(s)}</li>" for s in part["sentence"]) + "</ul>"]
-        if price_caveat(part):
-            body.append(f"<p class='meta'>{escape(price_caveat(part))}</p>")
+        body.append(f"<p class='meta'>{escape(price_statement(part))}</p>")
         if case.unquantified:
             body.append(f"<p class='meta'>Not compared: {escape(' '.join(case.unquantified))}</p>")
     style = ("body{font-family:Georgia,serif;max-width:75rem;margin:2rem auto;padding:0 1rem;"

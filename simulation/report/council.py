@@ -31,17 +31,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from simulation.core import deflators
 from simulation.core.errors import PausesimError
 from simulation.core.parameters import BY_KEY
 from simulation.core.scenario import Scenario
-from simulation.model.metrics import n_months
-from simulation.report.tables import outcomes, percentile_of, period_month, replicate_values
-from simulation.results.costs import programme_cost
-from simulation.results.summary import _band_stats
-from simulation.runner import MonteCarloResult
+from simulation.model.layout import n_months
+from simulation.report import tables
+from simulation.results import band_stats
+from simulation.results.costs import programme_cost_by_month
 
 #: DfE 2017 yearly saving per avoided removal (GBP, 2015/16 prices): 52,676 + 1,151 + 3,275.
 DFE_2017_SAVING_PER_REMOVAL_YEAR_GBP = 57_102.0
+#: Its price year (financial year starting): DfE 2017 costs the 2015/16 evaluation.
+DFE_2017_PRICE_YEAR = 2015
 #: National evaluation (T1, evidence.md s0): about 11 fewer infants in care by month 21 of a
 #: practice, from a cohort of about 24 women.
 NATIONAL_REMOVALS_AVOIDED_PER_COHORT = 11.0
@@ -163,6 +165,7 @@ class CouncilInputs:
     horizon_months: float | None = None  # default: 12 x number of years
     removals_source: str = ""
     price_year: int | None = None  # of every GBP figure (financial year starting); None: unstated
+    saving_source: str = ""
 
     @property
     def years(self) -> int:
@@ -193,8 +196,7 @@ class CouncilInputs:
             ("months over which a cohort's avoided removals accrue", self.accrual_months, "months",
              "the cycle (outreach + programme); DfE 2017 pro-rated its 18 months"),
             ("saving per avoided removal per year", self.saving_per_removal_year_gbp, "GBP per year",
-             "yearly care cost + one-off entry cost, counted every year as in DfE 2017 "
-             "(57,102 at 2015/16 unit costs)"),
+             self.saving_source or "given"),
             ("programme cost over the horizon", float(sum(self.programme_cost_by_year_gbp)), "GBP",
              "the scenario's programme cost"),
             ("discount rate", self.discount_rate_per_year, "per year",
@@ -308,7 +310,10 @@ def from_scenario(scenario: Scenario,
     national 11 per 24 women scaled to the cohort - the first cohort's expected enrolment
     (:func:`expected_first_cohort`), later cohorts full (seed 002: 'further cohorts of 24 women').
     Cohorts start every cycle (outreach + programme months) after the lead-in while the practice
-    recruits successive cohorts. Saving per removal-year: (yearly care cost + entry cost) x uplift.
+    recruits successive cohorts. Programme cost by year: the simulation's own schedule
+    (:func:`simulation.results.costs.programme_cost_by_month`, optimism bias included) at the
+    scenario's price base. Saving per removal-year: DfE 2017's GBP 57,102 (2015/16 prices)
+    converted to that base with the GDP deflator.
     """
     horizon = scenario["practice.horizon_months"]
     cycle = scenario["practice.outreach_months"] + scenario["practice.programme_months"]
@@ -327,43 +332,54 @@ def from_scenario(scenario: Scenario,
     else:
         removals = [float(removals_avoided_per_cohort)] * len(starts)
         source = "given (--council-removals)"
-    monthly = programme_cost(scenario, n_months(horizon))
+    base, uplift = programme_cost_by_month(scenario, n_months(horizon))
     years = int(np.ceil(horizon / 12))
+    monthly = base + uplift  # as the simulation charges it (optimism bias included)
     by_year = np.bincount(np.arange(len(monthly)) // 12, weights=monthly, minlength=years)
-    uplift = scenario["costs.unit_cost_uplift"]
-    saving = (scenario["costs.care_cost_per_year_gbp"] + scenario["costs.care_entry_cost_gbp"]) * uplift
+    price_year = scenario["costs.price_year"]
+    factor = deflators.factor(DFE_2017_PRICE_YEAR, price_year, "costs.price_year")
+    saving = DFE_2017_SAVING_PER_REMOVAL_YEAR_GBP * factor
+    saving_source = (f"DfE 2017: GBP {DFE_2017_SAVING_PER_REMOVAL_YEAR_GBP:,.0f} a year (yearly "
+                     f"care cost + one-off entry cost, counted every year) at "
+                     f"{deflators.label(DFE_2017_PRICE_YEAR)} prices x {factor:.4f} (HM Treasury "
+                     f"GDP deflator) = {deflators.label(price_year)} prices")
     return CouncilInputs(tuple(removals), tuple(starts), cycle, saving, tuple(by_year),
                          scenario["costs.discount_rate_per_year"], horizon, source,
-                         scenario["costs.price_year"])
+                         price_year, saving_source)
 
 
 #: Figures compared between the council method and the simulation (metric, period).
-COMPARED = (("infants_avoided_cumulative", "month_21"), ("infants_avoided_cumulative", "horizon"),
-            ("programme_cost_cumulative", "horizon"), ("cost_avoided_cumulative", "horizon"),
-            ("net_cost_avoidance_cumulative", "horizon"),
-            ("programme_cost_cumulative_discounted", "horizon"),
-            ("cost_avoided_cumulative_discounted", "horizon"),
-            ("net_cost_avoidance_cumulative_discounted", "horizon"))
+#: "last": the horizon's last whole year.
+COMPARED = (("infants_avoided_cumulative", "month_21"), ("infants_avoided_cumulative", "last"),
+            ("programme_cost_cumulative", "last"), ("cost_avoided_cumulative", "last"),
+            ("net_cost_avoidance_cumulative", "last"),
+            ("programme_cost_cumulative_discounted", "last"),
+            ("cost_avoided_cumulative_discounted", "last"),
+            ("net_cost_avoidance_cumulative_discounted", "last"))
 
 
-def versus_simulation(inputs: CouncilInputs, table: pd.DataFrame, result: MonteCarloResult,
+def versus_simulation(inputs: CouncilInputs, table: pd.DataFrame, results,
                       band: float = 0.9) -> pd.DataFrame:
     """Where the council method's point estimates fall among the simulated futures.
 
-    ``share_of_futures_below_council`` is the share of replications below the council figure
-    (ties count half): 0.5 means the council figure is the simulated median.
+    ``share_of_futures_below_council`` is the share of replications below the council figure,
+    ties (within a relative 1e-9) counting half: 0.5 means the council figure is the simulated
+    median; ``share_equal_to_council`` is 1 for a fixed input every future shares.
     """
-    data = outcomes(result)
-    horizon = result.scenario["practice.horizon_months"]
+    last = tables.last_year(results)
     rows = []
     for metric, period in COMPARED:
-        if period == "month_21" and horizon < 21:
+        if period == "month_21" and results.horizon < 21:
             continue
-        month = period_month(period, horizon)
+        period = last if period == "last" else period
+        month = tables.period_month(results, period)
         council = value(inputs, table, metric, month)
-        sim = replicate_values(result, metric, period, data)
-        unit = "infants" if metric.startswith("infants") else data["cost_avoided"][0]
-        rows.append({"metric": metric, "period": period, "months": month, "years": month / 12,
-                     "unit": unit, "council": council, **_band_stats(sim, band), "band": band,
-                     "share_of_futures_below_council": percentile_of(council, sim) / 100})
+        sim = tables.values(results, metric, period)
+        below, equal = tables.share_below(council, sim)
+        rows.append({"metric": metric, "period": period, "label": tables.LABELS.get(metric, metric),
+                     "months": month, "years": month / 12, "unit": tables.unit_of(results, metric),
+                     "council": council,
+                     **{k: v for k, v in band_stats(sim, band).items() if k != "mean_se"},
+                     "band": band, "share_of_futures_below_council": below + equal / 2,
+                     "share_equal_to_council": equal})
     return pd.DataFrame(rows)

@@ -1,76 +1,85 @@
-"""The report's figures, embedded in the HTML as base64 PNG (no external files).
+"""The report's figures: PNG files beside the report, the same bytes embedded in the HTML.
 
-The run's standard figures come from :mod:`simulation.plots`; this module adds the council
-method's point estimate to the net-cost figures so a reader sees where it falls.
+The run's standard figures come from :mod:`simulation.results.figures`; this module marks the
+council method's point estimate on the net-cost histogram and adds the cost-effectiveness plane
+and acceptability curve of :mod:`simulation.sensitivity` (one point per parameter set).
 """
 
 from __future__ import annotations
 
 import base64
 import io
+from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from simulation.results import figures as plots
-from simulation.runner import MonteCarloResult
-from simulation.results.summary import series
-
-plt = plots.plt  # matplotlib with the non-interactive backend plots.py selected
+from simulation.results import format as fmt
+from simulation.sensitivity import ce, voi_figures
 
 
-def data_uri(fig, dpi: int = 110) -> str:
-    """The figure as a ``data:image/png;base64,...`` URI; closes the figure."""
+@dataclass(frozen=True)
+class Figure:
+    name: str  # file name without .png
+    caption: str
+    png: bytes
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+def png(fig, dpi: int = 110) -> bytes:
+    """The figure as PNG bytes; closes it (pyplot figures) or drops it."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    plt.close(fig)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    try:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    except Exception:  # noqa: BLE001 - a figure made without pyplot has nothing to close
+        pass
+    return buffer.getvalue()
 
 
-def net_histogram_with_council(result: MonteCarloResult, band: float, council_net: float,
-                               share_below: float):
+def net_histogram_with_council(results, band: float, council_net: float, share_below: float):
     """Histogram of discounted net cost avoidance at the horizon, council figure marked."""
-    fig = plots.net_histogram(result, band)
+    fig = results.net_histogram(band)
     ax = fig.axes[0]
     ax.axvline(council_net / 1e6, color="tab:orange", lw=2.5,
-               label=f"council method: £{council_net / 1e6:.2f}m "
-                     f"({share_below:.0%} of futures below it)")
-    ax.legend(loc="upper right")
+               label=f"council method: {fmt.money(council_net)} "
+                     f"({fmt.percent(share_below)} of futures below it)")
+    ax.legend(loc="upper right", fontsize=8)
     return fig
 
 
-def net_fan_with_council(result: MonteCarloResult, band: float, council: pd.DataFrame):
-    """Cumulative discounted net cost avoidance by month (bands), with the council method's
-    cumulative net at each year end."""
-    unit, net = series(result)["net_cost_avoidance_discounted"]
-    cum = np.cumsum(net, axis=1) / 1e6
-    months = np.arange(1, cum.shape[1] + 1)
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    plots._bands(ax, months, cum, band, "simulated", "tab:purple")
-    year_end = np.minimum(12 * council.year.to_numpy(), months[-1])
-    ax.plot(year_end, council.net_cost_avoidance_cumulative_discounted / 1e6, "o-",
-            color="tab:orange", label="council method (year ends)")
-    ax.axhline(0, color="grey", lw=0.8)
-    ax.set(xlabel="months since the practice started",
-           ylabel=f"cumulative net, £ million ({unit}, discounted)",
-           title=f"{result.scenario.name}: net cost avoidance, simulated vs council method")
-    ax.legend(loc="upper left", fontsize="small")
-    fig.tight_layout()
-    return fig
+def cost_effectiveness(results, plane_points: tuple) -> tuple[pd.DataFrame, pd.DataFrame,
+                                                               pd.DataFrame]:
+    """(plane, plane summary, acceptability curve) from per-parameter-set means."""
+    infants, net, _ = plane_points
+    return (ce.plane(infants, net), ce.plane_summary(infants, net),
+            ce.acceptability(infants, net))
 
 
-def all_figures(result: MonteCarloResult, band: float, council: pd.DataFrame,
-                council_net: float, share_below: float) -> list[tuple[str, str, str]]:
-    """(name, caption, data URI) of every figure in the report."""
+def all_figures(results, band: float, council_net: float, share_below: float,
+                plane: pd.DataFrame, plane_summary: pd.DataFrame, ceac: pd.DataFrame,
+                point: str) -> list[Figure]:
+    """Every figure of the report, in the order it shows them."""
+    unit = results.price_label
     return [
-        ("fan_infants_avoided", "Infants kept out of care, cumulative: median and central bands "
-         "of the simulated futures.", data_uri(plots.fan_chart_infants(result, band))),
-        ("costs", "Care costs avoided (bands) against the programme cost, cumulative and "
-         "discounted.", data_uri(plots.cost_chart(result, band))),
-        ("net_fan_council", "Cumulative net cost avoidance (discounted): simulated bands and the "
-         "council method's point estimates.", data_uri(net_fan_with_council(result, band, council))),
-        ("net_histogram_council", "Net cost avoidance at the horizon (discounted) across "
-         "simulated futures; dashed lines bound the central band, the orange line is the "
-         "council method.", data_uri(net_histogram_with_council(result, band, council_net,
-                                                                share_below))),
+        Figure("sources", "Infants kept out of care in each year, by where the effect comes "
+               "from (means over simulated futures).", png(results.sources_chart())),
+        Figure("fan_infants_avoided", "Infants kept out of care, cumulative: median and central "
+               "bands of the simulated futures.", png(results.fan_chart(band))),
+        Figure("costs", f"Care costs avoided (bands) against the programme cost, cumulative and "
+               f"discounted ({unit}).", png(results.cost_chart(band))),
+        Figure("net_histogram_council", "Net present value at the horizon (discounted, council "
+               "costs only) across simulated futures; dashed lines bound the central band, the "
+               "orange line is the council method.",
+               png(net_histogram_with_council(results, band, council_net, share_below))),
+        Figure("ce_plane", f"Cost-effectiveness plane: one point per {point} (its mean over "
+               f"replications), incremental cost = minus the net present value ({unit}).",
+               png(voi_figures.plane_figure(plane, plane_summary, money_unit=unit))),
+        Figure("ce_acceptability", "Cost-effectiveness acceptability curve: the share of "
+               f"{point}s under which funding is the better decision, against the value put on "
+               "keeping one infant out of care.", png(voi_figures.acceptability_figure(ceac))),
     ]

@@ -1,13 +1,16 @@
-"""Rendering a :class:`~simulation.report.build.Report` as one self-contained HTML page.
+"""Rendering a :class:`~simulation.report.build.Report` as one self-contained, printable page.
 
-The page layout is ``template.html`` (a :class:`string.Template`); this module only turns tables
-into escaped HTML fragments. No external resources: figures are ``data:`` URIs and the page's
-Content-Security-Policy forbids fetching anything else.
+The layout and the print stylesheet (A4, navigation hidden, the summary on its own first page,
+rows and figures never split) are ``template.html`` (a :class:`string.Template`); this module
+only turns tables into escaped HTML fragments. Numbers are written by
+:mod:`simulation.results.format` (money with a typographic minus that never wraps). No external
+resources: figures are ``data:`` URIs and the page's Content-Security-Policy forbids the rest.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from html import escape
 from importlib import resources
 from string import Template
@@ -15,261 +18,342 @@ from typing import Callable, Sequence
 
 import pandas as pd
 
-from simulation.results.costs import price_label
-from simulation.report.claims import LABELS
-from simulation.report.comparison import price_caveat
-from simulation.report.sentences import FORMATS, gbp
-from simulation.report.tables import RATIO_UNIT
+from simulation.core import deflators
+from simulation.report import sentences as sentences_mod
+from simulation.results import format as fmt
 
-Column = tuple[str, Callable[[pd.Series], str]]  # (header, row -> cell HTML)
-#: Columns of words, not numbers (left-aligned).
-WORDS = {"Figure", "Period", "Input", "Unit", "Source", "Parameter", "Value", "Meaning", "",
-         "The document says", "Compared with", "Claim (the document's words)"}
+Column = tuple[str, Callable[[pd.Series], str], bool]  # (header, row -> cell HTML, numeric?)
+#: A money figure or a number in a sentence: kept on one line with its sign.
+_NUMBER = re.compile(r"([\u2212-]?[<>]?£?\d[\d,]*(?:\.\d+)?[mk%]?)")
 
 
 def template() -> Template:
     return Template(resources.files(__package__).joinpath("template.html").read_text("utf-8"))
 
 
-def number(value: float, unit: str) -> str:
-    """A figure in its unit: GBP as £m/£k, probabilities as %, counts to 1 decimal."""
+def is_money_unit(unit: str) -> bool:
+    return str(unit).startswith("GBP")
+
+
+def number(value: float, unit: str, mean: bool = False) -> str:
+    """A figure in its unit, as HTML: money as £m/£k (sign first, never wrapped), probabilities
+    as %, months, ratios to 2 decimals, counts whole (``mean``: one decimal)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    if math.isinf(value):
-        return "not within the horizon"
-    if unit == RATIO_UNIT:
-        return FORMATS["ratio"](value)
-    if unit.startswith("GBP"):
-        return gbp(value)
+    unit = str(unit)
+    if is_money_unit(unit):
+        return fmt.money(value, html=True)
     if unit == "probability":
-        return FORMATS["pct"](value)
-    if unit.startswith(("months", "year")):
-        return f"{value:.0f}"
-    return f"{value + 0:.1f}" if not float(value).is_integer() else f"{value:.0f}"
+        return escape(fmt.percent(value))
+    if unit.startswith("months"):
+        return escape(fmt.months(value))
+    if unit == "ratio":
+        return escape(fmt.ratio(value))
+    return f'<span class="num">{escape(sentences_mod.typographic(fmt.count(value, 1 if mean else 0)))}</span>'
 
 
-def banded(row: pd.Series, unit: str | None = None) -> str:
-    """Median with the central band below it; a single value where all futures agree."""
+def banded(row: pd.Series, unit: str | None = None, inline: bool = False) -> str:
+    """Median with the central band below it (``inline``: after it, in brackets); a single value
+    where all futures agree; the mean alone for a probability."""
     unit = unit or row["unit"]
     if unit == "probability":
-        return escape(number(row["mean"], unit))
-    if pd.isna(row["lo"]) or row["lo"] == row["hi"]:
-        return escape(number(row["median"] if not pd.isna(row["median"]) else row["mean"], unit))
-    return (f"{escape(number(row['median'], unit))}<br><span class='range'>"
-            f"{escape(number(row['lo'], unit))} to {escape(number(row['hi'], unit))}</span>")
+        return number(row["mean"], unit)
+    if pd.isna(row["lo"]) or _same(row["lo"], row["hi"]):
+        return number(row["median"] if not pd.isna(row["median"]) else row["mean"], unit)
+    band = f"{number(row['lo'], unit)} to {number(row['hi'], unit)}"
+    if inline:
+        return f"{number(row['median'], unit)} <span class='range'>({band})</span>"
+    return f"{number(row['median'], unit)}<br><span class='range'>{band}</span>"
+
+
+def _same(a: float, b: float) -> bool:
+    return a == b or (math.isfinite(a) and math.isfinite(b) and
+                      abs(a - b) <= 1e-9 * max(1.0, abs(a)))
 
 
 def table(frame: pd.DataFrame, columns: Sequence[Column], css: str = "",
           row_class: Callable[[pd.Series], str] | None = None) -> str:
-    """An HTML table of ``frame`` with the given (header, cell) columns."""
-    head = "".join(f"<th>{escape(h)}</th>" for h, _ in columns)
+    """An HTML table of ``frame`` with the given (header, cell, numeric) columns."""
+    head = "".join(f"<th>{escape(h)}</th>" for h, _, _ in columns)
     body = []
     for _, row in frame.iterrows():
-        cls = f" class='{row_class(row)}'" if row_class and row_class(row) else ""
-        cells = "".join(f"<td{'' if header in WORDS else ' class=num'}>{cell(row)}</td>"
-                        for header, cell in columns)
-        body.append(f"<tr{cls}>{cells}</tr>")
-    return (f"<table class='{css}'><thead><tr>{head}</tr></thead><tbody>\n"
-            + "\n".join(body) + "\n</tbody></table>")
+        cls = row_class(row) if row_class else ""
+        cells = "".join(f"<td{' class=num' if numeric else ''}>{cell(row)}</td>"
+                        for _, cell, numeric in columns)
+        body.append(f"<tr{f' class={cls!r}' if cls else ''}>{cells}</tr>")
+    css = f" class='{css}'" if css else ""
+    return (f"<table{css}><thead><tr>{head}</tr></thead><tbody>\n" + "\n".join(body)
+            + "\n</tbody></table>")
 
 
 def text(column: str) -> Callable[[pd.Series], str]:
     return lambda row: escape(str(row[column]))
 
 
-def year(row: pd.Series) -> str:
-    return f"{row['year']:.0f}"
+def sentence_html(text_: str) -> str:
+    """A sentence, escaped, with each number kept on one line with its sign."""
+    return _NUMBER.sub(r"<span class=\"num\">\1</span>", escape(text_, quote=False))
+
+
+def sentence_items(items) -> str:
+    return "\n".join(f"    <li id='s-{escape(s.key)}'>{sentence_html(s.text)}</li>" for s in items)
 
 
 # --------------------------------------------------------------------------- sections
-def by_year(frame: pd.DataFrame, discounted: bool) -> str:
-    """The by-year table, one row per year, as a readable grid."""
-    sfx = "_discounted" if discounted else ""
-    wanted = ([] if discounted else
-              [("infants_avoided_in_year", "Infants kept out of care"),
-               ("infants_avoided_cumulative", "Infants, cumulative")]) + [
-        ("programme_cost_in_year" + sfx, "Programme cost"),
-        ("cost_avoided_in_year" + sfx, "Care costs avoided"),
-        ("net_cost_avoidance_in_year" + sfx, "Net cost avoidance"),
-        ("net_cost_avoidance_cumulative" + sfx, "Net, cumulative"),
-        ("benefit_cost_ratio" + sfx, "Benefit-cost ratio, cumulative"),
-        ("probability_net_saving" + sfx, "P(net saving)"),
-    ]
-    rows = frame.set_index(["year", "metric"])
-    years = sorted(frame.year.unique())
-    grid = pd.DataFrame({"year": years})
-
-    def cell(metric):
-        return lambda r: banded(rows.loc[(r["year"], metric)])
-
-    return table(grid, [("Year", year)] + [(label, cell(m)) for m, label in wanted])
+def sources(frame: pd.DataFrame, price: str) -> str:
+    infants = frame[frame.quantity == "infants_avoided"].set_index("source")
+    cost = frame[frame.quantity == "cost_avoided"].set_index("source")
+    grid = infants.reset_index()[["source", "label"]]
+    return table(grid, [
+        ("Mothers of the infants", text("label"), False),
+        ("Infants kept out of care (mean)",
+         lambda r: number(infants.loc[r["source"], "mean"], "infants", mean=True), True),
+        ("Share", lambda r: escape(fmt.percent(infants.loc[r["source"], "share"])), True),
+        (f"Care costs avoided, discounted (mean, {price})",
+         lambda r: number(cost.loc[r["source"], "mean"], "GBP"), True),
+        ("Share", lambda r: escape(fmt.percent(cost.loc[r["source"], "share"])), True),
+    ], row_class=lambda r: "total" if r["source"] == "total" else "")
 
 
-HEADLINE_LABELS = {
-    "infants_avoided_cumulative": "Infants kept out of care",
-    "cost_avoided_cumulative": "Care costs avoided, undiscounted",
-    "programme_cost_cumulative": "Programme cost, undiscounted",
-    "net_cost_avoidance_cumulative": "Net cost avoidance, undiscounted",
-    "benefit_cost_ratio": "Benefit-cost ratio, undiscounted",
-    "probability_net_saving": "Probability of a net saving, undiscounted",
-    "break_even_month": "Break-even month, undiscounted",
-    "break_even_year": "Break-even year, undiscounted",
-}
+def structural(frame: pd.DataFrame) -> str:
+    views = list(dict.fromkeys(frame.view))
+    grid = frame[frame.view == views[0]][["metric", "label"]]
+    rows = frame.set_index(["view", "metric"])
+    return table(grid, [("Figure", text("label"), False)] + [
+        (view, (lambda v: lambda r: banded(rows.loc[(v, r["metric"])], inline=True))(view), True)
+        for view in views])
 
 
-def _label(metric: str) -> str:
-    if metric.endswith("_discounted"):
-        return HEADLINE_LABELS[metric[: -len("_discounted")]].replace("undiscounted", "discounted")
-    return HEADLINE_LABELS.get(metric, metric)
+def headline(frame: pd.DataFrame, optimism_bias: bool) -> str:
+    shown = frame if optimism_bias else frame[frame.metric != "optimism_bias_cost_cumulative"
+                                                               "_discounted"]
+
+    def period(r):
+        if r["period"] == "horizon":
+            return f"at the {r['months']:g}-month horizon"
+        if r["period"] == "month_21":
+            return "first 21 months"
+        return f"{'in' if r['metric'].endswith('_in_year') else 'to the end of'} year " \
+               f"{r['period'][5:]}"
+
+    def cell(r):
+        if r["share_infinite"] > 0 and not math.isfinite(r["hi"]):
+            never = "never broke even" if r["metric"].startswith("break_even") else \
+                "no infant kept out of care"
+            median = number(r["median"], r["unit"]) if math.isfinite(r["median"]) else \
+                "not reached"
+            return f"{median}<br><span class='range'>{escape(fmt.percent(r['share_infinite']))} "\
+                   f"of futures: {never}</span>"
+        return banded(r)
+
+    return table(shown, [
+        ("Figure", text("label"), False), ("Period", lambda r: escape(period(r)), False),
+        ("Median and central range", cell, True),
+        ("Mean", lambda r: number(r["mean"], r["unit"], mean=True), True),
+        ("Unit", text("unit"), False)])
 
 
-def _period(row: pd.Series) -> str:
-    return f"first {row['months']:g} months" if row["period"] != "horizon" else \
-        f"over {row['years']:g} years"
-
-
-def headline(frame: pd.DataFrame) -> str:
+def money_inputs(frame: pd.DataFrame, price: str) -> str:
     return table(frame, [
-        ("Figure", lambda r: escape(_label(r["metric"]))),
-        ("Period", lambda r: escape(_period(r))),
-        ("Median and central range", lambda r: banded(r)),
-        ("Mean", lambda r: escape(number(r["mean"], r["unit"]))),
+        ("Input", lambda r: f"{escape(r['label'])}<br><code>{escape(r['parameter'])}</code>",
+         False),
+        ("Amount as entered", lambda r: fmt.money(r["value"], html=True, scale=""), True),
+        ("Its price year", text("price_year"), False),
+        ("GDP-deflator factor", lambda r: f"{r['factor']:.4f}", True),
+        (f"At the price base ({price})", lambda r: fmt.money(r["value_at_base"], html=True,
+                                                            scale=""), True),
     ])
+
+
+def by_year(frame: pd.DataFrame, metrics: Sequence[str]) -> str:
+    rows = frame.set_index(["year", "metric"])
+    labels = frame.drop_duplicates("metric").set_index("metric").label
+    words = {"in_year": "in the year", "cumulative": "cumulative"}
+    years = pd.DataFrame({"year": sorted(frame.year.unique())})
+
+    def header(metric):
+        base = labels.get(metric, metric)
+        if metric in ("benefit_cost_ratio_discounted", "probability_net_saving_discounted"):
+            return base.replace(" (discounted)", "").replace(", discounted", "") + \
+                ", cumulative"
+        kind = "in_year" if "_in_year" in metric else "cumulative"
+        return f"{_plain_metric(metric)}, {words[kind]}"
+
+    return table(years, [("Year", lambda r: f"{r['year']:.0f}", True)] + [
+        (header(m), (lambda m: lambda r: banded(rows.loc[(r["year"], m)]))(m), True)
+        for m in metrics])
+
+
+def _plain_metric(metric: str) -> str:
+    from simulation.results.metrics import parse
+
+    name = parse(metric)[0].name
+    return {"infants_avoided": "Infants kept out of care", "programme_cost": "Programme cost",
+            "cost_avoided": "Care costs avoided",
+            "net_cost_avoidance": "Net cost avoidance"}.get(name, name)
+
+
+def activity(frame: pd.DataFrame) -> str:
+    return table(frame, [("", text("label"), False),
+                         ("Median and central range", banded, True),
+                         ("Mean", lambda r: number(r["mean"], r["unit"], mean=True), True),
+                         ("Unit", text("unit"), False)])
 
 
 def council_vs_simulation(frame: pd.DataFrame) -> str:
+    def period(r):
+        return "first 21 months" if r["period"] == "month_21" else \
+            f"to the end of year {r['period'][5:]}"
+
+    def share(r):
+        if r["share_equal_to_council"] >= 1:
+            return "fixed input: the same in every future"
+        return escape(fmt.percent(r["share_of_futures_below_council"]))
+
     return table(frame, [
-        ("Figure", lambda r: escape(_label(r["metric"]))),
-        ("Period", lambda r: escape(_period(r))),
-        ("Council method", lambda r: escape(number(r["council"], r["unit"]))),
-        ("Simulated: median and central range", lambda r: banded(r)),
-        ("Share of futures below the council figure",
-         lambda r: "fixed input" if r["lo"] == r["hi"] == r["council"] else
-         escape(FORMATS["pct"](r["share_of_futures_below_council"]))),
-    ])
+        ("Figure", text("label"), False), ("Period", lambda r: escape(period(r)), False),
+        ("Council method", lambda r: number(r["council"], r["unit"]), True),
+        ("Simulated: median and central range", banded, True),
+        ("Share of futures below the council figure", share, True)])
 
 
-def council_method(frame: pd.DataFrame, unit: str) -> str:
+def council_method(frame: pd.DataFrame) -> str:
     def money(column):
-        return lambda r: escape(number(r[column], unit))
+        return lambda r: fmt.money(r[column], html=True, scale="")
 
     return table(frame, [
-        ("Year", year),
-        ("Removals avoided (counted)", lambda r: f"{r['removals_avoided']:.2f}"),
-        ("Care costs avoided", money("cost_avoided")),
-        ("Programme cost", money("programme_cost")),
-        ("Net", money("net_cost_avoidance")),
-        ("Discount factor", lambda r: f"{r['discount_factor']:.4f}"),
-        ("Net, discounted", money("net_cost_avoidance_discounted")),
-        ("Net, cumulative", money("net_cost_avoidance_cumulative")),
-        ("Net, cumulative, discounted", money("net_cost_avoidance_cumulative_discounted")),
+        ("Year", lambda r: f"{r['year']:.0f}", True),
+        ("Removals avoided (counted)", lambda r: f"{r['removals_avoided']:.2f}", True),
+        ("Care costs avoided", money("cost_avoided"), True),
+        ("Programme cost", money("programme_cost"), True),
+        ("Net", money("net_cost_avoidance"), True),
+        ("Discount factor", lambda r: f"{r['discount_factor']:.4f}", True),
+        ("Net, discounted", money("net_cost_avoidance_discounted"), True),
+        ("Net, cumulative", money("net_cost_avoidance_cumulative"), True),
+        ("Net, cumulative, discounted", money("net_cost_avoidance_cumulative_discounted"), True),
     ])
 
 
 def council_inputs(frame: pd.DataFrame) -> str:
     def value(r):
-        if r["unit"].startswith("GBP"):
-            return f"£{r['value']:,.0f}"
+        if str(r["unit"]).startswith("GBP"):
+            return fmt.money(r["value"], html=True, scale="")
         if r["unit"] == "per year":
-            return FORMATS["rate"](r["value"])
-        return f"{r['value']:g}" if r["unit"] != "removals" else f"{r['value']:.2f}"
+            return escape(fmt.percent(r["value"], 1))
+        return escape(f"{r['value']:.2f}" if r["unit"] == "removals" else f"{r['value']:g}")
 
-    return table(frame, [("Input", text("input")), ("Amount", lambda r: escape(value(r))),
-                         ("Unit", text("unit")), ("Source", text("source"))])
-
-
-def activity(frame: pd.DataFrame) -> str:
-    return table(frame, [("", text("label")), ("Median and central range", lambda r: banded(r)),
-                         ("Mean", lambda r: escape(number(r["mean"], r["unit"])))])
+    return table(frame, [("Input", text("input"), False), ("Amount", value, True),
+                         ("Unit", text("unit"), False), ("Source", text("source"), False)])
 
 
 def assumptions(frame: pd.DataFrame) -> str:
-    return table(frame, [("Parameter", text("parameter")), ("Value", text("value")),
-                         ("Unit", text("unit")), ("Meaning", text("meaning")),
-                         ("Source", text("source"))], css="assumptions",
-                 row_class=lambda r: "changed" if r["changed_from_national"] else "")
+    return table(frame, [
+        ("Parameter", lambda r: f"{escape(r['label'])}<br><code>{escape(r['parameter'])}</code>",
+         False),
+        ("Value", text("value"), False), ("Unit", text("unit"), False),
+        ("How", text("how"), False), ("Source", text("source"), False)],
+        css="assumptions", row_class=lambda r: "changed" if r["changed_from_national"] else "")
 
 
 def claims(frame: pd.DataFrame, case) -> str:
     """The business case's claims against the simulation."""
-    def claimed(r):
-        if r["kind"] in ("positive", "zero"):
-            return "positive" if r["kind"] == "positive" else "none"
-        value = (FORMATS["gbp_exact"](r["claimed"]) if "cost" in r["metric"]
-                 else number(r["claimed"], ""))  # as the document states it
-        return ("up to " if r["kind"] == "up_to" else "") + value
+    from simulation.report import comparison
 
-    def simulated(r):
-        return banded(r, "GBP" if "cost" in r["metric"] else "count")
-
-    grid = table(frame, [
-        ("The document says", lambda r: f"&ldquo;{escape(r['quote'])}&rdquo;<br>"
-                                         f"<span class='range'>{escape(r['where'])}</span>"),
-        ("Compared with", lambda r: escape(f"{LABELS[r['metric']]}, {r['period'].replace('_', ' ')}")),
-        ("Claimed", lambda r: escape(claimed(r))),
-        ("Simulated", simulated),
-    ])
-    items = "\n".join(f"    <li>{escape(s)}</li>" for s in frame.sentence)
-    unquantified = "".join(f"<li>{escape(u)}</li>" for u in case.unquantified)
-    extra = f"<p>Not compared:</p><ul>{unquantified}</ul>" if unquantified else ""
-    if price_caveat(frame):
-        extra += f"<p class='small'>{escape(price_caveat(frame))}</p>"
-    return (f"<section id='claims'>\n  <h2>What the business case claimed, against the "
-            f"simulation</h2>\n  <p>{escape(case.title)} (shared/seeds/{escape(case.seed)}).</p>\n"
-            f"{grid}\n  <ul class='sentences'>\n{items}\n  </ul>\n{extra}\n</section>")
+    cells = comparison.cells(frame)
+    columns = [(c, (lambda c: lambda r: escape(str(r[c])))(c), False) for c in cells.columns]
+    items = "\n".join(f"    <li>{sentence_html(s)}</li>" for s in frame.sentence)
+    extra = ""
+    if case.unquantified:
+        extra = "<p class='small'>Not compared: " + escape(" ".join(case.unquantified)) + "</p>"
+    return (f"<section id='claims' class='page'>\n  <h2>What the business case claimed, against "
+            f"the simulation</h2>\n  <p>{escape(case.title)} (shared/seeds/{escape(case.seed)}). "
+            f"{escape(comparison.INTRO)}</p>\n{table(cells, columns)}\n  <ul class='sentences'>\n"
+            f"{items}\n  </ul>\n{extra}\n</section>")
 
 
-def figures(items: Sequence[tuple[str, str, str]]) -> str:
-    return "\n".join(f"<figure id='fig-{escape(name)}'><img src='{uri}' alt='{escape(caption)}'>"
-                     f"<figcaption>{escape(caption)}</figcaption></figure>"
-                     for name, caption, uri in items)
+def figures_html(items) -> str:
+    return "\n".join(f"<figure id='fig-{escape(f.name)}'><img src='{f.data_uri}' "
+                     f"alt='{escape(f.caption)}'><figcaption>{escape(f.caption)}</figcaption>"
+                     "</figure>" for f in items)
+
+
+CE_READING = (
+    "How to read these: each point on the plane is one set of the model's parameters (its "
+    "average over its simulated futures); points to the right of the vertical line keep infants "
+    "out of care, points below the horizontal line save the council money, so points in the "
+    "lower right do both. The curve gives, for each amount a council is willing to pay to keep "
+    "one infant out of care (on top of the money saved), the share of parameter sets under which "
+    "funding the practice is the better choice.")
 
 
 def render(report) -> str:
     """The whole page."""
-    sc = report.result.scenario
+    from simulation.report.sentences import by_section
+
+    sc = report.scenario
     rec = report.record
     t = report.tables
-    unit = t["headline"].loc[t["headline"].metric == "cost_avoided_cumulative", "unit"].iloc[0]
-    council_figs = [f for f in report.figures if f[0].endswith("council")]
-    other_figs = [f for f in report.figures if not f[0].endswith("council")]
+    results = report.results
+    price = results.price_label
+    last = t["headline"].loc[t["headline"].metric == "infants_avoided_cumulative",
+                             "period"].iloc[-1]
+    period_words = f"over {int(last[5:])} years" if last != "year_1" else "over 1 year"
     cite = (f"pausesim {rec['pausesim_version']}, scenario '{sc.name}' (digest "
             f"{rec['scenario_digest']}), seed {rec['seed']}, {rec['reps']} paired replications "
             f"({rec['engine']} engine), run {rec['created_utc']}.")
-    meta = (f"Scenario {sc.name} ({sc.origin}); {report.result.reps} paired replications, seed "
-            f"{report.result.seed}; practice capacity {sc.capacity} women; horizon "
-            f"{sc['practice.horizon_months']:g} months; money {price_label(sc)}.")
-    csv_files = ", ".join(f"{name}.csv" for name in t)
-    provenance = (f"pausesim {rec['pausesim_version']} | Python {rec['python']} | numpy "
-                  f"{rec['numpy']} | simpy {rec['simpy']} | scenario digest "
-                  f"{rec['scenario_digest']} | engine {rec['engine']} | seed {rec['seed']} | "
-                  f"{rec['reps']} replications "
-                  f"on {rec['workers']} worker(s) | created {rec['created_utc']}")
+    meta = (f"Scenario {sc.name} ({sc.origin}); {results.reps} paired replications, seed "
+            f"{results.simulated.seed}; practice capacity {sc.capacity} women; horizon "
+            f"{sc['practice.horizon_months']:g} months; money {price}; discount rate "
+            f"{fmt.percent(sc['costs.discount_rate_per_year'], 1)} a year.")
+    provenance = (f"pausesim {rec['pausesim_version']} | Python {rec.get('python', '')} | "
+                  f"scenario digest {rec['scenario_digest']} | engine {rec['engine']} | seed "
+                  f"{rec['seed']} | {rec['reps']} replications on {rec['workers']} worker(s) | "
+                  f"{rec['parameters_from']} | deflators: {deflators.SOURCE or 'HM Treasury'} | "
+                  f"created {rec['created_utc']}")
+    said = report.sentences
+    caveat = " ".join(s.text for s in by_section(said, "caveat"))
+    figs = {f.name: f for f in report.figures}
+    ce_names = ("ce_plane", "ce_acceptability")
     has_claims = "claims" in t
+    undiscounted = ["infants_avoided_in_year", "infants_avoided_cumulative",
+                    "programme_cost_in_year", "cost_avoided_in_year",
+                    "net_cost_avoidance_in_year", "net_cost_avoidance_cumulative"]
+    discounted = ["programme_cost_in_year_discounted", "cost_avoided_in_year_discounted",
+                  "net_cost_avoidance_in_year_discounted",
+                  "net_cost_avoidance_cumulative_discounted", "benefit_cost_ratio_discounted",
+                  "probability_net_saving_discounted"]
     return template().substitute(
-        title=escape(f"Business-case report: {sc.name}"),
-        description=escape(sc.description),
-        note=escape(report.note),
+        title=escape(report.title),
+        description=escape(sc.description or sc.name),
         meta=escape(meta),
-        band=escape(FORMATS["pct"](report.band)),
-        reps=report.result.reps,
-        prices=escape(price_label(sc)),
-        rate=escape(FORMATS["rate"](sc["costs.discount_rate_per_year"])),
-        sentences="\n".join(f"    <li id='s-{escape(s.key)}'>{escape(s.text)}</li>"
-                            for s in report.sentences),
+        band=escape(fmt.percent(report.band)),
+        reps=results.reps,
+        prices=escape(price),
+        rate=escape(fmt.percent(sc["costs.discount_rate_per_year"], 1)),
+        period_words=escape(period_words),
+        sentences=sentence_items(by_section(said, "citable")),
+        sources=sources(t["sources"], price),
+        where="\n".join(f"    <p>{sentence_html(s.text)}</p>" for s in by_section(said, "where")),
+        structural=structural(t["structural"]),
+        caveat=sentence_html(caveat),
         cite=escape(cite),
+        money_sentences=sentence_items(by_section(said, "money")),
+        headline=headline(t["headline"], sc["costs.optimism_bias"] > 0),
+        money_inputs=money_inputs(t["money_inputs"], price),
         claims_link="<a href='#claims'>Claims</a>" if has_claims else "",
         claims=claims(t["claims"], report.case) if has_claims else "",
-        council_vs_simulation=council_vs_simulation(t["council_vs_simulation"]),
-        council_figures=figures(council_figs),
-        council_method=council_method(t["council_method"], unit),
-        council_inputs=council_inputs(t["council_inputs"]),
-        by_year_undiscounted=by_year(t["by_year"], discounted=False),
-        by_year_discounted=by_year(t["by_year"], discounted=True),
-        headline=headline(t["headline"]),
-        figures=figures(other_figs),
+        ce_reading=escape(CE_READING),
+        ce_figures=figures_html([figs[n] for n in ce_names if n in figs]),
+        by_year_undiscounted=by_year(t["by_year"], undiscounted),
+        by_year_discounted=by_year(t["by_year"], discounted),
         activity=activity(t["activity"]),
+        council_sentences=sentence_items(by_section(said, "council")),
+        council_vs_simulation=council_vs_simulation(t["council_vs_simulation"]),
+        council_method=council_method(t["council_method"]),
+        council_inputs=council_inputs(t["council_inputs"]),
+        figures=figures_html([f for f in report.figures if f.name not in ce_names]),
+        note=escape(report.note),
         assumptions=assumptions(t["assumptions"]),
-        csv_files=escape(csv_files),
+        csv_files=escape(", ".join(f"{name}.csv" for name in t)),
         provenance=escape(provenance),
     )

@@ -1,200 +1,289 @@
-"""The report's tables, from a Monte Carlo result: assumptions, by year, headline figures.
+"""The report's tables, built from :class:`simulation.results.Results` and its metric registry.
 
 Every table is tidy (one row per figure) with ``mean, median, lo, hi, band`` where figures vary
-between simulated futures: ``lo``-``hi`` is the central ``band`` of replications (as in
-:mod:`simulation.summary`). Money is GBP at the scenario's price year; "discounted" is the Green
-Book convention of :mod:`simulation.costs`. Metric names follow ``summary.csv``:
-``<quantity>_<in_year|cumulative>[_discounted]``.
+between simulated futures: ``lo``-``hi`` is the central ``band`` of replications. Money is GBP at
+the run's price base (``Results.price_label``, in every ``unit`` cell); "discounted" is the Green
+Book convention of :mod:`simulation.results.costs`. Metric names are the registry's full names
+(:func:`simulation.results.metrics.all_names`), never spelled here by string surgery.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from simulation.core.parameters import BY_KEY, PARAMETERS
-from simulation.runner import MonteCarloResult
-from simulation.core.scenario import Scenario
-from simulation.results.summary import (PROGRAMME, _band_stats, break_even_month, series, summary_table)
+from simulation.core import scenario as scenario_mod
+from simulation.core.parameters import PARAMETERS, show
+from simulation.results import band_stats, costs, periods
+from simulation.results.metrics import BY_NAME, SOURCE_LABELS, STATISTIC_BY_NAME, parse
+from simulation.model.layout import REPORTED_SOURCES
 
-#: Unit of benefit-cost ratios.
-RATIO_UNIT = "GBP avoided per GBP of programme cost"
-#: Quantities of the by-year table (per-replication monthly series of :func:`outcomes`).
-BY_YEAR_QUANTITIES = ("infants_avoided", "programme_cost", "cost_avoided", "net_cost_avoidance")
+#: The headline figures: (full metric name, which period: "last" year, "month_21", "horizon").
+HEADLINE = (
+    ("infants_avoided_cumulative", "month_21"),
+    ("infants_avoided_cumulative", "last"),
+    ("infants_avoided_in_year", "last"),
+    ("cost_avoided_cumulative", "last"),
+    ("cost_avoided_cumulative_discounted", "last"),
+    ("programme_cost_cumulative", "last"),
+    ("programme_cost_cumulative_discounted", "last"),
+    ("optimism_bias_cost_cumulative_discounted", "last"),
+    ("net_cost_avoidance_cumulative", "last"),
+    ("net_cost_avoidance_cumulative_discounted", "last"),
+    ("probability_net_saving_discounted", "last"),
+    ("benefit_cost_ratio_discounted", "last"),
+    ("cost_per_infant_avoided_discounted", "last"),
+    ("break_even_month_discounted", "horizon"),
+    ("cost_avoided_after_horizon", "horizon"),
+    ("cost_avoided_after_horizon_discounted", "horizon"),
+)
+#: Short labels for the report's tables (the registry's labels are the long definitions).
+LABELS = {
+    "infants_avoided_cumulative": "Infants kept out of care (authority-wide)",
+    "infants_avoided_in_year": "Infants kept out of care in the year",
+    "cost_avoided_cumulative": "Care costs avoided",
+    "cost_avoided_cumulative_discounted": "Care costs avoided, discounted",
+    "programme_cost_cumulative": "Programme cost",
+    "programme_cost_cumulative_discounted": "Programme cost, discounted",
+    "optimism_bias_cost_cumulative_discounted": "of which optimism-bias uplift, discounted",
+    "net_cost_avoidance_cumulative": "Net cost avoidance, undiscounted",
+    "net_cost_avoidance_cumulative_discounted": "Net present value (NPV), council costs only",
+    "probability_net_saving_discounted": "Probability of a net saving (discounted)",
+    "benefit_cost_ratio_discounted": "Benefit-cost ratio (BCR), discounted",
+    "cost_per_infant_avoided_discounted": "Programme cost per infant kept out of care, "
+                                          "discounted",
+    "break_even_month_discounted": "Break-even month (discounted)",
+    "cost_avoided_after_horizon": "Later care costs avoided after the horizon (not in the "
+                                  "figures above)",
+    "cost_avoided_after_horizon_discounted": "Later care costs avoided after the horizon, "
+                                             "discounted (not in the figures above)",
+}
+#: Activity to the last year: (full metric name, label).
+ACTIVITY = (
+    ("women_offered_cumulative", "Women offered a place (each woman counted once)"),
+    ("offers_cumulative", "Offers made (a woman may be offered in several cycles)"),
+    ("declines_cumulative", "Offers declined"),
+    ("offers_without_a_place_cumulative", "Willing women turned away for want of a place"),
+    ("women_enrolled_cumulative", "Women enrolled"),
+    ("women_completed_cumulative", "Women who completed the programme"),
+    ("women_left_early_cumulative", "Women who left early (dropout or pregnancy)"),
+    ("pregnancies_counterfactual_cumulative", "Pregnancies of the listed women, without the "
+                                              "practice"),
+    ("pregnancies_programme_cumulative", "Pregnancies of the listed women, with the practice"),
+    ("care_entries_counterfactual_cumulative", "Infant care entries in the authority, without "
+                                               "the practice"),
+    ("care_entries_programme_cumulative", "Infant care entries in the authority, with the "
+                                          "practice"),
+)
+#: By-year table: full metric names, in the order shown.
+BY_YEAR = (
+    "infants_avoided_in_year", "infants_avoided_cumulative",
+    "programme_cost_in_year", "cost_avoided_in_year", "net_cost_avoidance_in_year",
+    "net_cost_avoidance_cumulative",
+    "programme_cost_in_year_discounted", "cost_avoided_in_year_discounted",
+    "net_cost_avoidance_in_year_discounted", "net_cost_avoidance_cumulative_discounted",
+    "benefit_cost_ratio_discounted", "probability_net_saving_discounted",
+)
+#: The source of each infant kept out of care, as the report names it (plain words).
+SOURCE_NAMES = {
+    "declined": "Offered a place, did not enrol",
+    "enrolled": "Enrolled on the programme",
+    "after_programme": "After the programme (completed or left early)",
+    "authority": "Other mothers in the authority (system-wide effect)",
+}
+STRUCTURAL = (
+    ("infants_avoided_cumulative", "Infants kept out of care"),
+    ("infants_avoided_authority_cumulative", "of which other mothers (system-wide effect)"),
+    ("net_cost_avoidance_cumulative_discounted", "Net present value (NPV), council costs only"),
+    ("probability_net_saving_discounted", "Probability of a net saving"),
+)
+TOLERANCE = 1e-9  # relative: figures this close are equal (a fixed input is not "0%" below itself)
 
 
-def outcomes(result: MonteCarloResult) -> dict[str, tuple[str, np.ndarray]]:
-    """Per-replication monthly series ``(reps, n_months)`` with units: the headline series of
-    :func:`simulation.summary.series` plus pregnancies among enrolled women (each ends her
-    programme)."""
-    out = dict(series(result))
-    out["pregnancies_on_programme"] = ("pregnancies",
-                                       result.metric("exited_pregnant", PROGRAMME).astype(float))
-    return out
+# ----------------------------------------------------------------------------- periods
+def last_year(results) -> str:
+    """The last whole year of the horizon, ``year_N`` (the report's "over N years")."""
+    years = [p for p in periods(results.horizon) if p.startswith("year_")]
+    if not years:
+        raise ValueError("the horizon is shorter than one year")
+    return years[-1]
 
 
-def period_month(period: str, horizon_months: float) -> float:
-    """Month at whose end a period closes: ``month_21`` -> 21, ``year_3`` -> 36, ``horizon``."""
+def period_month(results, period: str) -> float:
+    """Month at which a period ends: ``month_21`` -> 21, ``year_3`` -> 36, ``horizon``."""
     if period == "horizon":
-        return float(horizon_months)
-    kind, _, number = period.partition("_")
-    if kind not in ("month", "year") or not number.isdigit():
-        raise ValueError(f"unknown period {period!r} (month_N, year_N or horizon)")
-    return min(float(number) * (12 if kind == "year" else 1), float(horizon_months))
+        return results.horizon
+    return float(periods(results.horizon)[period])
 
 
-def replicate_values(result: MonteCarloResult, metric: str, period: str,
-                     data: dict | None = None) -> np.ndarray:
-    """One figure per replication: ``<series>_cumulative[_discounted]`` to the period's end, or
-    ``<series>_in_year[_discounted]`` within the year ``year_N``."""
-    data = data or outcomes(result)
-    discounted = metric.endswith("_discounted")
-    base = metric[: -len("_discounted")] if discounted else metric
-    for basis in ("_cumulative", "_in_year"):
-        if base.endswith(basis):
-            name = base[: -len(basis)] + ("_discounted" if discounted else "")
-            break
+def resolve(results, which: str) -> str:
+    return last_year(results) if which == "last" else which
+
+
+def is_money(name: str) -> bool:
+    stat = STATISTIC_BY_NAME.get(name)
+    return stat.unit == "GBP" if stat is not None else parse(name)[0].money
+
+
+def values(results, name: str, period: str) -> np.ndarray:
+    """One figure per replication: a metric (cumulative to, or within the year ending at, the
+    period's end) or a statistic of the registry."""
+    end = period_month(results, period)
+    stat = STATISTIC_BY_NAME.get(name)
+    if stat is not None:
+        return results.statistic(stat, end)
+    return results.value(name, end)
+
+
+def unit_of(results, name: str) -> str:
+    stat = STATISTIC_BY_NAME.get(name)
+    unit = stat.unit if stat is not None else parse(name)[0].unit
+    return results.unit(unit)
+
+
+def share_below(value: float, samples: np.ndarray) -> tuple[float, float]:
+    """(share of samples below ``value``, share equal to it), ties within :data:`TOLERANCE`."""
+    tol = TOLERANCE * max(1.0, abs(value))
+    equal = np.abs(samples - value) <= tol
+    return float(np.mean((samples < value) & ~equal)), float(np.mean(equal))
+
+
+# ------------------------------------------------------------------------------ tables
+def figure_row(results, name: str, period: str, band: float) -> dict:
+    """The tidy row of one figure: statistics across replications plus the share of futures in
+    which it is infinite (never broke even, no infant kept out of care)."""
+    v = values(results, name, period)
+    stat = STATISTIC_BY_NAME.get(name)
+    if stat is not None and stat.probability:
+        row = {"mean": float(v.mean()), "median": np.nan, "lo": np.nan, "hi": np.nan}
     else:
-        raise ValueError(f"unknown metric {metric!r}")
-    if name not in data:
-        raise ValueError(f"unknown metric {metric!r}: no series {name!r}")
-    values = data[name][1]
-    end = int(np.ceil(period_month(period, result.scenario["practice.horizon_months"])))
-    start = end - 12 if basis == "_in_year" else 0
-    if basis == "_in_year" and not period.startswith("year_"):
-        raise ValueError(f"{metric} needs a year period, not {period!r}")
-    return values[:, max(start, 0):end].sum(axis=1)
+        row = {k: band_stats(v, band)[k] for k in ("mean", "median", "lo", "hi")}
+        if stat is not None and stat.ratio is not None:  # as summary.csv: the ratio of means
+            num = values(results, stat.ratio[0], period).mean()
+            den = values(results, stat.ratio[1], period).mean()
+            row["mean"] = float(num / den) if den > 0 else float("inf")
+    month = period_month(results, period)
+    return {"metric": name, "period": period, "label": LABELS.get(name, name),
+            "unit": unit_of(results, name), "months": month, "years": month / 12.0, **row,
+            "band": band, "share_infinite": float(np.mean(np.isinf(v)))}
 
 
-def percentile_of(value: float, samples: np.ndarray) -> float:
-    """Percentile (0-100) of ``value`` among simulated futures; ties count half."""
-    return float(stats.percentileofscore(samples, value, kind="mean"))
-
-
-def year_ends(result: MonteCarloResult) -> list[int]:
-    """Month at the end of each year of the horizon (the last may be partial)."""
-    horizon = result.scenario["practice.horizon_months"]
-    return [int(min(12 * y, np.ceil(horizon))) for y in range(1, int(np.ceil(horizon / 12)) + 1)]
-
-
-def _ratio(avoided: np.ndarray, cost: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(cost > 0, avoided / np.where(cost > 0, cost, 1.0), np.nan)
-
-
-def _stats(values: np.ndarray, band: float, probability: bool = False) -> dict[str, float]:
-    """Mean, median and band of one figure across replications; a probability has a mean only."""
-    if probability:
-        return {"mean": float(np.mean(values)), "median": np.nan, "lo": np.nan, "hi": np.nan}
-    return _band_stats(values, band)
-
-
-def by_year(result: MonteCarloResult, band: float = 0.9) -> pd.DataFrame:
-    """Year by year: programme cost, infants kept out of care, cost avoided, net (in the year and
-    cumulative, undiscounted and discounted), the probability of a cumulative net saving and the
-    cumulative benefit-cost ratio (care cost avoided / programme cost)."""
-    data = outcomes(result)
+def headline(results, band: float) -> pd.DataFrame:
+    """The key figures over the horizon's last whole year (and month 21)."""
     rows = []
-    for year, end in enumerate(year_ends(result), start=1):
-        start = max(end - 12, 0)
-
-        def add(metric, unit, values, probability=False):
-            rows.append({"year": year, "metric": metric, "unit": unit,
-                         **_stats(values, band, probability)})
-
-        for quantity in BY_YEAR_QUANTITIES:
-            for suffix in ("", "_discounted"):
-                if quantity == "infants_avoided" and suffix:
-                    continue  # infants are not discounted
-                unit, values = data[quantity + suffix]
-                add(f"{quantity}_in_year{suffix}", unit, values[:, start:end].sum(axis=1))
-                add(f"{quantity}_cumulative{suffix}", unit, values[:, :end].sum(axis=1))
-        for suffix in ("", "_discounted"):
-            cum = {q: data[q + suffix][1][:, :end].sum(axis=1)
-                   for q in ("cost_avoided", "programme_cost", "net_cost_avoidance")}
-            add("probability_net_saving" + suffix, "probability", cum["net_cost_avoidance"] > 0,
-                probability=True)
-            add("benefit_cost_ratio" + suffix, RATIO_UNIT,
-                _ratio(cum["cost_avoided"], cum["programme_cost"]))
-    table = pd.DataFrame(rows, columns=["year", "metric", "unit", "mean", "median", "lo", "hi"])
-    table["band"] = band
-    return table
-
-
-def headline(result: MonteCarloResult, band: float = 0.9) -> pd.DataFrame:
-    """The key figures: infants kept out of care at month 21 and the horizon; costs, net, the
-    benefit-cost ratio and the probability of a net saving at the horizon; break-even."""
-    data = outcomes(result)
-    horizon = result.scenario["practice.horizon_months"]
-    rows = []
-
-    def add(metric, period, unit, values, probability=False):
-        month = period_month(period, horizon)
-        rows.append({"metric": metric, "period": period, "months": month, "years": month / 12,
-                     "unit": unit, **_stats(values, band, probability)})
-
-    def at(metric, period="horizon"):
-        return replicate_values(result, metric, period, data)
-
-    if horizon >= 21:
-        add("infants_avoided_cumulative", "month_21", "infants",
-            at("infants_avoided_cumulative", "month_21"))
-    add("infants_avoided_cumulative", "horizon", "infants", at("infants_avoided_cumulative"))
-    for suffix in ("", "_discounted"):
-        values = {q: at(f"{q}_cumulative{suffix}")
-                  for q in ("cost_avoided", "programme_cost", "net_cost_avoidance")}
-        for q, v in values.items():
-            add(f"{q}_cumulative{suffix}", "horizon", data["cost_avoided"][0], v)
-        add("benefit_cost_ratio" + suffix, "horizon", RATIO_UNIT,
-            _ratio(values["cost_avoided"], values["programme_cost"]))
-        add("probability_net_saving" + suffix, "horizon", "probability",
-            values["net_cost_avoidance"] > 0, probability=True)
-        months = break_even_month(data["net_cost_avoidance" + suffix][1])
-        add("break_even_month" + suffix, "horizon", "months (inf: not within horizon)", months)
-        add("break_even_year" + suffix, "horizon", "year of the horizon (inf: not within it)",
-            np.ceil(months / 12))
-    table = pd.DataFrame(rows, columns=["metric", "period", "months", "years", "unit", "mean",
-                                        "median", "lo", "hi"])
-    table["band"] = band
-    return table
-
-
-#: Programme activity shown beside the money (rows of ``summary.csv`` at the horizon).
-ACTIVITY = (("women_offered_cumulative", "women offered a place"),
-            ("women_enrolled_cumulative", "women enrolled"),
-            ("women_completed_cumulative", "women completed the programme"),
-            ("women_dropped_out_cumulative", "women left early (incl. pregnancy)"),
-            ("pregnancies_counterfactual_cumulative", "pregnancies, no programme"),
-            ("pregnancies_programme_cumulative", "pregnancies, with the programme"),
-            ("care_entries_counterfactual_cumulative", "infants entering care, no programme"),
-            ("care_entries_programme_cumulative", "infants entering care, with the programme"))
-
-
-def activity(result: MonteCarloResult, band: float = 0.9) -> pd.DataFrame:
-    """What the practice did and what happened, to the horizon (from ``summary_table``)."""
-    table = summary_table(result, band)
-    last = table[table.period.str.startswith("year_")].period.iloc[-1]
-    rows = table[(table.period == last) & table.metric.isin([m for m, _ in ACTIVITY])]
-    labels = dict(ACTIVITY)
-    rows = rows.assign(label=rows.metric.map(labels),
-                       order=rows.metric.map({m: i for i, (m, _) in enumerate(ACTIVITY)}))
-    return rows.sort_values("order").drop(columns="order")[
-        ["metric", "label", "unit", "period", "mean", "median", "lo", "hi", "band"]]
-
-
-def assumptions(scenario: Scenario) -> pd.DataFrame:
-    """Every parameter of the scenario with its value, unit, meaning and source."""
-    def show(value):
-        if isinstance(value, list):
-            return "[" + ", ".join(f"{v:g}" for v in value) + "]"
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        return value
-
-    rows = [{"parameter": p.key, "section": p.section, "value": show(scenario[p.key]),
-             "unit": p.unit or "-", "meaning": p.description, "source": scenario.sources[p.key],
-             "national_default": show(p.default), "changed_from_national":
-             scenario[p.key] != BY_KEY[p.key].default}
-            for p in PARAMETERS]
+    for name, which in HEADLINE:
+        if which == "month_21" and "month_21" not in periods(results.horizon):
+            continue
+        rows.append(figure_row(results, name, resolve(results, which), band))
     return pd.DataFrame(rows)
+
+
+def by_year(results, band: float) -> pd.DataFrame:
+    """Year by year (:data:`BY_YEAR`): one row per (year, metric)."""
+    rows = []
+    for period in periods(results.horizon):
+        if not period.startswith("year_"):
+            continue
+        for name in BY_YEAR:
+            row = figure_row(results, name, period, band)
+            rows.append({"year": int(period[5:]), **row})
+    return pd.DataFrame(rows)
+
+
+def sources(results, band: float) -> pd.DataFrame:
+    """Infants kept out of care and care costs avoided (discounted) by where the effect comes
+    from, to the last year, with each source's share of the mean total; the sources' means add
+    up to the total's (every replication's sources sum to its total)."""
+    period = last_year(results)
+    rows = []
+    for quantity, discounted in (("infants_avoided", False), ("cost_avoided", True)):
+        total_name = _cumulative(quantity, discounted)
+        total = figure_row(results, total_name, period, band)
+        for source in REPORTED_SOURCES:
+            name = _cumulative(f"{quantity}_{source}", discounted)
+            row = figure_row(results, name, period, band)
+            rows.append({"quantity": quantity, "source": source,
+                         **{**row, "label": SOURCE_NAMES[source]},
+                         "share": row["mean"] / total["mean"] if total["mean"] else np.nan})
+        rows.append({"quantity": quantity, "source": "total",
+                     **{**total, "label": "All sources"}, "share": 1.0 if total["mean"] else
+                     np.nan})
+    return pd.DataFrame(rows).drop(columns="share_infinite")
+
+
+def _cumulative(metric: str, discounted: bool) -> str:
+    """The registry's cumulative name of a metric (discounted or not), checked against it."""
+    name = f"{metric}_cumulative{'_discounted' if discounted else ''}"
+    if name not in BY_NAME[metric].names():
+        raise KeyError(f"{name} is not a reported metric")
+    return name
+
+
+def structural(views: dict, band: float) -> pd.DataFrame:
+    """The headline under each calibration side by side: ``views`` maps a plain name of the
+    view to its :class:`Results` (same seed)."""
+    rows = []
+    for view, results in views.items():
+        period = last_year(results)
+        total = figure_row(results, "infants_avoided_cumulative", period, band)["mean"]
+        for name, label in STRUCTURAL:
+            row = figure_row(results, name, period, band)
+            share = row["mean"] / total if name == "infants_avoided_authority_cumulative" and \
+                total else np.nan
+            rows.append({"view": view, "calibration": results.scenario.calibration or "none",
+                         **{**row, "label": label}, "share_of_total": share})
+    return pd.DataFrame(rows).drop(columns="share_infinite")
+
+
+def activity(results, band: float) -> pd.DataFrame:
+    period = last_year(results)
+    return pd.DataFrame([{**figure_row(results, name, period, band), "label": label}
+                         for name, label in ACTIVITY]).drop(columns="share_infinite")
+
+
+def money_inputs(results) -> pd.DataFrame:
+    """Every money input with its own price year, the GDP-deflator factor and its value at the
+    run's price base (:func:`simulation.results.costs.money_inputs`)."""
+    frame = pd.DataFrame(costs.money_inputs(results.scenario))
+    frame["source"] = [results.scenario.sources[k] for k in frame.parameter]
+    return frame
+
+
+def assumptions(results) -> pd.DataFrame:
+    """Every parameter with its readable label, formatted value, unit and source; parameters
+    drawn from the calibration in this run say so."""
+    sc = results.scenario
+    drawn = set(sc.calibrated_keys()) if results.meta.get("parameters") == "posterior draws" \
+        else set()
+    national = scenario_mod.load(scenario_mod.DEFAULT_SCENARIO).with_calibration(sc.calibration)
+    rows = []
+    for p in PARAMETERS:
+        value = show(sc[p.key])
+        raw = sc[p.key]
+        number = float(raw) if isinstance(raw, (int, float)) and not isinstance(raw, bool) \
+            else np.nan
+        rows.append({"parameter": p.key, "label": p.label, "section": p.section,
+                     "value": value, "value_number": number, "unit": p.unit or "-",
+                     "how": ("drawn from the calibration (value shown: its central estimate)"
+                             if p.key in drawn else "as given"),
+                     "source": sc.sources[p.key],
+                     "changed_from_national": sc[p.key] != national[p.key]})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------- cost-effectiveness
+def per_parameter_set(results, period: str | None = None) -> tuple[np.ndarray, np.ndarray, str]:
+    """Infants kept out of care and discounted net cost avoidance to the last year, averaged
+    over each parameter set's replications: (infants, net GBP, what one point is). With one
+    parameter set, one point per replication (chance alone)."""
+    period = period or last_year(results)
+    infants = values(results, "infants_avoided_cumulative", period)
+    net = values(results, "net_cost_avoidance_cumulative_discounted", period)
+    sets = results.simulated.set_index
+    n = len(results.simulated.scenarios)
+    if n < 2:
+        return infants, net, "replication"
+    counts = np.bincount(sets, minlength=n)
+    keep = counts > 0
+    mean = [np.bincount(sets, weights=v, minlength=n)[keep] / counts[keep] for v in (infants, net)]
+    return mean[0], mean[1], "parameter set"

@@ -1,0 +1,136 @@
+"""The report as an Excel workbook (openpyxl): numbers as numbers, with number formats.
+
+Sheets: headline (with bands), year_by_year, effect_by_source, two_views, council_method,
+money_inputs, assumptions (readable labels), notes. Cells hold the same (tidied) values as the
+CSV files; a cell's number format follows its row's unit (GBP at the price base, probability,
+ratio, count). Infinite figures (never broke even) are written as text, NaN as an empty cell.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from simulation.report.export import safe_frame
+
+MONEY_FORMAT = '"£"#,##0;-"£"#,##0'
+FORMATS = {"probability": "0%", "ratio": "0.00", "factor": "0.0000", "count": "#,##0.0",
+           "year": "0"}
+#: (sheet, table, columns shown); column order as written.
+SHEETS = (
+    ("headline", "headline", ["label", "metric", "period", "unit", "mean", "median", "lo", "hi",
+                              "band", "share_infinite"]),
+    ("year_by_year", "by_year", ["year", "label", "metric", "unit", "mean", "median", "lo", "hi",
+                                 "band"]),
+    ("effect_by_source", "sources", ["quantity", "source", "label", "unit", "mean", "median",
+                                     "lo", "hi", "band", "share"]),
+    ("two_views", "structural", ["view", "calibration", "label", "metric", "unit", "mean",
+                                 "median", "lo", "hi", "band"]),
+    ("council_method", "council_method", None),
+    ("money_inputs", "money_inputs", ["label", "parameter", "value", "price_year", "factor",
+                                      "value_at_base", "base", "source"]),
+    ("assumptions", "assumptions", ["label", "parameter", "section", "value", "unit", "how",
+                                    "source", "changed_from_national"]),
+)
+STATISTICS = ("mean", "median", "lo", "hi")
+
+
+def cell_value(value):
+    """A value Excel can hold: inf as text, NaN as empty, numpy scalars as Python ones."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) or hasattr(value, "item"):
+        v = value.item() if hasattr(value, "item") else value
+        if isinstance(v, float):
+            if math.isnan(v):
+                return None
+            if math.isinf(v):
+                return "not reached" if v > 0 else "-inf"
+        return v
+    return value
+
+
+def number_format(column: str, unit: str | None) -> str | None:
+    """The format of a numeric cell: from its row's unit for the statistics columns."""
+    if column in ("band", "share", "share_infinite", "share_of_futures_below_council"):
+        return FORMATS["probability"]
+    if column in ("factor", "discount_factor"):
+        return FORMATS["factor"]
+    if column == "year":
+        return FORMATS["year"]
+    if column in ("value", "value_at_base") or column.startswith(
+            ("cost_avoided", "programme_cost", "net_cost_avoidance")):
+        return MONEY_FORMAT
+    if column in STATISTICS and unit is not None:
+        if str(unit).startswith("GBP"):
+            return MONEY_FORMAT
+        if unit in FORMATS:
+            return FORMATS[unit]
+        return FORMATS["count"]
+    return None
+
+
+def _sheet(wb, title: str, frame: pd.DataFrame) -> None:
+    from openpyxl.styles import Font
+
+    ws = wb.create_sheet(title)
+    ws.append(list(frame.columns))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    units = frame["unit"] if "unit" in frame.columns else None
+    for i, row in enumerate(frame.itertuples(index=False)):
+        values = [cell_value(v) for v in row]
+        ws.append(values)
+        unit = None if units is None else units.iloc[i]
+        for column, cell in zip(frame.columns, ws[ws.max_row]):
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                form = number_format(column, unit)
+                if form:
+                    cell.number_format = form
+            elif isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula
+    for column in ws.columns:
+        width = max(len(str(c.value)) if c.value is not None else 0 for c in column)
+        ws.column_dimensions[column[0].column_letter].width = min(60, max(8, width + 2))
+    ws.freeze_panes = "A2"
+
+
+def write(report, path: Path) -> None:
+    """``report.xlsx``."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, name, columns in SHEETS:
+        frame = report.tables[name]
+        frame = frame if columns is None else frame[[c for c in columns if c in frame.columns]]
+        _sheet(wb, title, safe_frame(frame))
+    notes = wb.create_sheet("notes")
+    rec = report.record
+    lines = [
+        ("Report", report.title),
+        ("Scenario", f"{report.scenario.name} ({report.scenario.origin})"),
+        ("Money", f"{report.results.price_label}; council costs only; discounted figures at the "
+                  "Green Book rate in the assumptions sheet"),
+        ("Ranges", f"lo to hi: the central {report.band:.0%} of {report.results.reps} simulated "
+                   "futures; mean and median across them"),
+        ("Parameters", report.note),
+        ("Units", "each row's unit column names the unit of its mean, median, lo and hi; "
+                  "'not reached' marks a figure that never occurs within the horizon"),
+        ("Provenance", f"pausesim {rec['pausesim_version']}, seed {rec['seed']}, "
+                       f"{rec['reps']} replications, engine {rec['engine']}, scenario digest "
+                       f"{rec['scenario_digest']}, created {rec['created_utc']}"),
+        ("Not counted", "costs to the NHS and adult social care; the women's own outcomes; wider "
+                        "social outcomes; later care costs of infants still in care at the "
+                        "horizon are in the headline sheet, never in the horizon's figures"),
+        ("Files", "every sheet is also a CSV file beside this workbook, with the same numbers"),
+    ]
+    lines += [(f"Sentence ({s.section})", s.text) for s in report.sentences]
+    for key, text in lines:
+        notes.append([key, text])
+        notes.cell(notes.max_row, 2).data_type = "s"
+    notes.column_dimensions["A"].width = 22
+    notes.column_dimensions["B"].width = 120
+    wb.save(str(path))
