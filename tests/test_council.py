@@ -277,8 +277,14 @@ def test_cli_existing_out_needs_force(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "--force" in err
     assert (out / "keep.txt").read_text() == "mine"
-    assert main([*DFE_ARGS, "--out", str(out), "--force"]) == 0
-    assert (out / "council_method.csv").exists() and not (out / "keep.txt").exists()
+    # --force replaces only an earlier pausesim output, never a folder of the user's own files
+    assert main([*DFE_ARGS, "--out", str(out), "--force"]) == 2
+    assert (out / "keep.txt").read_text() == "mine"
+    capsys.readouterr()
+    first = tmp_path / "first"
+    assert main([*DFE_ARGS, "--out", str(first)]) == 0
+    assert main([*DFE_ARGS, "--out", str(first), "--force"]) == 0
+    assert (first / "council_method.csv").exists()
 
 
 def _with(option: str, value: str) -> list[str]:
