@@ -336,11 +336,11 @@ def _rename_parameter(key, new_key):
     (_add_row("practice", "practitioners", 4), "last",
      "practice.practitioners is given twice (rows 2 and "),
     (_add_row(None, None, 4), "last", "a value or source with no parameter"),
-    (_scenario_row("nmae", "x"), "sheet 'Scenario', row 6",
+    (_scenario_row("nmae", "x"), "sheet 'Scenario', row 7",
      "unknown field 'nmae' (did you mean 'name'?)"),
-    (_scenario_row(None, "x"), "sheet 'Scenario', row 6", "a value with no field"),
-    (_scenario_row("name", "x"), "sheet 'Scenario', row 6", "field 'name' is given twice"),
-    (_set_scenario("calibration", "nationl"), "sheet 'Scenario', row 5",
+    (_scenario_row(None, "x"), "sheet 'Scenario', row 7", "a value with no field"),
+    (_scenario_row("name", "x"), "sheet 'Scenario', row 7", "field 'name' is given twice"),
+    (_set_scenario("calibration", "nationl"), "sheet 'Scenario', row 6",
      "[scenario] calibration = 'nationl' is invalid"),
 ])
 def test_bad_workbook_is_one_line_naming_the_place(blank, change, location, fragment):

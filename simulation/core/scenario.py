@@ -38,7 +38,7 @@ BUILTIN_PACKAGE = "simulation"
 BUILTIN_FOLDER = "data/scenarios"
 DEFAULT_SCENARIO = "national"
 NO_CALIBRATION = "none"
-_META_KEYS = ("name", "description", "source", "calibration")
+_META_KEYS = ("name", "title", "description", "source", "calibration")
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class Scenario:
     calibration: str | None = None  # posterior (name or file) for the calibrated parameters
     given: frozenset = frozenset()  # keys the file (or --set) gives: never replaced by draws
     source: str = ""  # where the scenario as a whole comes from ([scenario] source)
+    title_text: str = ""  # [scenario] title, if given
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
@@ -69,12 +70,15 @@ class Scenario:
 
     @property
     def title(self) -> str:
-        """A human title: the description's first sentence, else the name."""
+        """A human title for reports: ``[scenario] title``, else the description's first clause
+        (up to a colon, a bracket or a full stop) when it is short, else the name."""
+        if self.title_text.strip():
+            return self.title_text.strip()
         text = self.description.strip()
-        if not text:
-            return self.name
-        first = text.split(". ")[0].rstrip(".")
-        return first if len(first) <= 120 else first[:117].rstrip() + "..."
+        for stop in (". ", ": ", " (", "; "):
+            text = text.split(stop)[0]
+        text = text.rstrip(".")
+        return text if 0 < len(text) <= 100 else self.name
 
     def with_overrides(self, overrides: Mapping[str, Any], name: str | None = None,
                        source: str = "override", given: bool = True) -> "Scenario":
@@ -139,8 +143,10 @@ class Scenario:
         Calibrated parameters the scenario leaves to its calibration are written as comments
         (uncomment one to fix it), so that the file, loaded again, resolves to this scenario."""
         calibrated = set(self.calibrated_keys())
-        lines = ["[scenario]", f"name = {toml_value(self.name)}",
-                 f"description = {toml_value(self.description)}"]
+        lines = ["[scenario]", f"name = {toml_value(self.name)}"]
+        if self.title_text:
+            lines.append(f"title = {toml_value(self.title_text)}")
+        lines.append(f"description = {toml_value(self.description)}")
         if self.source:
             lines.append(f"source = {toml_value(self.source)}")
         lines += [f"calibration = {toml_value(self.calibration or NO_CALIBRATION)}", ""]
@@ -225,7 +231,7 @@ def from_mapping(data: Mapping[str, Any], origin: str, default_name: str = "cust
         extra = sorted(set(meta) - set(_META_KEYS)) if isinstance(meta, dict) else meta
         raise ScenarioError(f"{origin}: [scenario] has unknown keys {extra} "
                             f"(allowed: {', '.join(_META_KEYS)})")
-    for key in ("name", "description", "source", "calibration"):
+    for key in _META_KEYS:
         if key in meta and not isinstance(meta[key], str):
             raise ScenarioError(f"{_at(origin, where, 'scenario.' + key)}: [scenario] {key} = "
                                 f"{meta[key]!r} is invalid: must be a text string")
@@ -258,7 +264,8 @@ def from_mapping(data: Mapping[str, Any], origin: str, default_name: str = "cust
         _apply_point_estimate(calibration, values, sources, given, at)
     check_consistency(values, origin)
     return Scenario(meta.get("name", default_name), meta.get("description", ""), values, sources,
-                    origin, calibration, frozenset(given), meta.get("source", ""))
+                    origin, calibration, frozenset(given), meta.get("source", ""),
+                    meta.get("title", ""))
 
 
 def _at(origin: str, where: Callable[[str], str] | None, key: str) -> str:

@@ -36,7 +36,7 @@ SCENARIO_SHEET = "Scenario"
 INPUTS_SHEET = "Inputs"
 NOTES_SHEET = "Notes"
 SCENARIO_COLUMNS = ("field", "value", "notes")
-SCENARIO_FIELDS = ("name", "description", "source", "calibration")
+SCENARIO_FIELDS = ("name", "title", "description", "source", "calibration")
 INPUT_COLUMNS = ("section", "name", "label", "value", "unit", "allowed", "default (inherited)",
                  "source", "notes")
 #: Columns :func:`read` needs; the others explain the row and are not read.
@@ -84,6 +84,8 @@ def _scenario_sheet(ws, scenario) -> None:
     rows = [
         ("name", scenario.name, "Short name of the scenario, used in results and output folder "
          "names. Change it to your own (e.g. your area and year)."),
+        ("title", scenario.title_text, "A short title for reports (optional; blank: the "
+         "description's first words)."),
         ("description", scenario.description, "What the scenario describes, in a sentence or "
          "two (shown at the top of reports)."),
         ("source", scenario.source, "Where the scenario as a whole comes from (e.g. the council "
