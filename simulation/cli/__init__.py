@@ -8,6 +8,7 @@ import importlib
 import sys
 
 from simulation import __version__
+from simulation.core import output
 from simulation.core.errors import PausesimError
 
 COMMANDS = ("run", "scenarios", "report", "council", "template", "calibrate")  # WIP: sensitivity, compare
@@ -38,13 +39,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.handler(args) or 0)
+        with output.sigterm_as_interrupt():  # SIGTERM cleans up as Ctrl-C does
+            return int(args.handler(args) or 0)
     except PausesimError as exc:
         print(f"pausesim {args.command}: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("pausesim: interrupted; no output written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, output.Terminated)
+        print(f"pausesim: {'terminated' if terminated else 'interrupted'}; no output written",
+              file=sys.stderr)
+        return 143 if terminated else 130
 
 
 if __name__ == "__main__":  # pragma: no cover

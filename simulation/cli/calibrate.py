@@ -158,7 +158,9 @@ def main(args) -> int:
     reference = workflow.load_outcome(args.reference) if args.reference else None
     from simulation.core import output
 
-    output.check_writable(out, args.force)
+    from simulation.cli.common import input_paths
+
+    output.check_writable(out, args.force, input_paths(args))
     print(f"calibrating {settings.name!r}: {len(settings.parameters)} parameters, targets "
           f"{', '.join(settings.targets)}; {settings.waves} waves ({settings.initial_points}, then "
           f"{settings.points_per_wave} parameter sets), {settings.reps_per_point} replications "

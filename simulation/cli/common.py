@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import re
-import tomllib
+import sys
+import unicodedata
 from datetime import datetime
 from pathlib import Path
 
 from simulation import runner
+from simulation.core import inputs, output
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
+from simulation.core.parameters import BY_KEY
 from simulation.core.scenario import Scenario
 from simulation.results import study
 
@@ -88,18 +92,16 @@ def parse_override(text: str) -> tuple[str, object]:
     if "=" not in text:
         raise PausesimError(f"--set {text!r} is invalid: must be SECTION.NAME=VALUE")
     key, raw = (part.strip() for part in text.split("=", 1))
-    try:
-        value = tomllib.loads(f"v = {raw}")["v"]
-    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
-        value = raw
-    return key, value
+    return key, inputs.parse_value(raw, origin=f"--set {key}")
 
 
 def parse_overrides(texts, option: str = "--set") -> dict[str, object]:
-    """Several ``--set`` values; the same key twice is an error."""
+    """Several ``section.name=value`` overrides: each parameter known and given once."""
     out: dict[str, object] = {}
     for text in texts:
         key, value = parse_override(text)
+        if key not in BY_KEY:
+            scenario_mod.lookup(key, f"{option} {text!r}")  # one line, with "did you mean"
         if key in out:
             raise PausesimError(f"{option} {key} is given twice ({out[key]!r} and {value!r}): "
                                 "give each parameter once")
@@ -135,26 +137,72 @@ def check_run_options(args: argparse.Namespace) -> None:
         raise PausesimError("--scheduler and --dask-local cannot be combined: give one")
     if getattr(args, "events", False) and getattr(args, "engine", "fast") != "simpy":
         raise PausesimError("--events needs --engine simpy: the fast engine keeps no event log")
+    if getattr(args, "scheduler", None) is not None:
+        runner.executors.check_scheduler_address(args.scheduler)
+    if getattr(args, "checkpoint", None) is not None:
+        output.check_folder("--checkpoint", args.checkpoint)
+
+
+def check_memory(reps: int, scenario: Scenario) -> None:
+    """Refuse ``--reps`` whose tallies (float32, kept by period when large) would not fit in this
+    machine's memory: one line before simulating, not a MemoryError later."""
+    from simulation.model.layout import N_TALLIED
+    from simulation.results.results import period_edges
+
+    bins = len(period_edges(scenario["practice.horizon_months"])) - 1
+    per_rep = 2 * N_TALLIED * bins * 4 + 2 * 3 * 18 * 4  # bytes
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # not on this system: nothing to compare with
+        return
+    if reps * per_rep > memory:
+        raise PausesimError(f"--reps = {reps} is invalid here: {reps:,} replications need "
+                            f"{reps * per_rep / 2**30:,.0f} GiB for their results, more than this "
+                            f"machine's {memory / 2**30:,.0f} GiB (allowed: at most "
+                            f"{memory // per_rep:,})")
+
+
+def warn_workers(workers: int) -> None:
+    """One warning line when more workers are asked for than there are CPUs (the pool is capped
+    at the tasks anyway; beyond the CPUs they only cost memory)."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+        (os.cpu_count() or 1)
+    if workers > cpus:
+        print(f"pausesim: warning: --workers {workers} is more than the {cpus} CPUs available: "
+              "no faster, more memory", file=sys.stderr)
+
+
+def input_paths(args: argparse.Namespace) -> list[Path]:
+    """The files and folders a command reads (scenario files, posteriors, checkpoints, earlier
+    calibrations): ``--out --force`` never replaces a folder holding one of them."""
+    refs = [getattr(args, "scenario", None), *(getattr(args, "scenarios", None) or []),
+            getattr(args, "calibration", None), getattr(args, "from_posterior", None),
+            getattr(args, "checkpoint", None), *(getattr(args, "compare", None) or []),
+            getattr(args, "reference", None), getattr(args, "areas", None)]
+    return [Path(ref) for ref in refs if ref and Path(ref).exists()]
 
 
 @contextlib.contextmanager
 def run_options(args: argparse.Namespace):
     """Keyword arguments for :func:`simulation.results.study.simulate` from the engine and
     scale-out options; a dask client opened for them is closed on leaving."""
+    if args.scheduler is None and args.dask_local is None:
+        warn_workers(args.workers)
     with runner.dask_executor(args.scheduler, args.dask_local) as executor:
         workers = args.workers if executor is None else executor.workers
         yield {"engine": args.engine, "checkpoint": args.checkpoint, "executor": executor,
                "workers": workers, "progress": args.progress}
 
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def safe_name(name: str) -> str:
-    """A scenario name as one safe folder name (no separators, no leading dots)."""
-    cleaned = _UNSAFE.sub("-", str(name)).strip(".-") or "scenario"
-    return cleaned[:80]
+def safe_folder_name(name: str, limit: int = 80) -> str:
+    """Free text (a scenario name) as one folder name: letters, digits, ``.``, ``_`` and ``-``
+    kept, every other run of characters (path separators, spaces, control characters) one
+    ``-``; no leading dots, so never ``..`` or hidden; ``scenario`` if nothing is left."""
+    text = re.sub(r"[^\w.-]+", "-", unicodedata.normalize("NFC", str(name)), flags=re.UNICODE)
+    text = text.strip("-._")[:limit].rstrip("-._")
+    return text or "scenario"
 
 
 def default_out(name: str) -> Path:
-    return Path("results") / f"{safe_name(name)}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+    """``results/<name>-<date-time>``, with ``name`` made one safe folder name."""
+    return Path("results") / f"{safe_folder_name(name)}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"

@@ -8,8 +8,9 @@ from __future__ import annotations
 import math
 import sys
 
-from simulation.cli.common import (add_run_options, add_scenario_argument, check_run_options,
-                                   default_out, load_scenario, run_options, uncertainty)
+from simulation.cli.common import (add_run_options, add_scenario_argument, check_memory,
+                                   check_run_options, default_out, input_paths, load_scenario,
+                                   run_options, uncertainty)
 from simulation.core import output
 from simulation.core.errors import PausesimError
 from simulation.report import build
@@ -43,12 +44,13 @@ def main(args) -> int:
     check_run_options(args)
     check_council_removals(args.council_removals)
     scenario = load_scenario(args)
+    check_memory(args.reps, scenario)
     out = args.out or default_out(f"report-{scenario.name}")
-    output.check_writable(out, args.force)
+    output.check_writable(out, args.force, input_paths(args))
     with run_options(args) as options:
         report = build.make(scenario, out, args.reps, args.seed, args.band, args.force,
                             args.council_removals, uncertainty=uncertainty(args),
-                            draws=args.draws, **options)
+                            draws=args.draws, inputs=input_paths(args), **options)
     for sentence in report.sentences:
         if sentence.section in ("citable", "where"):
             print(f"- {sentence.text}")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from simulation.cli.common import (add_run_options, add_scenario_argument, check_run_options,
-                                   default_out, load_scenario, run_options, uncertainty)
+from simulation.cli.common import (add_run_options, add_scenario_argument, check_memory,
+                                   check_run_options, default_out, input_paths, load_scenario,
+                                   run_options, uncertainty)
 from simulation.core import output
 from simulation.results import study, write
 from simulation.results.text import summary_text
@@ -30,13 +31,14 @@ def add_parser(sub) -> None:
 def main(args) -> int:
     check_run_options(args)
     scenario = load_scenario(args)
+    check_memory(args.reps, scenario)
     out = args.out or default_out(scenario.name)
-    output.check_writable(out, args.force)
+    output.check_writable(out, args.force, input_paths(args))
     with run_options(args) as options:
         results = study.simulate(scenario, args.reps, args.seed, uncertainty(args), args.draws,
                                  keep_events=args.events, band=args.band, **options)
     table = results.summary()
-    with output.atomic_folder(out, args.force) as folder:
+    with output.atomic_folder(out, args.force, input_paths(args)) as folder:
         write.run_folder(results, table, folder)
     print(summary_text(results, table))
     print(f"\nwrote {out}/ (summary.csv, tables, figures, run.json) in "

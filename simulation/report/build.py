@@ -145,13 +145,14 @@ def write(report: Report, folder: Path) -> None:
 def make(scenario: Scenario, out: Path, reps: int, seed: int, band: float = 0.9,
          force: bool = False, council_removals: float | None = None,
          case: BusinessCase | None = None, uncertainty: str = "posterior",
-         draws: int = study.DEFAULT_DRAWS, **run_options) -> Report:
+         draws: int = study.DEFAULT_DRAWS, inputs=(), **run_options) -> Report:
     """Simulate ``scenario`` (both calibrations) and write its report to ``out`` (complete, or
-    not at all). ``run_options`` go to :func:`study.simulate` (engine, workers, executor,
-    progress, checkpoint): they change how fast, never which numbers."""
-    output.check_writable(Path(out), force)
+    not at all; ``--force`` never replaces a folder holding one of ``inputs``). ``run_options``
+    go to :func:`study.simulate` (engine, workers, executor, progress, checkpoint): they change
+    how fast, never which numbers."""
+    output.check_writable(Path(out), force, inputs)
     main, other = simulate(scenario, reps, seed, uncertainty, draws, band, **run_options)
     report = build(main, other, band, council_removals, case)
-    with output.atomic_folder(Path(out), force) as folder:
+    with output.atomic_folder(Path(out), force, inputs) as folder:
         write(report, folder)
     return report
