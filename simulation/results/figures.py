@@ -3,20 +3,19 @@ non-interactive one; notebooks show the figures as usual."""
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from pathlib import Path
 
 import numpy as np
 
 from .metrics import BY_NAME, SOURCE_LABELS
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def plain(text: str) -> str:
-    """Text safe for a matplotlib title: no control characters, ``$`` and backslashes shown as
-    themselves (never read as mathtext)."""
-    return _CONTROL.sub("", str(text)).replace("\\", "\\\\").replace("$", r"\$")
+def plain(text) -> str:
+    """User text (a scenario name, an option label) for a figure, shown exactly as typed:
+    ``$`` escaped so matplotlib never parses it as mathtext (``$\\undefined$`` would crash,
+    ``$5 to $10`` render as maths) and control characters (NUL, tabs, newlines) made spaces."""
+    text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in str(text))
+    return text.replace("$", r"\$")
 
 
 def _axes(figsize=(8, 4.5)):
