@@ -41,6 +41,10 @@ VARIANTS = {
                         "post_programme.pregnancy_rate_ratio": 0.5,
                         "post_programme.removal_rate_ratio_completed": 0.5,
                         "post_programme.removal_rate_ratio_dropout": 0.7},
+    # a spill-over longer than a cycle: it must end when a woman who declined later enrols
+    "long spill-over, early exits": {"outreach.declined_pregnancy_rate_ratio": 0.4,
+                                     "outreach.declined_effect_months": 40.0,
+                                     "programme.dropout_rate_per_year": 1.5},
     "single cohort, lead-in": {"practice.successive_cycles": False, "practice.lead_in_months": 2.5,
                                "authority.system_effect": 0.2,
                                "authority.effect_half_life_after_stop_months": 6.0},
