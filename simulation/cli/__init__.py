@@ -11,7 +11,8 @@ from simulation import __version__
 from simulation.core import output
 from simulation.core.errors import PausesimError
 
-COMMANDS = ("run", "scenarios", "report", "council", "template", "calibrate")  # WIP: sensitivity, compare
+COMMANDS = ("run", "scenarios", "report", "council", "template", "calibrate",
+            "portfolio")  # WIP: sensitivity, compare
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,65 @@
+"""``pausesim portfolio AREAS``: a national portfolio - every practice of an areas file (CSV or
+XLSX, one row per area: a scenario plus overrides) simulated with the same parameter draws and
+independent chance, and the national total with honest bands, each area's headline and figures,
+as CSV, portfolio.xlsx, portfolio.docx, portfolio.html and PNG."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from simulation.cli.common import (
+    add_run_options,
+    check_run_options,
+    default_out,
+    run_options,
+    uncertainty,
+)
+from simulation.core import deflators, output
+from simulation.report import areas as areas_mod
+from simulation.report import portfolio
+
+DEFAULT_REPS = 1000
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("portfolio", help="simulate a national portfolio of practices (total "
+                       "with bands, per area)",
+                       description="Simulate every practice of an areas file and write the "
+                       "national total with bands, each area's headline and figures to --out. "
+                       "The areas file (.csv, or .xlsx: sheet 'areas' or the first sheet) has "
+                       "one row per practice: 'area' (a unique label), 'scenario' (a built-in "
+                       "name or a .toml/.xlsx file, relative to the areas file), optional "
+                       "'notes', and optional columns named by parameter key "
+                       "(practice.practitioners, ...; blank = no override). Every area gets the "
+                       "same parameter draws and its own random numbers.")
+    p.add_argument("areas", type=Path, metavar="AREAS.csv|AREAS.xlsx",
+                   help="the areas file, one row per practice")
+    add_run_options(p, DEFAULT_REPS)
+    p.add_argument("--price-year", type=int, default=None, metavar="YEAR",
+                   help="price base of every area's money, a financial year starting (2024 = "
+                        "2024/25) (default: the latest outturn year, "
+                        f"{deflators.latest_outturn_year()})")
+    p.add_argument("--horizon-months", type=float, default=None, metavar="MONTHS",
+                   help="horizon of every area (default: the areas' own, which must agree)")
+    p.set_defaults(handler=main)
+
+
+def main(args) -> int:
+    check_run_options(args)
+    rows = areas_mod.read(args.areas)
+    areas = areas_mod.resolve(rows, args.areas, args.calibration, args.price_year,
+                              args.horizon_months)
+    out = args.out or default_out(f"portfolio-{args.areas.stem}")
+    output.check_writable(out, args.force, [args.areas])
+    with run_options(args) as options:
+        report = portfolio.make(areas, args.areas, out, args.reps, args.seed, args.band,
+                                args.force, uncertainty=uncertainty(args), draws=args.draws,
+                                **options)
+    for sentence in report.sentences:
+        print(f"- {sentence}")
+    sim = report.portfolio.national.simulated
+    print(f"wrote {out}/ (portfolio.html, portfolio.docx, portfolio.xlsx, "
+          f"{len(report.figures)} figures, {len(report.tables)} CSV tables) for "
+          f"{len(areas)} areas in {sim.wall_seconds:.1f} s of simulation", file=sys.stderr)
+    return 0
