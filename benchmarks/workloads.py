@@ -10,6 +10,9 @@
   at the calibration statistics' time bins.
 - W5: a report's run with parameter uncertainty: 1,000 posterior draws x 100 replications, at
   monthly resolution for its figures, then its tables.
+- W6: the command ``pausesim portfolio`` on W3's 25 authorities as an areas file, 1,000
+  replications each over 100 posterior draws shared by every area: reading, simulating, tables,
+  figures and every output file, in a process of its own.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ class Workload:
     reps: int
     edges: Any = None  # time bins kept (None: months)
     common: bool = False
-    kind: str = "run"  # "run", or "report": the results' tables are built too
+    kind: str = "run"  # "run"; "report": the results' tables are built too; "portfolio":
+    #                    the command `pausesim portfolio extra["areas_csv"]`, timed as a whole
     extra: dict = field(default_factory=dict)
 
     @property
@@ -90,15 +94,15 @@ def w2(scale: float = 1.0) -> Workload:
                     edges=period_edges(60))
 
 
-def w3(scale: float = 1.0) -> Workload:
-    """25 local authorities: pools of 40-130 women, 8-30 new a year, 2-5 practitioners, 25-60
-    other infant care entries a year, unit costs +-20% (drawn once, with a fixed seed)."""
+def _authorities(n: int = 25) -> list[dict[str, Any]]:
+    """Overrides of ``n`` local authorities: pools of 40-130 women, 8-30 new a year, 2-5
+    practitioners, 25-60 other infant care entries a year, unit costs +-20% (drawn once, with a
+    fixed seed)."""
     rng = np.random.default_rng(25)
-    base = _national_point()
-    sets = []
-    for _ in range(25):
+    out = []
+    for _ in range(n):
         practitioners = int(rng.integers(2, 6))
-        sets.append(base.with_overrides({
+        out.append({
             "population.eligible_women_at_start": int(rng.integers(40, 131)),
             "population.new_eligible_women_per_year": float(rng.uniform(8, 30)),
             "practice.practitioners": practitioners,
@@ -106,8 +110,41 @@ def w3(scale: float = 1.0) -> Workload:
             "authority.other_infant_care_entries_per_year": float(rng.uniform(25, 60)),
             "costs.programme_cost_per_year_gbp": 100_000.0 * practitioners * rng.uniform(0.8, 1.2),
             "costs.in_house_foster_cost_per_week_gbp": 646.0 * rng.uniform(0.8, 1.2),
-        }, source="benchmark authority"))
+        })
+    return out
+
+
+def w3(scale: float = 1.0) -> Workload:
+    """25 local authorities (:func:`_authorities`), each a variant of the national scenario."""
+    base = _national_point()
+    sets = [base.with_overrides(o, source="benchmark authority") for o in _authorities()]
     return Workload("W3", "25 local authorities", sets, max(1, round(1_000 * scale)), common=True)
+
+
+def areas_csv(overrides: Sequence[dict[str, Any]]) -> str:
+    """An areas file (``pausesim portfolio``) of variants of the national scenario."""
+    import csv
+    import io
+
+    keys = list(overrides[0])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["area", "scenario", *keys])
+    for i, o in enumerate(overrides, start=1):
+        writer.writerow([f"Authority {i:02d}", "national", *[repr(o[k]) for k in keys]])
+    return buffer.getvalue()
+
+
+def w6(scale: float = 1.0) -> Workload:
+    """``pausesim portfolio`` on the W3 authorities as an areas file: 25 areas x 1,000
+    replications over 100 posterior draws shared by every area, every output file written."""
+    base = _national_point()
+    authorities = _authorities()
+    reps = max(1, round(1_000 * scale))
+    return Workload("W6", f"pausesim portfolio: 25 areas x {reps} replications, "
+                    f"{min(100, reps)} shared posterior draws, every output file",
+                    [base.with_overrides(o, source="benchmark authority") for o in authorities],
+                    reps, kind="portfolio", extra={"areas_csv": areas_csv(authorities)})
 
 
 def w4(scale: float = 1.0) -> Workload:
@@ -135,4 +172,4 @@ def w5(scale: float = 1.0) -> Workload:
                     extra={"base": base})
 
 
-WORKLOADS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5}
+WORKLOADS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6}

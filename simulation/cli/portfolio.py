@@ -10,8 +10,10 @@ from pathlib import Path
 
 from simulation.cli.common import (
     add_run_options,
+    check_memory,
     check_run_options,
     default_out,
+    input_paths,
     run_options,
     uncertainty,
 )
@@ -50,12 +52,15 @@ def main(args) -> int:
     rows = areas_mod.read(args.areas)
     areas = areas_mod.resolve(rows, args.areas, args.calibration, args.price_year,
                               args.horizon_months)
+    check_memory(args.reps * len(areas), areas[0].scenario)  # every area's tallies at once
     out = args.out or default_out(f"portfolio-{args.areas.stem}")
-    output.check_writable(out, args.force, [args.areas])
+    inputs = input_paths(args) + [Path(a.scenario.origin) for a in areas
+                                  if Path(a.scenario.origin).exists()]
+    output.check_writable(out, args.force, inputs)
     with run_options(args) as options:
         report = portfolio.make(areas, args.areas, out, args.reps, args.seed, args.band,
                                 args.force, uncertainty=uncertainty(args), draws=args.draws,
-                                **options)
+                                inputs=inputs, **options)
     for sentence in report.sentences:
         print(f"- {sentence}")
     sim = report.portfolio.national.simulated

@@ -448,11 +448,13 @@ def write(report: PortfolioReport, folder: Path) -> None:
 
 def make(areas: Sequence[Area], origin, out: Path, reps: int, seed: int, band: float = 0.9,
          force: bool = False, uncertainty: str = "posterior", draws: int = study.DEFAULT_DRAWS,
-         **run_options) -> PortfolioReport:
-    """Simulate the areas and write the portfolio to ``out`` (complete, or not at all).
-    ``run_options`` (engine, workers, executor, progress, checkpoint) change how fast, never
-    which numbers."""
-    inputs = [origin, *[a.scenario.origin for a in areas if Path(a.scenario.origin).exists()]]
+         inputs=(), **run_options) -> PortfolioReport:
+    """Simulate the areas and write the portfolio to ``out`` (complete, or not at all;
+    ``--force`` never replaces a folder holding the areas file, a scenario file or one of
+    ``inputs``). ``run_options`` (engine, workers, executor, progress, checkpoint) change how
+    fast, never which numbers."""
+    inputs = [origin, *inputs, *[a.scenario.origin for a in areas
+                                 if Path(a.scenario.origin).exists()]]
     output.check_writable(Path(out), force, inputs)
     portfolio = simulate(areas, reps, seed, uncertainty, draws, band, **run_options)
     report = build(portfolio, origin, band)
