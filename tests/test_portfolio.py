@@ -116,6 +116,16 @@ def test_areas_share_parameter_draws_but_not_random_numbers(three):
             assert {k: drawn[k] for k in keys} == pytest.approx({k: draws[d][k] for k in keys})
 
 
+def test_the_first_area_is_the_scenario_run_on_its_own(three):
+    """Area 0's random numbers are not offset: it reproduces ``pausesim run`` of its scenario
+    (same seed, draws and replications), replication by replication. Tallies are float32,
+    summed by year here and by month there: money agrees to float32 rounding (rtol 1e-5)."""
+    north = three.results[0]
+    alone = study.simulate(north.scenario, reps=12, seed=SEED, draws=3, engine="simpy")
+    for name in ("infants_avoided_cumulative", "net_cost_avoidance_cumulative_discounted"):
+        np.testing.assert_allclose(north.value(name, 60.0), alone.value(name, 60.0), rtol=1e-5)
+
+
 def test_chance_is_uncorrelated_between_identical_areas(tmp_path):
     """With the point estimate nothing is shared, so two identical areas' futures are
     independent: their correlation over n replications has standard error about 1/sqrt(n);

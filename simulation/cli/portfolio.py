@@ -38,6 +38,11 @@ def add_parser(sub) -> None:
     p.add_argument("areas", type=Path, metavar="AREAS.csv|AREAS.xlsx",
                    help="the areas file, one row per practice")
     add_run_options(p, DEFAULT_REPS)
+    for action in p._actions:  # argparse has no public way to reword one shared option's help
+        if action.dest == "reps":
+            action.help = "paired Monte Carlo replications per area (default: %(default)s)"
+        if action.dest == "out":
+            action.help = "output folder (default: results/portfolio-<areas file>-<date-time>)"
     p.add_argument("--price-year", type=int, default=None, metavar="YEAR",
                    help="price base of every area's money, a financial year starting (2024 = "
                         "2024/25) (default: the latest outturn year, "
