@@ -38,3 +38,17 @@ def test_a_care_episode_is_entered_spent_and_left_under_its_source():
     assert t[L.INDEX["child_months_in_care_authority"]].sum() == 10.0
     np.testing.assert_allclose(post[0, :3], [12.0, 12.0, 6.0])  # 30 months after the horizon
     assert post[2, 2] == 1 and post[1].sum() == 0  # the order is made in the third year after
+
+
+def test_bins_sum_the_months_they_hold():
+    rng = np.random.default_rng(4)
+    t = np.zeros((L.N_ROWS, 60))
+    for _ in range(50):
+        start = rng.uniform(0, 60)
+        tally.spent(t, L.INDEX["woman_months"], start, start + rng.exponential(20))
+        tally.count(t, L.INDEX["care_entries_enrolled"], rng.uniform(0, 60))
+    monthly = tally.fold(t)
+    starts = np.array([0, 12, 21, 48], dtype=np.int64)
+    binned = np.empty((L.N_TALLIED, len(starts)))
+    tally.fold_and_bin(t.copy(), starts, binned)
+    np.testing.assert_allclose(binned, np.add.reduceat(monthly, starts, axis=-1), atol=1e-9)

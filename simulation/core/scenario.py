@@ -24,6 +24,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from types import SimpleNamespace
@@ -64,9 +65,14 @@ class Scenario:
         return SimpleNamespace(**{k[len(prefix):]: v for k, v in self.values.items()
                                   if k.startswith(prefix)})
 
-    def params(self) -> SimpleNamespace:
-        """All sections as nested attributes: ``p.pregnancy.counterfactual_rate_per_year``."""
+    @cached_property
+    def _params(self) -> SimpleNamespace:
         return SimpleNamespace(**{s: self.section(s) for s in SECTIONS})
+
+    def params(self) -> SimpleNamespace:
+        """All sections as nested attributes: ``p.pregnancy.counterfactual_rate_per_year``
+        (built once per scenario, which never changes: read it, do not assign to it)."""
+        return self._params
 
     @property
     def title(self) -> str:
@@ -131,6 +137,10 @@ class Scenario:
 
     def digest(self) -> str:
         """Short hash of the resolved values: two runs with equal digests used equal inputs."""
+        return self._digest
+
+    @cached_property
+    def _digest(self) -> str:
         blob = json.dumps(dict(sorted(self.values.items())), sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 

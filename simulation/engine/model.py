@@ -19,7 +19,7 @@ import simpy
 from ..core.scenario import Scenario
 from ..model import authority, population
 from ..model.layout import N_ROWS, N_TALLIED, POST_METRICS, POST_YEARS, n_months
-from ..model.tally import fold
+from ..model.tally import bin_starts, fold_and_bin
 from ..model.rates import Rates
 from .cursor import Cursor
 from .events import EventLog
@@ -33,7 +33,7 @@ ARMS = ("programme", "counterfactual")
 class ReplicationLogs:
     """One replication's tallies (both arms) and, if kept, event logs."""
 
-    tally: np.ndarray  # (2, N_TALLIED, n_months)
+    tally: np.ndarray  # (2, N_TALLIED, bins)
     post: np.ndarray   # (2, 3, POST_YEARS)
     programme: EventLog
     counterfactual: EventLog
@@ -79,8 +79,9 @@ def _collection_paused():
 
 
 def simulate_replication(rates: Rates, seed: int, rep: int, women: population.Women, j: int,
-                         keep_events: bool = False) -> ReplicationLogs:
-    """Replication ``rep`` (the ``j``-th of ``women``): both arms and the authority layer."""
+                         keep_events: bool = False, edges=None) -> ReplicationLogs:
+    """Replication ``rep`` (the ``j``-th of ``women``): both arms and the authority layer,
+    tallied by the bins ``edges`` (months; default every month)."""
     first = women.first
     lo, hi = int(first[j]), int(first[j + 1])
     T = n_months(rates.horizon_months)
@@ -92,21 +93,26 @@ def simulate_replication(rates: Rates, seed: int, rep: int, women: population.Wo
         simulate_arm(rates, seed, rep, women, lo, hi, arm == 0, timelines, tally[arm], post[arm],
                      logs[arm])
     authority.simulate(rates, np.uint64(seed), rep, tally[0], tally[1], post[0], post[1])
-    return ReplicationLogs(fold(tally), post, *logs)
+    starts = bin_starts(edges, T)
+    binned = np.empty((2, N_TALLIED, len(starts)))
+    for arm in (0, 1):
+        fold_and_bin(tally[arm], starts, binned[arm])
+    return ReplicationLogs(binned, post, *logs)
 
 
 def simulate_reps(scenario: Scenario, seed: int, reps: Sequence[int], keep_events: bool = False,
-                  rates: Rates | None = None):
-    """Replications ``reps``: tallies ``(len(reps), 2, N_TALLIED, n_months)``, after-horizon
-    tallies ``(len(reps), 2, 3, POST_YEARS)`` and, if kept, one events DataFrame."""
+                  rates: Rates | None = None, edges=None):
+    """Replications ``reps``: tallies by the bins ``edges`` (months; default every month)
+    ``(len(reps), 2, N_TALLIED, bins)``, after-horizon tallies ``(len(reps), 2, 3,
+    POST_YEARS)`` and, if kept, one events DataFrame."""
     rates = rates or Rates.from_scenario(scenario)
     women = population.draw(scenario, seed, reps)
     T = n_months(rates.horizon_months)
-    out = np.zeros((len(reps), 2, N_TALLIED, T))
+    out = np.zeros((len(reps), 2, N_TALLIED, len(bin_starts(edges, T))))
     post = np.zeros((len(reps), 2, len(POST_METRICS), POST_YEARS))
     frames = []
     for j, rep in enumerate(reps):
-        logs = simulate_replication(rates, seed, int(rep), women, j, keep_events)
+        logs = simulate_replication(rates, seed, int(rep), women, j, keep_events, edges)
         out[j], post[j] = logs.tally, logs.post
         if keep_events:
             frames.append(events_frame(logs, int(rep)))

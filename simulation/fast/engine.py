@@ -10,11 +10,11 @@ import numpy as np
 
 from ..core.scenario import Scenario
 from ..model import population
-from ..model.layout import (DRAWS_AT_ENROLMENT, DRAWS_PER_BIRTH, DRAWS_PER_OFFER, N_ROWS,
-                            N_STREAMS, POST_METRICS, POST_YEARS, S_CARE, S_DEATH, S_DROPOUT,
+from ..model.layout import (DRAWS_AT_ENROLMENT, DRAWS_PER_BIRTH, DRAWS_PER_OFFER, N_STREAMS,
+                            N_TALLIED, POST_METRICS, POST_YEARS, S_CARE, S_DEATH, S_DROPOUT,
                             S_LARC, S_OUTCOME, S_OUTREACH, S_PREGNANCY, n_months)
-from ..model.tally import fold
 from ..model.rates import Rates, cycle_starts
+from ..model.tally import bin_starts
 from . import kernel
 
 
@@ -39,27 +39,32 @@ def women_array(women: population.Women) -> np.ndarray:
                             women.woman.astype(float)])
 
 
-def simulate(rates: Rates, seed: int, reps: Sequence[int],
-             women: population.Women) -> tuple[np.ndarray, np.ndarray]:
-    """Both arms of replications ``reps`` of ``women``: the tally ``(len(reps), 2, N_TALLIED,
-    n_months)`` and the after-horizon tally ``(len(reps), 2, 3, POST_YEARS)`` (float64)."""
+def simulate(rates: Rates, seed: int, reps: Sequence[int], women: population.Women,
+             edges: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Both arms of replications ``reps`` of ``women``: the tally summed into the bins ``edges``
+    (months; default every month) ``(len(reps), 2, N_TALLIED, bins)`` and the after-horizon
+    tally ``(len(reps), 2, 3, POST_YEARS)`` (float64)."""
     R = len(reps)
-    out = np.zeros((R, 2, N_ROWS, n_months(rates.horizon_months)))
+    T = n_months(rates.horizon_months)
+    starts = bin_starts(edges, T)
+    out = np.empty((R, 2, N_TALLIED, len(starts)))
     post = np.zeros((R, 2, len(POST_METRICS), POST_YEARS))
     flags = np.zeros(R, dtype=np.int64)
     kernel.simulate_chunk(rates, np.uint64(seed), np.asarray(reps, dtype=np.int64),
                           cycle_starts(rates), women.first, women_array(women),
-                          stream_offsets(rates), out, post, flags)
+                          stream_offsets(rates), T, starts, out, post, flags)
     if np.any(flags & kernel.STREAM_TOO_LONG):
         raise RuntimeError("a random stream outgrew its room (stream_offsets): a bug")
-    return fold(out), post
+    return out, post
 
 
 def simulate_reps(scenario: Scenario, seed: int, reps: Sequence[int],
-                  rates: Rates | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Replications ``reps`` of a run with ``seed`` (tally and after-horizon tally)."""
+                  rates: Rates | None = None, edges: np.ndarray | None = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Replications ``reps`` of a run with ``seed`` (tally, by ``edges``, and after-horizon
+    tally)."""
     rates = rates or Rates.from_scenario(scenario)
-    return simulate(rates, seed, reps, population.draw(scenario, seed, reps))
+    return simulate(rates, seed, reps, population.draw(scenario, seed, reps), edges)
 
 
 def compile_kernel(notice_after_s: float = 1.0) -> None:

@@ -36,8 +36,8 @@ import numpy as np
 from numba import njit, uint64
 
 from ..model import authority
-from ..model.layout import (ASSESSMENT_MONTHS, COMPLETED, DRAWS_AT_ENROLMENT, DRAWS_PER_BIRTH,
-                            DRAWS_PER_OFFER, DROPPED_OUT, ELIGIBLE, ENROLLED, M_ASSESSED,
+from ..model.layout import (ASSESSMENT_MONTHS, COMPLETED, DRAWS_AT_ENROLMENT,
+                            DRAWS_PER_BIRTH, DRAWS_PER_OFFER, N_ROWS, DROPPED_OUT, ELIGIBLE, ENROLLED, M_ASSESSED,
                             M_COMPLETED, M_DEATHS, M_DECLINED, M_DROPPED_OUT, M_ELIGIBLE,
                             M_ENROLLED, M_ENROLLED_MONTHS, M_EXITED_PREGNANT,
                             M_FIRST_CARE_INITIAL, M_LARC_STARTED, M_LARC_STOPPED,
@@ -50,7 +50,7 @@ from ..model.rules import (age_band, care_delay, care_episode, death_month, deci
                            dropout_month, fire, larc_at_enrolment, next_band_month,
                            pregnancy_rate, removal_probability, source_at, willing)
 from ..model.tally import care_episode as tally_episode
-from ..model.tally import count, spent
+from ..model.tally import count, fold_and_bin, spent
 from ..model.rng import LAYOUT_VERSION
 
 INF = math.inf
@@ -465,9 +465,12 @@ def _simulate_arm(r, programme, cycle_starts, lo, women, W, offsets, tally, post
 
 
 @njit(cache=True, nogil=True)  # (dask workers may be threads)
-def simulate_chunk(r, seed, reps, cycle_starts, first, women, offsets, out, post, flags):
-    """Replications ``reps`` (their numbers in the run) of a chunk: both arms into ``out[j]``
-    (``(2, n_tallied, n_months)``, programme arm first) and ``post[j]`` (``(2, 3, years)``).
+def simulate_chunk(r, seed, reps, cycle_starts, first, women, offsets, n_months, starts, out,
+                   post, flags):
+    """Replications ``reps`` (their numbers in the run) of a chunk: both arms, tallied month by
+    month in a scratch array (``n_months``), then folded and summed into the bins beginning at
+    ``starts`` into ``out[j]`` (``(2, n_tallied, bins)``, programme arm first); ``post[j]``
+    (``(2, 3, years)``) after the horizon.
 
     Replication ``j``'s women are rows ``first[j]:first[j + 1]`` of ``women`` (columns: arrival
     month, age when eligible, base fertility per month, her number), in outreach priority.
@@ -481,6 +484,7 @@ def simulate_chunk(r, seed, reps, cycle_starts, first, women, offsets, out, post
     offered = np.empty(most, dtype=np.int64)
     decides = np.empty(most)
     enrolled = np.empty(most, dtype=np.int64)
+    scratch = np.empty((2, N_ROWS, n_months))  # stays in the cache: one replication at a time
     seed_lo, seed_hi = float(seed & 0xFFFFFFFF), float(seed >> 32)
     for j in range(len(reps)):
         lo, hi = first[j], first[j + 1]
@@ -488,8 +492,11 @@ def simulate_chunk(r, seed, reps, cycle_starts, first, women, offsets, out, post
         W[:-1, DRAWN:CACHE] = 0.0
         W[-1, FLAGS] = 0.0
         W[-1, SEED_LO], W[-1, SEED_HI], W[-1, REP] = seed_lo, seed_hi, float(reps[j])
+        scratch[:] = 0.0
         for arm in range(2):
-            _simulate_arm(r, arm == 0, cycle_starts, lo, women, W, offsets, out[j, arm],
+            _simulate_arm(r, arm == 0, cycle_starts, lo, women, W, offsets, scratch[arm],
                           post[j, arm], offered, decides, enrolled)
-        authority.simulate(r, seed, reps[j], out[j, 0], out[j, 1], post[j, 0], post[j, 1])
+        authority.simulate(r, seed, reps[j], scratch[0], scratch[1], post[j, 0], post[j, 1])
+        for arm in range(2):
+            fold_and_bin(scratch[arm], starts, out[j, arm])
         flags[j] = int(W[-1, FLAGS])

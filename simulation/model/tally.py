@@ -11,7 +11,7 @@ from numba import njit
 
 from .layout import (ADOPTION, DIFFERENCE_ROW, M_AGED_OUT, M_CARE, M_RETURNED_HOME, N_TALLIED,
                      POST_YEARS, Q_ADOPTIONS, Q_CHILD_MONTHS, Q_ENTRIES, Q_SGO, RETURN_HOME,
-                     SPECIAL_GUARDIANSHIP, SPENT, TALLIED)
+                     SPECIAL_GUARDIANSHIP)
 
 
 @njit(cache=True)
@@ -44,13 +44,44 @@ def spent(tally, row, start, end):
         tally[diff, last] -= 1.0
 
 
+@njit(cache=True)
+def fold_and_bin(tally, starts, out):
+    """One arm's tally ``(N_ROWS, months)`` as reported: the whole months of time spent added
+    from the difference rows (in place), then every tallied row summed into the bins beginning
+    at months ``starts`` into ``out`` ``(N_TALLIED, len(starts))``; the last bin runs to the
+    end. Both engines finish a replication with this, so they report it the same way."""
+    n = tally.shape[1]
+    for row in range(N_TALLIED):
+        diff = DIFFERENCE_ROW[row]
+        if diff >= 0:
+            running = 0.0
+            for m in range(n):
+                running += tally[diff, m]
+                tally[row, m] += running
+    for b in range(len(starts)):
+        lo = starts[b]
+        hi = starts[b + 1] if b + 1 < len(starts) else n
+        for row in range(N_TALLIED):
+            total = 0.0
+            for m in range(lo, hi):
+                total += tally[row, m]
+            out[row, b] = total
+
+
 def fold(tally: np.ndarray) -> np.ndarray:
-    """The tallied rows of ``tally`` (``(..., N_ROWS, months)``), the whole months of time spent
-    added from the difference rows: ``(..., N_TALLIED, months)``."""
-    out = tally[..., :N_TALLIED, :].copy()
-    rows = [TALLIED.index(name) for name in SPENT]
-    out[..., rows, :] += np.cumsum(tally[..., N_TALLIED:, :], axis=-1)
+    """Month by month, the tallied rows of one arm's ``tally`` ``(N_ROWS, months)`` with whole
+    months of time spent added: ``(N_TALLIED, months)`` (``tally`` is left as it was)."""
+    out = np.empty((N_TALLIED, tally.shape[1]))
+    fold_and_bin(tally.copy(), np.arange(tally.shape[1], dtype=np.int64), out)
     return out
+
+
+def bin_starts(edges, n_months: int) -> np.ndarray:
+    """The first month of each bin of ``edges`` (months; None: every month), as the kernel
+    takes them."""
+    if edges is None:
+        return np.arange(n_months, dtype=np.int64)
+    return np.asarray(edges[:-1], dtype=np.int64)
 
 
 @njit(cache=True)

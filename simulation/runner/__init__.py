@@ -69,15 +69,6 @@ def monthly_edges(horizon_months: float) -> np.ndarray:
     return np.arange(n_months(horizon_months) + 1, dtype=float)
 
 
-def _bin(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Sum monthly values (last axis) over the bins ``edges`` (integer months)."""
-    T = values.shape[-1]
-    if len(edges) == T + 1 and np.array_equal(edges, np.arange(T + 1)):
-        return values
-    starts = np.asarray(edges[:-1], dtype=np.int64)
-    return np.add.reduceat(values, starts, axis=-1)
-
-
 def simulate_chunk(scenario: Scenario, seed: int, reps: Sequence[int], engine: str,
                    edges: np.ndarray, keep_events: bool = False):
     """Simulate replications ``reps`` of one parameter set: binned tallies (float32), the
@@ -87,12 +78,12 @@ def simulate_chunk(scenario: Scenario, seed: int, reps: Sequence[int], engine: s
     if engine == "fast":
         from simulation.fast import simulate_reps
 
-        tally, post = simulate_reps(scenario, seed, reps, rates)
+        tally, post = simulate_reps(scenario, seed, reps, rates, edges)
     else:
         from simulation.engine import simulate_reps
 
-        tally, post, events = simulate_reps(scenario, seed, reps, keep_events, rates)
-    return (_bin(tally, edges).astype(np.float32), post.astype(np.float32), events)
+        tally, post, events = simulate_reps(scenario, seed, reps, keep_events, rates, edges)
+    return tally.astype(np.float32), post.astype(np.float32), events
 
 
 def chunks(reps: Sequence[int], workers: int, max_size: int, n_sets: int = 1) -> list[np.ndarray]:
