@@ -32,7 +32,7 @@ from simulation import runner
 from .workloads import WORKLOADS, Workload
 
 #: Default share of the replications the SimPy engine runs, for every parameter set.
-SIMPY_FRACTION = {"W1": 0.02, "W2": 0.01, "W3": 0.02, "W4": 0.01, "W5": 0.01, "W6": 0.02}
+SIMPY_FRACTION = {"W1": 0.02, "W2": 0.01, "W3": 0.02, "W4": 0.01}
 #: Targets (issue 14; W3 from issue 12): W1 under 1 s on 2 workers with the fast engine; the fast
 #: engine at least 100x the SimPy engine's CPU time per replication on W1; W2 within 1 GiB; the
 #: calibration design (W4) under 2 min; a report with parameter uncertainty (W5) under 30 s; a
@@ -58,8 +58,8 @@ def measure(workload: Workload, engine: str, workers: int, seed: int) -> dict:
 
 
 def _measure(workload: Workload, engine: str, workers: int, seed: int) -> dict:
-    if workload.kind == "portfolio":
-        return _measure_portfolio(workload, engine, workers, seed)
+    if workload.kind == "command":
+        return _measure_command(workload, engine, workers, seed)
     # the runner's workers are forked in ordinary use (pausesim run): fork them here too
     multiprocessing.set_start_method("fork", force=True)
     import matplotlib
@@ -69,19 +69,6 @@ def _measure(workload: Workload, engine: str, workers: int, seed: int) -> dict:
     start = time.perf_counter()
     sim = runner.run(list(workload.scenarios), workload.numbers(), seed, workers=workers,
                      progress=False, engine=engine, edges=workload.edges)
-    if workload.kind == "report":
-        from simulation.results.results import Results
-
-        results = Results(sim, workload.extra["base"])
-        results.summary()
-        results.bands()
-        results.replications()
-        import matplotlib.pyplot as plt
-
-        from simulation.results import figures
-
-        for make in figures.FIGURES.values():
-            plt.close(make(results))
     wall = time.perf_counter() - start
     cpu = _cpu_seconds() - cpu
     peak = peak_memory(workers)
@@ -93,30 +80,30 @@ def _measure(workload: Workload, engine: str, workers: int, seed: int) -> dict:
             "cpu_s": cpu, "cpu_ms_per_rep": 1000 * cpu / sim.reps}
 
 
-def _measure_portfolio(workload: Workload, engine: str, workers: int, seed: int) -> dict:
-    """``pausesim portfolio`` as a user runs it: a process of its own (Python start-up and
-    imports included), from reading the areas file to the last output file."""
+def _measure_command(workload: Workload, engine: str, workers: int, seed: int) -> dict:
+    """A ``pausesim`` command as a user runs it: a process of its own (Python start-up and
+    imports included), from reading its inputs to the last output file."""
     import subprocess
     import tempfile
 
-    with tempfile.TemporaryDirectory(prefix="pausesim-w6-") as tmp:
-        areas = Path(tmp) / "areas.csv"
-        areas.write_text(workload.extra["areas_csv"], encoding="utf-8")
-        command = [sys.executable, "-m", "simulation", "portfolio", str(areas), "--reps",
-                   str(workload.reps), "--workers", str(workers), "--engine", engine, "--seed",
-                   str(seed), "--no-progress", "--out", str(Path(tmp) / "out")]
+    with tempfile.TemporaryDirectory(prefix=f"pausesim-{workload.name.lower()}-") as tmp:
+        for name, text in workload.extra.get("files", {}).items():
+            (Path(tmp) / name).write_text(text, encoding="utf-8")
+        command = [sys.executable, "-m", "simulation", *workload.extra["command"], "--workers",
+                   str(workers), "--engine", engine, "--seed", str(seed), "--no-progress",
+                   "--out", "out"]
         cpu = _cpu_seconds()
         start = time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True)
+        done = subprocess.run(command, capture_output=True, text=True, cwd=tmp)
         wall = time.perf_counter() - start
         cpu = _cpu_seconds() - cpu
         if done.returncode != 0:
-            raise RuntimeError(f"pausesim portfolio failed: {done.stderr.strip()[-2000:]}")
-        written = len(list((Path(tmp) / "out").iterdir()))
-    reps = workload.total_reps
+            raise RuntimeError(f"pausesim {workload.extra['command'][0]} failed: "
+                               f"{done.stderr.strip()[-2000:]}")
+    reps = workload.total_reps * workload.extra.get("simulated", 1)
     return {"engine": engine, "reps": reps, "wall_s": wall, "reps_per_s": reps / wall,
             "woman_months_per_s": float("nan"), "peak_bytes": peak_memory(workers),
-            "cpu_s": cpu, "cpu_ms_per_rep": 1000 * cpu / reps, "files_written": written}
+            "cpu_s": cpu, "cpu_ms_per_rep": 1000 * cpu / reps}
 
 
 def _cpu_seconds() -> float:
@@ -137,7 +124,10 @@ def run_workload(name: str, engines: list[str], scale: float, workers: int, seed
           f"(scale {scale:g}, workers {workers}, seed {seed})", flush=True)
     print(f"  {'engine':<7}{'reps':>9}{'wall s':>9}{'reps/s':>10}{'woman-months/s':>16}"
           f"{'peak MiB':>10}{'CPU ms/rep':>12}", flush=True)
-    fraction = simpy_fraction if simpy_fraction is not None else SIMPY_FRACTION[name]
+    fraction = simpy_fraction if simpy_fraction is not None else SIMPY_FRACTION.get(name, 1.0)
+    if workload.kind == "command" and "simpy" in engines:
+        engines = [e for e in engines if e != "simpy"]
+        print("  (a whole command: fast engine only; W1-W3 compare the engines)", flush=True)
     runs: dict[str, list[dict]] = {engine: [] for engine in engines}
     for _ in range(repeat):
         for engine in engines:

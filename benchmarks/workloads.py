@@ -8,8 +8,9 @@
   national scenario with its own pool of women, practice size, authority and unit costs.
 - W4: the shipped calibration's design: 1,000 parameter sets from the prior x 100 replications,
   at the calibration statistics' time bins.
-- W5: a report's run with parameter uncertainty: 1,000 posterior draws x 100 replications, at
-  monthly resolution for its figures, then its tables.
+- W5: the command ``pausesim report national`` with parameter uncertainty, 1,000 posterior draws x
+  100 replications under each of the two calibrations the report shows side by side, every output
+  file (HTML, DOCX, XLSX, figures), in a process of its own.
 - W6: the command ``pausesim portfolio`` on W3's 25 authorities as an areas file, 1,000
   replications each over 100 posterior draws shared by every area: reading, simulating, tables,
   figures and every output file, in a process of its own.
@@ -37,8 +38,8 @@ class Workload:
     reps: int
     edges: Any = None  # time bins kept (None: months)
     common: bool = False
-    kind: str = "run"  # "run"; "report": the results' tables are built too; "portfolio":
-    #                    the command `pausesim portfolio extra["areas_csv"]`, timed as a whole
+    kind: str = "run"  # "run": runner.run timed; "command": `pausesim extra["command"]` timed
+    #                    as a whole in a process of its own (inputs: extra["files"])
     extra: dict = field(default_factory=dict)
 
     @property
@@ -144,7 +145,9 @@ def w6(scale: float = 1.0) -> Workload:
     return Workload("W6", f"pausesim portfolio: 25 areas x {reps} replications, "
                     f"{min(100, reps)} shared posterior draws, every output file",
                     [base.with_overrides(o, source="benchmark authority") for o in authorities],
-                    reps, kind="portfolio", extra={"areas_csv": areas_csv(authorities)})
+                    reps, kind="command",
+                    extra={"command": ["portfolio", "areas.csv", "--reps", str(reps)],
+                           "files": {"areas.csv": areas_csv(authorities)}, "simulated": 1})
 
 
 def w4(scale: float = 1.0) -> Workload:
@@ -163,13 +166,17 @@ def w4(scale: float = 1.0) -> Workload:
 
 
 def w5(scale: float = 1.0) -> Workload:
+    """``pausesim report national`` with parameter uncertainty, 1,000 posterior draws x 100
+    replications, as a user runs it (both calibrations it shows side by side, every file)."""
     n = max(1, round(1_000 * scale))
     base = _national_point()
     draws = base.posterior().draws(n, 7)
     sets = [base.with_overrides(d, given=False, source="posterior draw") for d in draws]
-    return Workload("W5", f"report with parameter uncertainty: {n} posterior draws x 100 "
-                    "replications, monthly, with its tables", sets, 100, kind="report",
-                    extra={"base": base})
+    return Workload("W5", f"pausesim report national: {n} posterior draws x 100 replications "
+                    "under each of the two calibrations it shows, every output file", sets, 100,
+                    kind="command",
+                    extra={"command": ["report", "national", "--reps", str(100 * n), "--draws",
+                                       str(n)], "simulated": 2})
 
 
 WORKLOADS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6}

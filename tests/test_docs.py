@@ -41,7 +41,7 @@ SMALL = {
     "compare": ["--reps", "20", "--no-progress"],
     "portfolio": ["--reps", "10", "--draws", "5", "--no-progress"],
     "sensitivity": ["--draws", "8", "--reps", "4", "--no-progress"],
-    "calibrate": ["--budget", "40", "--waves", "2", "--reps-per-point", "4", "--steps", "60",
+    "calibrate": ["--budget", "60", "--waves", "2", "--reps-per-point", "4", "--steps", "60",
                   "--posterior-size", "40", "--check-draws", "5", "--check-reps", "4",
                   "--no-progress"],
 }
@@ -70,7 +70,7 @@ def readme_folder(tmp_path_factory):
     return folder
 
 
-@pytest.mark.parametrize("line", readme_examples())
+@pytest.mark.parametrize("line", readme_examples(), ids=lambda line: " ".join(line.split()[1:3]))
 def test_readme_example_runs(line, readme_folder):
     command = line.split()[1]
     pausesim = Path(sys.executable).with_name("pausesim")

@@ -67,7 +67,7 @@ def simulate_reps(scenario: Scenario, seed: int, reps: Sequence[int],
     return simulate(rates, seed, reps, population.draw(scenario, seed, reps), edges)
 
 
-def compile_kernel(notice_after_s: float = 1.0) -> None:
+def compile_kernel(notice_after_s: float = 3.0) -> None:
     """Compile the kernel now, or load it from Numba's cache (done by the runner before it
     starts worker processes, which then inherit it). Says so on stderr when this takes longer
     than ``notice_after_s`` seconds - the first use after installing, when it is compiled."""

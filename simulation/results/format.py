@@ -88,8 +88,11 @@ def tidy_frame(frame: pd.DataFrame, significant: int = 10) -> pd.DataFrame:
         if pd.api.types.is_float_dtype(out[column]):
             values = out[column].to_numpy(dtype=float)
             finite = np.isfinite(values) & (values != 0)
-            digits = significant - 1 - np.floor(np.log10(np.abs(values[finite])))
+            digits = np.zeros(len(values), dtype=np.int64)
+            digits[finite] = significant - 1 - np.floor(np.log10(np.abs(values[finite])))
             rounded = values.copy()
-            rounded[finite] = [round(v, int(d)) for v, d in zip(values[finite], digits)]
+            for d in np.unique(digits[finite]):  # vectorised per number of decimals
+                same = finite & (digits == d)
+                rounded[same] = np.round(values[same], int(d))
             out[column] = rounded
     return out

@@ -100,7 +100,11 @@ class Results:
         """A tallied row (or a stock) of one arm, per bin: ``(reps, bins)``, float64."""
         if name in STOCKS:
             return self._stocks[name][:, arm]
-        return self.simulated.tally[:, arm, INDEX[name], :].astype(float)
+        cache = self.__dict__.setdefault("_rows", {})
+        if (name, arm) not in cache:
+            cache[name, arm] = _read_only(self.simulated.tally[:, arm, INDEX[name], :]
+                                          .astype(float))
+        return cache[name, arm]
 
     @cached_property
     def _stocks(self) -> dict[str, np.ndarray]:
@@ -190,11 +194,16 @@ class Results:
         cache = self.__dict__.setdefault("_amounts", {})
         if key not in cache:
             values = np.asarray(metric.derive(self), dtype=float)
-            cache[key] = values * self.discount if discounted else values
+            cache[key] = _read_only(values * self.discount if discounted else values.copy())
         return cache[key]
 
     def cumulative(self, metric: Metric, discounted: bool = False) -> np.ndarray:
-        return np.cumsum(self.amounts(metric, discounted), axis=-1)
+        """A metric's amount to the end of each bin ``(reps, bins)`` (kept: tables ask often)."""
+        key = (metric.name, discounted)
+        cache = self.__dict__.setdefault("_cumulative", {})
+        if key not in cache:
+            cache[key] = _read_only(np.cumsum(self.amounts(metric, discounted), axis=-1))
+        return cache[key]
 
     def value(self, full_name: str, end_month: float) -> np.ndarray:
         """One replication value of a reported metric name at a period ending at
@@ -379,3 +388,9 @@ class Results:
 
 
 assert N_TALLIED == len(TALLIED)
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    """``values``, locked: cached arrays are shared by every table that asks for them."""
+    values.flags.writeable = False
+    return values
