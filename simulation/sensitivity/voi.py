@@ -164,9 +164,14 @@ def _fit_group(name, keys, x, out: DecisionOutcomes, lambdas, method, rows, seed
 
 
 def _sd(replicates: np.ndarray) -> np.ndarray:
+    """Bootstrap standard deviation over replicates (axis 0), NaN where fewer than two are
+    finite (e.g. an adjusted R² undefined in every resample)."""
+    finite = np.isfinite(replicates).sum(axis=0)
     if len(replicates) < 2:
         return np.full(replicates.shape[1:], np.nan)
-    return np.nanstd(replicates, axis=0, ddof=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.nanstd(np.where(finite >= 2, replicates, 0.0), axis=0, ddof=1)
+    return np.where(finite >= 2, sd, np.nan)
 
 
 def _method(g: _GroupFit) -> str:
