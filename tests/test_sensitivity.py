@@ -21,7 +21,9 @@ declared parameters around the registry default instead of the scenario's value 
 centring tests; varying given values fails the "given values are not varied" test; shuffling
 each posterior column separately fails the joint-draw test; drawing the PSA's posterior
 parameters from their declared spreads (as the old PSA did) fails the agreement with run (P by
-year 5 off by 0.12, 4.9 s.e.).
+year 5 off by 0.12, 4.9 s.e.); ``matplotlib.use("Agg")`` at the top of plots.py fails the
+backend test; importing the results layer in ``simulation/__init__.py`` fails the light-import
+test.
 """
 
 from __future__ import annotations
@@ -405,3 +407,64 @@ def test_notebooks_are_stored_without_outputs(path):
 def test_the_three_notebooks_exist():
     assert {p.name for p in NOTEBOOKS.glob("*.ipynb")} >= {
         "explore_parameters.ipynb", "sensitivity.ipynb", "value_of_information.ipynb"}
+
+
+# ------------------------------------------------------------------- the notebook API
+def _python(code: str) -> str:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_import_simulation_is_light_and_lists_the_one_call_api():
+    out = _python(
+        "import sys, simulation\n"
+        "heavy = [m for m in ('simulation.results', 'simulation.runner', 'matplotlib', 'pandas')"
+        " if m in sys.modules]\n"
+        "print(heavy)\n"
+        "print(sorted({'run', 'load', 'Results', 'simulate'} & set(dir(simulation))))\n"
+        "from simulation.results import study, Results\n"
+        "print(simulation.run is study.run, simulation.load is study.load,"
+        " simulation.Results is Results)\n")
+    heavy, names, same = out.splitlines()
+    assert heavy == "[]"
+    assert names == "['Results', 'load', 'run', 'simulate']"
+    assert same == "True True True"
+
+
+def test_no_module_forces_a_matplotlib_backend_at_import():
+    """Every module of the package that imports (modules still being ported to the new core
+    are tested by their own tests) leaves the backend unresolved and pyplot unloaded, so
+    notebooks show figures; the command line chooses Agg itself."""
+    out = _python(
+        "import importlib, pkgutil, sys, simulation\n"
+        "for m in pkgutil.walk_packages(simulation.__path__, 'simulation.'):\n"
+        "    if m.name.endswith('__main__'):\n"
+        "        continue\n"
+        "    try:\n"
+        "        importlib.import_module(m.name)\n"
+        "    except ImportError:\n"
+        "        pass\n"
+        "import matplotlib\n"
+        "print('simulation.sensitivity.plots' in sys.modules, 'matplotlib.pyplot' in sys.modules,"
+        " matplotlib.rcParams._get_backend_or_none())\n")
+    assert out.split() == ["True", "False", "None"]
+
+
+def test_formatted_tables_write_money_counts_and_probabilities_as_pausesim_prints_them():
+    from simulation.results.display import formatted
+
+    table = pd.DataFrame({"metric": ["a", "b", "c"], "unit": ["GBP 2024/25 prices", "infants",
+                                                             "probability"],
+                          "mean": [-1_234_567.0, 11.63, 0.514], "lo": [-320_000.0, 3.2, np.nan],
+                          "hi": [2_000.0, 13.7, np.nan], "band": [0.9] * 3})
+    shown = formatted(table)
+    assert list(shown["mean"]) == ["-£1.23m", "11.6", "51%"]
+    assert list(shown["lo"]) == ["-£320k", "3", "n/a"]
+    assert list(shown["hi"]) == ["£2,000", "14", "n/a"]
+    assert list(shown["band"]) == ["90%"] * 3
+    assert table["mean"].iloc[0] == -1_234_567.0  # the tidy table is left alone
