@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import sys
 
-import pandas as pd
-
 from simulation.cli.common import (add_run_options, check_run_options, default_out,
                                    parse_overrides, run_options, uncertainty)
 from simulation.core import output
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
 from simulation.core.scenario import Scenario
-from simulation.model.layout import REPORTED_SOURCES
-from simulation.results import format as fmt
 from simulation.results import study
-from simulation.results.text import SOURCE_SHORT
 from simulation.sensitivity import compare, report
+from simulation.sensitivity.compare_text import format_comparison
 
 DEFAULT_REPS = 500
 
@@ -91,58 +87,3 @@ def main(args) -> int:
     print(f"\nwrote {out}/ (comparison.csv, options.csv, comparison.png, sources.png, "
           f"run.json) in {result.wall_seconds:.1f} s of simulation", file=sys.stderr)
     return 0
-
-
-def _banded(row, money: bool) -> str:
-    if money:
-        return f"{fmt.money(row['mean'])} [{fmt.interval(row['lo'], row['hi'], 'money')}]"
-    return f"{fmt.count(row['mean'], 1)} [{fmt.interval(row['lo'], row['hi'])}]"
-
-
-def _difference(row, money: bool) -> str:
-    value = fmt.money if money else (lambda v: f"{v:+.1f}")
-    sign = (lambda v: ("+" if v > 0 else "") + value(v)) if money else value
-    return (f"{sign(row['difference_mean'])} (CI {sign(row['difference_ci_lo'])} to "
-            f"{sign(row['difference_ci_hi'])}) [futures {sign(row['difference_lo'])} to "
-            f"{sign(row['difference_hi'])}]")
-
-
-def format_comparison(result: compare.ComparisonResult) -> str:
-    """Each option's headline with its band, its paired difference from the reference, and the
-    effect by source, at the last shared period."""
-    table = result.table()
-    period = result.periods[-1]
-    at = table[table.period == period].set_index(["option", "metric"])
-    infants, net = compare.HEADLINE
-    rows = []
-    for label in result.labels:
-        r_inf, r_net = at.loc[(label, infants)], at.loc[(label, net)]
-        p = at.loc[(label, compare.PROBABILITY)]
-        rows.append({"option": label,
-                     "infants kept out of care": _banded(r_inf, False),
-                     "difference (paired)": "reference" if label == result.labels[0]
-                     else _difference(r_inf, False),
-                     "net cost avoidance (disc.)": _banded(r_net, True),
-                     "net: difference": "reference" if label == result.labels[0]
-                     else _difference(r_net, True),
-                     "P(net saving)": fmt.percent(p["mean"])})
-    sources = []
-    for label in result.labels:
-        row = {"option": label}
-        for source, metric in zip(REPORTED_SOURCES, compare.SOURCES):
-            r = at.loc[(label, metric)]
-            row[SOURCE_SHORT[source]] = f"{fmt.count(r['mean'], 1)}"
-        sources.append(row)
-    meta = result.results[0].meta
-    how = (f"{meta['draws']} posterior draws x {meta['reps_per_draw']} replications, the same in "
-           "every option" if meta.get("parameters") == "posterior draws" else
-           f"{meta.get('parameters')}, {result.reps} replications")
-    head = (f"{result.reps} paired replications ({how}); seed {result.seed}; money "
-            f"{result.unit(net)}.\nTo {period.replace('_', ' ')}: mean [central "
-            f"{result.band:.0%} of futures]; difference from {result.labels[0]!r}: mean (CI: "
-            f"{result.conf:.0%} interval of the mean, Monte Carlo error) [futures: central "
-            f"{result.band:.0%} of the paired differences]")
-    with pd.option_context("display.width", 250, "display.max_colwidth", 60):
-        return (head + "\n" + pd.DataFrame(rows).to_string(index=False) +
-                f"\n\nInfants kept out of care to {period.replace('_', ' ')} by where the effect "
-                "comes from (means)\n" + pd.DataFrame(sources).to_string(index=False))
