@@ -8,9 +8,9 @@ experiment). The scripts run a few at a time to keep the whole module near a min
 ``python -m experiments.NAME --help`` checks the module form. The quick calibration must leave the
 shipped posteriors untouched.
 Verified to fail when wrong: a script whose record is not written (write_record removed from
-psa_national.py) fails its test; ``from sensitivity_common import ...`` (the old, missing
-helper) fails both forms; installing the quick calibration's posterior (``install(out)`` called
-in quick mode) fails the untouched-posteriors check.
+psa_national.py) fails its test; copying the quick calibration's posterior over the shipped one
+fails the untouched-posteriors check; the business-case scripts on the old core (before their
+port) fail both forms.
 """
 
 from __future__ import annotations
