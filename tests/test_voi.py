@@ -25,7 +25,9 @@ measure (documented in ``simulation.sensitivity.voi``).
 Verified to fail when wrong: swapping the order of max and mean in
 ``expected_value_of_choosing_later`` fails the closed-form, nonlinear, EVPI and irrelevant-
 parameter tests; dropping the division by reps in the replication noise variance fails the noise
-share test; counting ties (INB = 0) as "fund" fails the CEAC-at-λ=0 check.
+share test; counting ties (INB = 0) as "fund" fails the CEAC-at-λ=0 check; the bootstrap
+standard deviation by plain ``np.nanstd`` (a RuntimeWarning for an all-NaN column) fails the
+NaN-without-warning test.
 """
 
 from __future__ import annotations
@@ -398,3 +400,16 @@ def test_a_gaussian_process_that_interpolates_says_noise_is_not_removed():
     assert (fits.method == "gp").all()
     assert fits.warnings.str.contains("interpolates").all()
     assert res.evpi.evpi_source.str.contains("NOT removed").all()
+
+
+def test_bootstrap_standard_error_is_nan_without_warning_where_no_resample_is_finite():
+    """An adjusted R² undefined in every resample (a fit with as many degrees of freedom as
+    draws) has no standard error: NaN, not a numpy warning on the command line."""
+    import warnings
+
+    replicates = np.column_stack([np.full(20, np.nan), np.r_[np.nan, np.arange(19.0)]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        se = voi._sd(replicates)
+    assert np.isnan(se[0])
+    assert se[1] == pytest.approx(np.std(np.arange(19.0), ddof=1))

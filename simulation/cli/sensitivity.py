@@ -132,7 +132,8 @@ def main(args) -> int:
         result, shown = _analyse(args, selection, model, year, checked)
     record = {**report.scenario_record(selection.scenario), "analysis": args.analysis,
               "seed": args.seed, "reps_per_parameter_set": args.reps, "engine": args.engine,
-              "workers": model.workers, "band": args.band, "year": year,
+              "workers": model.workers, "band": args.band,
+              **({"year": year} if year is not None else {}),
               "outcomes": dict(zip(model.outcomes, model.units)),
               "replications_simulated": model.replications,
               "wall_seconds": round(model.wall_seconds, 3), **_sizes(args, result)}
