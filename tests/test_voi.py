@@ -42,7 +42,7 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from simulation.core.errors import PausesimError
-from simulation.sensitivity import ce, voi, voi_figures
+from simulation.sensitivity import ce, metamodel, voi, voi_figures
 from simulation.sensitivity.psa_outcomes import decision_outcomes
 
 # ------------------------------------------------------------------------------ linear-normal
@@ -413,3 +413,20 @@ def test_bootstrap_standard_error_is_nan_without_warning_where_no_resample_is_fi
         se = voi._sd(replicates)
     assert np.isnan(se[0])
     assert se[1] == pytest.approx(np.std(np.arange(19.0), ddof=1))
+
+
+def test_a_fit_with_nearly_one_degree_of_freedom_per_draw_says_noise_is_not_removed():
+    """y = x1 + noise over 60 draws: with 4 parameters the Gaussian process smooths (edf about
+    4); with 40 it finds no smooth structure and follows every draw (edf > 0.8 x 60), which it
+    must say, and the EVPI then must not claim that replication noise was removed."""
+    rng = np.random.default_rng(1)
+    for d, flexible in ((4, False), (40, True)):
+        x = rng.normal(size=(60, d))
+        f = metamodel.fit(x, x[:, 0] + rng.normal(0, 0.3, 60), [f"p{i}" for i in range(d)], "gp")
+        assert (f.edf > metamodel.MAX_EDF_SHARE * 60) is flexible, (d, f.edf)
+        assert metamodel.not_smoothed(f.warnings) is flexible, f.warnings
+    draws = pd.DataFrame(x, columns=[f"p{i}" for i in range(40)])
+    infants = x[:, :1] + rng.normal(0, 0.5, (60, 3))
+    net = 1e4 * x[:, :1] - 5e3 + rng.normal(0, 1e3, (60, 3))
+    res = voi.value_of_information(draws, infants, net, {"first": ["p0"]}, [0.0], bootstrap=0)
+    assert "NOT removed" in res.evpi.evpi_source.iloc[0]

@@ -146,6 +146,16 @@ def fit_outcomes(x: np.ndarray, ys: np.ndarray, parameters, method: str = "auto"
 
 INTERPOLATES = ("the fit interpolates the draws (Gaussian process noise at its lower bound): "
                 "replication noise is not smoothed out; more draws are needed")
+#: A fit with nearly one effective degree of freedom per draw follows each draw's noise whatever
+#: the optimiser reports (e.g. a kernel that found no smooth structure in many dimensions).
+MAX_EDF_SHARE = 0.8
+TOO_FLEXIBLE = ("the fit uses nearly one degree of freedom per draw (edf {edf:.0f} of {n} draws): "
+                "replication noise is not smoothed out; more draws are needed")
+
+
+def not_smoothed(warnings_text: str) -> bool:
+    """Whether a fit's warnings say it did not smooth out the replication noise."""
+    return INTERPOLATES in warnings_text or "degree of freedom per draw" in warnings_text
 
 
 def _plain(w: warnings.WarningMessage) -> str:
@@ -242,5 +252,6 @@ def _gp(x: np.ndarray, y: np.ndarray, names, seed: int) -> Fit:
                  + ", ".join(f"{p}={s:.3g}" for p, s in zip(names, scales))
                  + f"; white-noise sd {np.sqrt(noise) * y.std():.3g}"  # normalize_y: y / sd
                  + f"; hyperparameters fitted on {len(subset)} draws")
-    return Fit(names, "gp", y, gp.predict(z), edf, smoothing, "",
+    note = TOO_FLEXIBLE.format(edf=edf, n=len(y)) if edf > MAX_EDF_SHARE * len(y) else ""
+    return Fit(names, "gp", y, gp.predict(z), edf, smoothing, note,
                lambda rows: conditioned(rows).predict(z[rows]))

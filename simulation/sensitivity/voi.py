@@ -195,7 +195,9 @@ def _evppi_rows(g: _GroupFit, out: DecisionOutcomes, lambdas, multiplier, unit) 
         "n_draws": out.n_draws, "r_squared": r2,
         "residual_se": np.sqrt(rss / dof) if dof > 0 else np.nan,
         "edf_net_cost_avoidance": g.net.edf, "edf_infants_avoided": g.infants.edf,
-        "bootstrap": len(g.evppi_boot), "unit": unit, "lambda_unit": LAMBDA_UNIT})
+        "bootstrap": len(g.evppi_boot), "unit": unit, "lambda_unit": LAMBDA_UNIT,
+        "fit_warnings": "; ".join(dict.fromkeys(filter(None, (g.net.warnings,
+                                                                g.infants.warnings))))})
 
 
 def _fit_rows(g: _GroupFit, out: DecisionOutcomes, money_unit) -> list[dict]:
@@ -245,7 +247,7 @@ def _evpi_table(out: DecisionOutcomes, lambdas, multiplier, unit,
     table = pd.DataFrame({"lambda": lambdas})
     if smoothed is not None:
         best, best_se = smoothed.evppi, _sd(smoothed.evppi_boot)
-        interpolates = metamodel.INTERPOLATES in smoothed.net.warnings + smoothed.infants.warnings
+        interpolates = metamodel.not_smoothed(smoothed.net.warnings + smoothed.infants.warnings)
         source = (f"regression on all parameters ({_method(smoothed)}): " +
                   ("it interpolates the draws, so replication noise is NOT removed (too few "
                    "draws)" if interpolates else "replication noise removed"))
