@@ -27,7 +27,8 @@ Verified to fail when wrong: swapping the order of max and mean in
 parameter tests; dropping the division by reps in the replication noise variance fails the noise
 share test; counting ties (INB = 0) as "fund" fails the CEAC-at-λ=0 check; the bootstrap
 standard deviation by plain ``np.nanstd`` (a RuntimeWarning for an all-NaN column) fails the
-NaN-without-warning test.
+NaN-without-warning test; dropping the edf > 0.8 n warning fails the one-degree-of-freedom-per-draw
+test.
 """
 
 from __future__ import annotations
