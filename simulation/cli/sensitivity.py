@@ -18,6 +18,7 @@ from simulation.cli.common import (add_run_options, add_scenario_argument, check
                                    default_out, load_scenario, run_options)
 from simulation.core import output
 from simulation.core.errors import PausesimError
+from simulation.core.uncertainty import GROUPS
 from simulation.sensitivity import draws as draws_mod
 from simulation.sensitivity import evppi, oneway, psa, report, sobol, varied
 from simulation.sensitivity.metamodel import METHODS
@@ -58,8 +59,8 @@ def add_parser(sub) -> None:
                        help="vary only these parameters (a value the scenario gives is varied "
                             "around it)")
         a.add_argument("--groups", default=None, metavar="GROUP[,GROUP...]",
-                       help="vary only the parameters of these groups (authority, fertility, "
-                            "removal, delivery, mechanisms, pathways, costs, local)")
+                       help="vary only the parameters of these groups "
+                            f"({', '.join(GROUPS)})")
         if name != "psa":  # the PSA reports every year
             a.add_argument("--year", type=int, default=None,
                            help="year whose cumulative outcomes are analysed (default: 5, or "
