@@ -14,7 +14,8 @@ Layers (imports point down only): ``cli`` -> ``report | sensitivity | calibratio
 ``results`` -> ``runner`` -> ``engine | fast`` -> ``model`` -> ``core``.
 """
 
-from importlib.metadata import PackageNotFoundError, version as _version
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
 
 try:
     __version__ = _version("pausesim")

@@ -125,8 +125,8 @@ def test_tornado_of_a_linear_model_is_exact_and_ranked_by_largest_deviation(nati
     lows, highs = np.array([v.low for v in sel.varied]), np.array([v.high for v in sel.varied])
     np.testing.assert_allclose(table.low_effect, COEF * (lows - 0.5))
     np.testing.assert_allclose(table.high_effect, COEF * (highs - 0.5))
-    np.testing.assert_allclose(table.largest_deviation,
-                               np.maximum(np.abs(COEF * (lows - 0.5)), np.abs(COEF * (highs - 0.5))))
+    deviation = np.maximum(np.abs(COEF * (lows - 0.5)), np.abs(COEF * (highs - 0.5)))
+    np.testing.assert_allclose(table.largest_deviation, deviation)
     # common random numbers: the noise cancels, so the paired intervals have zero width
     np.testing.assert_allclose(table.high_effect_ci_hi - table.high_effect_ci_lo, 0.0, atol=1e-9)
     skew = toy_selection(national, lows=(0.4, 0.5, 0.3, 0.0), highs=(0.6, 0.8, 0.7, 1.0))

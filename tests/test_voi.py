@@ -185,7 +185,7 @@ def nonlinear_truth():
         k = (ce_ + lam) * WOMEN * EFFECT.mean()  # E[INB | rate] = k (1 - exp(-3 rate)) - cp
         mean = k * (1 - (1 + YEARS * RATE.kwds["scale"]) ** -RATE.args[0]) - cp  # gamma MGF
         zero = -np.log(1 - cp / k) / YEARS
-        rate_only.append((RATE.expect(lambda t: k * (1 - np.exp(-YEARS * t)) - cp, lb=zero)
+        rate_only.append((RATE.expect(lambda t, k=k: k * (1 - np.exp(-YEARS * t)) - cp, lb=zero)
                           - max(0.0, mean), 0.0))
         g = (ce_ + lam) * infants_kept(r, e) - cp
         pair.append((np.maximum(g, 0).mean() - max(0.0, g.mean()),

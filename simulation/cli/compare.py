@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import sys
 
-from simulation.cli.common import (add_run_options, check_run_options, default_out,
-                                   parse_overrides, run_options, uncertainty)
+from simulation.cli.common import (
+    add_run_options,
+    check_memory,
+    check_run_options,
+    default_out,
+    input_paths,
+    parse_overrides,
+    run_options,
+    uncertainty,
+)
 from simulation.core import output
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
@@ -68,8 +76,9 @@ def main(args) -> int:
     check_run_options(args)
     opts = options(args)
     compare.check_options(opts)
+    check_memory(args.reps * len(opts), opts[0][1])
     out = args.out or default_out(f"compare-{opts[0][1].name}")
-    output.check_writable(out, args.force)
+    output.check_writable(out, args.force, input_paths(args))
     with run_options(args) as run:
         result = compare.compare(opts, args.reps, args.seed, uncertainty(args), args.draws,
                                  run["engine"], run["workers"], run["executor"], run["progress"],
@@ -82,7 +91,7 @@ def main(args) -> int:
               "wall_seconds": round(result.wall_seconds, 3),
               "options": [{"label": label, **report.scenario_record(sc)}
                           for label, sc in zip(result.labels, result.scenarios)]}
-    report.save(result, out, record, args.force)
+    report.save(result, out, record, args.force, inputs=input_paths(args))
     print(format_comparison(result))
     print(f"\nwrote {out}/ (comparison.csv, options.csv, comparison.png, sources.png, "
           f"run.json) in {result.wall_seconds:.1f} s of simulation", file=sys.stderr)

@@ -14,8 +14,16 @@ import sys
 import numpy as np
 import pandas as pd
 
-from simulation.cli.common import (add_run_options, add_scenario_argument, check_run_options,
-                                   default_out, load_scenario, run_options)
+from simulation.cli.common import (
+    add_run_options,
+    add_scenario_argument,
+    check_memory,
+    check_run_options,
+    default_out,
+    input_paths,
+    load_scenario,
+    run_options,
+)
 from simulation.core import output
 from simulation.core.errors import PausesimError
 from simulation.core.uncertainty import GROUPS
@@ -122,8 +130,9 @@ def main(args) -> int:
     selection = varied.select(scenario, args.params, args.groups, args.from_posterior, scalar)
     year = None if args.analysis == "psa" else pick_year(scenario_years(scenario), args.year)
     checked = _check(args, selection)
+    check_memory(_replications(args, selection), selection.scenario)
     out = args.out or default_out(f"{scenario.name}-{args.analysis}")
-    output.check_writable(out, args.force)
+    output.check_writable(out, args.force, input_paths(args))
     for warning in selection.warnings:
         print(f"pausesim sensitivity: warning: {warning}", file=sys.stderr)
     with run_options(args) as options:
@@ -138,7 +147,7 @@ def main(args) -> int:
               "outcomes": dict(zip(model.outcomes, model.units)),
               "replications_simulated": model.replications,
               "wall_seconds": round(model.wall_seconds, 3), **_sizes(args, result)}
-    report.save(result, out, record, args.force, selection)
+    report.save(result, out, record, args.force, selection, input_paths(args))
     with pd.option_context("display.width", 160, "display.max_columns", 20,
                            "display.max_colwidth", 48, "display.float_format", "{:,.4g}".format):
         print(shown.to_string(index=False))
@@ -147,6 +156,16 @@ def main(args) -> int:
               file=sys.stderr)
     print(f"\nwrote {out}/ in {model.wall_seconds:.1f} s of simulation", file=sys.stderr)
     return 0
+
+
+def _replications(args, selection) -> int:
+    """Replications the analysis will simulate (for the memory check)."""
+    scalar = len(selection.scalar().varied)
+    sets = {"psa": getattr(args, "draws", 0), "evppi": getattr(args, "draws", 0),
+            "tornado": 1 + 2 * scalar,
+            "sobol": getattr(args, "n", 0) * (scalar + 2),
+            "morris": getattr(args, "trajectories", 0) * (scalar + 1)}[args.analysis]
+    return max(1, sets) * args.reps
 
 
 def _check(args, selection):

@@ -128,8 +128,8 @@ def tornado_figure(result, outcome: str, most: int = 25) -> Figure:
         ax.errorbar(base + e, y + shift, xerr=np.nan_to_num(np.abs(err)), fmt="none",
                     ecolor="black", elinewidth=0.8, capsize=2)
     ax.axvline(base, color="black", lw=1)
-    ax.annotate(f"base: {base:,.3g} {'£m' if _money(unit) else unit}", (base, len(rows) - 0.45), xytext=(3, 0),
-                textcoords="offset points", fontsize=8, va="bottom")
+    ax.annotate(f"base: {base:,.3g} {'£m' if _money(unit) else unit}", (base, len(rows) - 0.45),
+                xytext=(3, 0), textcoords="offset points", fontsize=8, va="bottom")
     labels = [f"{plain(textwrap.shorten(lab, 48))}\n{_num(lo)} | base {_num(b)} | {_num(hi)}"
               for lab, lo, b, hi in zip(rows.label, rows.low_value, rows.base_value,
                                         rows.high_value)]

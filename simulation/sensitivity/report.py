@@ -46,9 +46,11 @@ def write(result, folder: Path, record: dict, selection=None) -> list[str]:
     return written + ["run.json"]
 
 
-def save(result, out: Path, record: dict, force: bool = False, selection=None) -> list[str]:
-    """Write ``result`` to the folder ``out`` atomically; return the names of the main files."""
-    with output.atomic_folder(Path(out), force) as folder:
+def save(result, out: Path, record: dict, force: bool = False, selection=None,
+         inputs=()) -> list[str]:
+    """Write ``result`` to the folder ``out`` atomically (``force`` never replaces a folder that
+    holds one of ``inputs``, the files the run read); return the names of the files written."""
+    with output.atomic_folder(Path(out), force, inputs) as folder:
         return write(result, folder, record, selection)
 
 

@@ -34,6 +34,7 @@ from simulation.core.scenario import Scenario, validate_value
 
 POSTERIOR, DECLARED = "posterior", "declared"
 TORNADO_QUANTILES = (0.05, 0.95)
+GIVEN = "given by the scenario file or --set (name it with --params to vary it)"
 
 
 @dataclass(frozen=True)
@@ -286,7 +287,7 @@ def select(scenario: Scenario, params=None, groups=None, from_posterior: str | N
             varied.append(_posterior_varied(key, post, sc[key], how))
             continue
         if key in sc.given and not params:
-            not_varied[key] = "given by the scenario file or --set (name it with --params to vary it)"
+            not_varied[key] = GIVEN
             continue
         u = uncertainty.BY_KEY_UNCERTAIN[key]
         made = _declared_varied(u, sc[key])
@@ -296,8 +297,7 @@ def select(scenario: Scenario, params=None, groups=None, from_posterior: str | N
             varied.append(made)
     for key in sc.given:
         if key in uncertainty.BY_KEY_UNCERTAIN and key not in keys:
-            not_varied.setdefault(key, "given by the scenario file or --set (name it with "
-                                       "--params to vary it)")
+            not_varied.setdefault(key, GIVEN)
     if not varied:
         raise PausesimError("no parameter to vary: every uncertain parameter is given by the "
                             "scenario or --set, or left out by --params/--groups/--from-posterior")

@@ -43,9 +43,17 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from simulation.core.errors import PausesimError
+
 from . import ce, metamodel
-from .psa_outcomes import (DEFAULT_LAMBDAS_GBP, LAMBDA_UNIT, DecisionOutcomes, check_draws,
-                           check_lambdas, check_outcome, decision_outcomes)
+from .psa_outcomes import (
+    DEFAULT_LAMBDAS_GBP,
+    LAMBDA_UNIT,
+    DecisionOutcomes,
+    check_draws,
+    check_lambdas,
+    check_outcome,
+    decision_outcomes,
+)
 
 __all__ = ["ALL_PARAMETERS", "DEFAULT_LAMBDAS_GBP", "MIN_DRAWS", "VOIResult", "check_options",
            "evpi", "evppi", "expected_value_of_choosing_later", "population_multiplier",
