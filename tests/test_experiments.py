@@ -1,10 +1,11 @@
 """Every experiment script runs in quick mode and leaves its record (experiments/common.py).
 
-Each script in ``experiments/`` (and each one the project expects there, skipped only while it
-does not exist yet) runs as ``python experiments/NAME.py`` in its own process, with
-``PAUSESIM_REPS=10`` (quick sizes) and a temporary ``--out``; it must exit 0 and leave
-``parameters.csv`` (every parameter with value, unit and source) and ``run.json`` (naming the
-experiment). The scripts run a few at a time to keep the whole module near a minute.
+Each script in ``experiments/`` (a file with a ``__main__`` block; and each one the project
+expects there, skipped only while it does not exist yet) runs as ``python experiments/NAME.py``
+in its own process, with ``PAUSESIM_REPS=10`` (quick sizes) and a temporary ``--out``; it must
+exit 0 and leave ``parameters.csv`` (every parameter with value, unit and source) and
+``run.json`` naming the experiment as the script is named (its output folder's name). The scripts
+run a few at a time to keep the whole module to a minute or two.
 ``python -m experiments.NAME --help`` checks the module form. The quick calibration must leave the
 shipped posteriors untouched.
 Verified to fail when wrong: a script whose record is not written (write_record removed from
@@ -35,8 +36,9 @@ EXPECTED = ("business_case_dorset_2022", "business_case_leeds_futures_2018",
             "business_case_southampton_2021", "calibrate_national", "compare_options_dorset",
             "compare_pilot_southampton", "compare_seed_claims", "psa_national", "run_national",
             "sobol_national", "tornado_national", "voi_national")
-NOT_SCRIPTS = {"__init__", "common"}
-SCRIPTS = sorted(set(EXPECTED) | {p.stem for p in EXPERIMENTS.glob("*.py")} - NOT_SCRIPTS)
+#: A script runs when executed (helpers such as common.py and business_case_common.py do not).
+SCRIPTS = sorted(set(EXPECTED) | {p.stem for p in EXPERIMENTS.glob("*.py")
+                                  if 'if __name__ == "__main__":' in p.read_text()})
 QUICK = {"PAUSESIM_REPS": "10", "PAUSESIM_EXPERIMENT_SMALL": "1"}
 TIMEOUT_S = 600
 
