@@ -10,8 +10,10 @@ the sampling distribution of variances of normal samples (formulas in the test).
 on the scenario": the share of n draws below a median-centred parameter's value is binomial,
 within 4 sqrt(0.25 / n) of 0.5 (a Latin hypercube is closer still); a mean-centred (beta) one's
 mean within 4 sd / sqrt(n). PSA against run: P(net saving) by year 5 of two independent runs
-(different seeds) must differ by less than 4 combined standard errors, each clustered by
-parameter draw (false alarm ~6e-5), and each standard error must be below 0.03.
+(different seeds) must differ by less than 4 combined standard errors (false alarm ~6e-5), and
+each standard error must be below 0.03: run's clustered by parameter draw (its draws have their
+own random numbers), the PSA's by draw and by replication (its draws share the replications'
+random numbers: two-way clustering, tested against a model with known components).
 Verified to fail when wrong (each tried once): mapping Sobol's quantiles through uniform(0, 1)
 instead of the parameter's quantile function fails the S1/ST check; ranking the tornado by
 |high - low| instead of the largest deviation from the base fails the ranking test; giving each
@@ -21,7 +23,8 @@ declared parameters around the registry default instead of the scenario's value 
 centring tests; varying given values fails the "given values are not varied" test; shuffling
 each posterior column separately fails the joint-draw test; drawing the PSA's posterior
 parameters from their declared spreads (as the old PSA did) fails the agreement with run (P by
-year 5 off by 0.12, 4.9 s.e.); ``matplotlib.use("Agg")`` at the top of plots.py fails the
+year 5 off by 0.12, 4.9 s.e., with the first posterior); the by-draw standard error alone fails
+the two-way test; ``matplotlib.use("Agg")`` at the top of plots.py fails the
 backend test; importing the results layer in ``simulation/__init__.py`` fails the light-import
 test.
 """
@@ -287,6 +290,24 @@ def test_psa_of_a_noiseless_toy_has_only_parameter_variance(national):
     assert res.probability_positive("y").probability.iloc[0] == expected
     with pytest.raises(PausesimError, match="--reps = 1"):
         psa.check_sizes(10, 1)
+
+
+def test_the_psa_standard_error_counts_the_random_numbers_its_draws_share():
+    """y[d, r] = a_d + b_r + e_dr (sd 1, 0.5, 1) over 400 draws x 10 replications: under common
+    random numbers b_r moves every draw alike, so the mean's standard error is
+    sqrt(1/400 + 0.25/10 + 1/4000) = 0.167, not the by-draw sqrt(1/400 + 1/4000) = 0.052. Over 300
+    independent PSAs the mean estimated s.e. must be within 20% of the spread of the means (the
+    spread's own relative error is 1/sqrt(2 x 299) = 4%, the estimate's about 1.5%, and ten
+    replications bias it low by a few per cent: 20% is about 4 combined s.e.)."""
+    rng = np.random.default_rng(0)
+    means, ses = [], []
+    for _ in range(300):
+        y = rng.normal(0, 1, (400, 1)) + rng.normal(0, 0.5, (1, 10)) + rng.normal(0, 1, (400, 10))
+        means.append(y.mean())
+        ses.append(psa.two_way_standard_error(y))
+    spread = np.std(means, ddof=1)
+    assert abs(np.mean(ses) / spread - 1) < 0.2, (np.mean(ses), spread)
+    assert spread > 2 * np.sqrt(1 / 400 + 1 / 4000)  # the by-draw s.e. alone would be far off
 
 
 def _clustered(indicator: np.ndarray, clusters: np.ndarray) -> tuple[float, float]:

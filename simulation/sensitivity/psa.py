@@ -38,6 +38,22 @@ def decompose(y: np.ndarray) -> dict[str, float]:
             "share_stochastic": stochastic / total if total > 0 else np.nan}
 
 
+def two_way_standard_error(y: np.ndarray) -> float:
+    """Monte Carlo standard error of the mean of ``y`` shaped (draws, reps) under common random
+    numbers: the replications of one draw share its parameters, and replication r of every draw
+    shares its random numbers, so the mean is clustered both ways. Two-way cluster-robust
+    variance (Cameron, Gelbach & Miller 2011): by draw + by replication - by observation, each
+    with its small-sample factor; the larger one-way variance if that comes out smaller."""
+    draws, reps = y.shape
+    if draws < 2 or reps < 2:
+        return float("nan")
+    e = y - y.mean()
+    by_draw = (e.mean(axis=1) ** 2).sum() / draws ** 2 * draws / (draws - 1)
+    by_rep = (e.mean(axis=0) ** 2).sum() / reps ** 2 * reps / (reps - 1)
+    alone = (e ** 2).sum() / (draws * reps) ** 2
+    return float(np.sqrt(max(by_draw + by_rep - alone, by_draw, by_rep)))
+
+
 def _interval(values: np.ndarray, band: float) -> tuple[float, float]:
     q = (1.0 - band) / 2.0
     return float(np.quantile(values, q)), float(np.quantile(values, 1.0 - q))
@@ -87,16 +103,15 @@ class PSAResult:
         return pd.DataFrame(rows)
 
     def probability_positive(self, outcome: str = NET) -> pd.DataFrame:
-        """By year: P(outcome > 0) over draws x replications, its standard error (clustered by
-        draw: the replications of one draw share its parameters), and the share of draws whose
-        expected outcome is > 0 (parameter uncertainty only)."""
+        """By year: P(outcome > 0) over draws x replications, its Monte Carlo standard error
+        (clustered by draw and by replication: :func:`two_way_standard_error`), and the share of
+        draws whose expected outcome is > 0 (parameter uncertainty only)."""
         o = self.outcomes.index(outcome)
         rows = []
         for t, year in enumerate(self.years):
             positive = self.values[:, :, o, t] > 0
-            per_draw = positive.mean(axis=1)
-            n = len(per_draw)
-            se = float(per_draw.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
+            n = positive.shape[0]
+            se = two_way_standard_error(positive.astype(float))
             rows.append({"outcome": outcome, "unit": "probability", "year": year,
                          "probability": float(positive.mean()), "standard_error": se,
                          "share_of_draws_expected_positive":
