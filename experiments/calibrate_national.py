@@ -1,108 +1,193 @@
 """Reproduce the shipped calibrations and their fit report.
 
-    python experiments/calibrate_national.py [--workers 2] [--out results/calibration]
-                                             [--only NAME] [--small] [--install]
-                                             [--install-only]
+    python experiments/calibrate_national.py [--workers 2] [--out DIR] [--only NAME] [--small]
+                                             [--install] [--install-only] [--report-only]
 
 Three calibrations of the national scenario with the shipped settings (seeded: the same numbers
-whatever --workers), each written to OUT/NAME/ exactly as ``pausesim calibrate`` writes it:
+whatever --workers), each written to OUT/NAME/ exactly as ``pausesim calibrate`` writes it
+(default OUT: results/experiments/calibrate_national/, with parameters.csv and run.json):
 
 - ``national-micro``: the micro-evidence targets only - what the evidence alone supports
-  (``pausesim calibrate --targets micro``);
+  (``pausesim calibrate --targets micro``: without the macro targets the system effect is fixed
+  at 0, a direct-effects-only calibration);
 - ``national-no-T1``: T2 and the micro targets; T1 is unverified (evidence.md s2)
   (``pausesim calibrate --without T1``);
 - ``national``: every target, the default posterior (``pausesim calibrate``), whose report compares
   all three and measures the pull of the macro targets against ``national-micro``.
 
-``--install`` copies the posteriors into calibration/posteriors/ and the report of ``national``
-(with its figures) into docs/calibration/. ``--small`` runs tiny designs (a smoke test; never
-install those).
+Nothing is installed unless asked: ``--install`` copies the posteriors into
+simulation/data/posteriors/ and the report of ``national`` (with its figures) into
+docs/calibration/. ``--small`` (or ``PAUSESIM_REPS=N``: N replications per parameter set) runs one
+tiny calibration of ``national`` (60 parameter sets, 50 MCMC steps): a smoke test, never installed.
 """
 
 from __future__ import annotations
 
-import argparse
-import shutil
-import sys
-import time
-from pathlib import Path
+if __package__ in (None, ""):
+    import sys
+    from pathlib import Path
 
-from calibration import targets as targets_mod
-from calibration import workflow
-from calibration.emulate import Settings
-from simulation.cli.calibrate import reproduce_line
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-ROOT = Path(__file__).resolve().parents[1]
-MICRO = tuple(targets_mod.MICRO)
-EVERY = tuple(t.name for t in targets_mod.TARGETS)
-RUNS = (("national-micro", MICRO),
-        ("national-no-T1", tuple(n for n in EVERY if n != "T1")),
-        ("national", EVERY))
-SMALL = {"initial_points": 40, "points_per_wave": 20, "waves": 2, "reps_per_point": 3,
-         "walkers": 32, "steps": 200, "posterior_size": 100}
-SMALL_CHECKS = workflow.CheckSettings(draws=8, reps=3, point_reps=10)
+import shutil  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from experiments import common  # noqa: E402
+
+ROOT = common.ROOT
+NAMES = ("national-micro", "national-no-T1", "national")
 REPORT_FILES = ("report.md", "targets.png", "parameters.png", "targets.csv", "parameters.csv")
+#: Sizes of a smoke test (full sizes: :func:`full_sizes`).
+SMALL = {"budget": 60, "reps": 10, "steps": 50, "posterior_size": 50,
+         "check_draws": 5, "check_reps": 4}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=Path("results/calibration"))
-    parser.add_argument("--only", choices=[name for name, _ in RUNS], default=None)
-    parser.add_argument("--small", action="store_true", help="tiny designs (smoke test)")
-    parser.add_argument("--install", action="store_true",
-                        help="copy posteriors to calibration/posteriors/, report to docs/")
-    parser.add_argument("--install-only", action="store_true",
-                        help="install the outputs already in --out, without calibrating")
-    parser.add_argument("--report-only", action="store_true",
-                        help="rewrite the reports of the outputs already in --out (no "
-                             "simulation), e.g. after a change to calibration/report.py")
-    args = parser.parse_args(argv)
+def full_sizes() -> dict[str, int]:
+    """The shipped settings (calibration.emulate.Settings, the fit report's checks)."""
+    from calibration import workflow
+    from calibration.emulate import Settings
+
+    checks = workflow.CheckSettings()
+    return {"budget": Settings.initial_points + (Settings.waves - 1) * Settings.points_per_wave,
+            "reps": Settings.reps_per_point, "steps": Settings.steps,
+            "posterior_size": Settings.posterior_size, "check_draws": checks.draws,
+            "check_reps": checks.reps}
+
+
+def _options(p) -> None:
+    p.add_argument("--only", choices=NAMES, default=None,
+                   help="run one calibration (default: all three; with --small: national)")
+    p.add_argument("--install", action="store_true",
+                   help="copy the posteriors to simulation/data/posteriors/ and the national "
+                        "report to docs/calibration/")
+    p.add_argument("--install-only", action="store_true",
+                   help="install the outputs already in --out, without calibrating")
+    p.add_argument("--report-only", action="store_true",
+                   help="rewrite the reports of the outputs already in --out (no simulation)")
+
+
+def targets_of(name: str) -> tuple[str, ...]:
+    from calibration import targets as targets_mod
+
+    every = tuple(t.name for t in targets_mod.TARGETS)
+    return {"national-micro": tuple(targets_mod.MICRO),
+            "national-no-T1": tuple(n for n in every if n != "T1"),
+            "national": every}[name]
+
+
+def settings_for(name: str, args):
+    """The shipped settings of one calibration, at the sizes asked for (as ``pausesim
+    calibrate`` builds them: without a macro target the system effect is fixed at 0)."""
+    from calibration import priors as priors_mod
+    from calibration import targets as targets_mod
+    from calibration.emulate import Settings
+
+    targets = targets_of(name)
+    full = full_sizes()
+    given = {}
+    if args.budget != full["budget"]:
+        waves = Settings.waves
+        first = round(0.4 * args.budget)
+        given.update(initial_points=first, points_per_wave=(args.budget - first) // (waves - 1))
+    for size, field in (("reps", "reps_per_point"), ("steps", "steps"),
+                        ("posterior_size", "posterior_size")):
+        if getattr(args, size) != full[size]:
+            given[field] = getattr(args, size)
+    if not set(targets) & set(targets_mod.MACRO):
+        given["parameters"] = tuple(p.key for p in priors_mod.PRIORS
+                                    if not p.key.startswith("authority."))
+        given["fixed"] = {"authority.system_effect": 0.0}
+    settings = Settings(name=name, targets=targets, seed=args.seed, **given)
+    settings.check()
+    return settings
+
+
+def reproduce_line(settings, out: Path, compare, reference) -> str:
+    """The ``pausesim calibrate`` command that makes the same posterior."""
+    from calibration import targets as targets_mod
+
+    every = [t.name for t in targets_mod.TARGETS]
+    parts = ["pausesim calibrate", settings.scenario]
+    if list(settings.targets) != every:
+        missing = [n for n in every if n not in settings.targets]
+        parts.append(f"--without {','.join(missing)}" if len(missing) < len(settings.targets)
+                     else f"--targets {','.join(settings.targets)}")
+    budget = settings.initial_points + (settings.waves - 1) * settings.points_per_wave
+    parts += [f"--name {settings.name}", f"--budget {budget}", f"--waves {settings.waves}",
+              f"--reps-per-point {settings.reps_per_point}", f"--steps {settings.steps}",
+              f"--posterior-size {settings.posterior_size}", f"--seed {settings.seed}",
+              f"--out {out}"]
+    parts += [f"--compare {c}" for c in compare]
+    if reference:
+        parts.append(f"--reference {reference}")
+    return " ".join(parts)
+
+
+def run(argv=None) -> None:
+    args = common.parse("calibrate_national", __doc__.splitlines()[0], full_sizes(), SMALL,
+                        extra=_options, argv=argv)
+    from simulation.core.errors import PausesimError
+    from simulation.results import study
+
     if args.small and (args.install or args.install_only):
-        parser.error("--small results are not to be installed")
+        raise PausesimError("--install is invalid with --small (or PAUSESIM_REPS): quick "
+                            "calibrations are smoke tests, never shipped")
+    only = args.only or ("national" if args.small else None)
+    out = Path(args.out)
     if args.report_only:
-        rewrite_reports(args.out, args.workers)
-    if args.install_only or args.report_only:
-        if args.install or args.install_only:
-            install(args.out)
-        return 0
-    done: dict[str, workflow.report_mod.Outcome] = {}
-    timings = {}
-    for name, targets in RUNS:
-        out = args.out / name
-        if args.only and name != args.only:
-            if out.exists():
-                done[name] = workflow.load_outcome(out)
+        rewrite_reports(out, args.workers)
+    if not (args.install_only or args.report_only):
+        calibrate(args, out, only)
+    out.mkdir(parents=True, exist_ok=True)
+    common.write_record(out, study.load("national"), args, analysis="calibration",
+                        calibrations=[n for n in NAMES if only in (None, n)],
+                        installed=bool(args.install or args.install_only))
+    if args.install or args.install_only:
+        install(out)
+
+
+def calibrate(args, out: Path, only: str | None) -> None:
+    from calibration import workflow
+
+    done = {}
+    checks = workflow.CheckSettings(args.check_draws, args.check_reps,
+                                    min(2000, args.check_draws * args.check_reps))
+    for name in NAMES:
+        folder = out / name
+        if only and name != only:
+            if (folder / f"{name}.json").exists():
+                done[name] = workflow.load_outcome(folder)
             continue
-        settings = Settings(name=name, targets=targets, **(SMALL if args.small else {}))
+        settings = settings_for(name, args)
         compare = [done[n] for n in ("national-no-T1", "national-micro") if n in done] \
             if name == "national" else []
+        compare_dirs = [out / n for n in ("national-no-T1", "national-micro") if n in done] \
+            if name == "national" else []
         reference = done.get("national-micro") if name != "national-micro" else None
-        compare_dirs = [args.out / n for n in ("national-no-T1", "national-micro")
-                        if n in done] if name == "national" else []
         start = time.perf_counter()
         done[name] = workflow.run(
-            settings, out, workers=args.workers, force=True, compare=compare,
-            checks=SMALL_CHECKS if args.small else workflow.CheckSettings(),
-            reference=reference, reproduce=[
-                reproduce_line(settings, out, compare_dirs,
-                               args.out / "national-micro" if reference else None),
+            settings, folder, workers=args.workers, force=True, progress=False,
+            compare=compare, checks=checks, reference=reference, reproduce=[
+                reproduce_line(settings, folder, compare_dirs,
+                               out / "national-micro" if reference else None),
                 f"python experiments/calibrate_national.py --workers {args.workers}"])
-        timings[name] = time.perf_counter() - start
         meta = done[name].posterior.meta
         print(f"{name}: calibration {meta['wall_seconds'] / 60:.1f} min "
               f"({meta['parameter_sets_simulated']} parameter sets, "
               f"{meta['replications_simulated']} replications), with the predictive check "
-              f"{timings[name] / 60:.1f} min, {args.workers} workers", file=sys.stderr)
-    if args.install:
-        install(args.out)
-    return 0
+              f"{(time.perf_counter() - start) / 60:.1f} min, {args.workers} workers",
+              file=sys.stderr)
+        print(done[name].posterior.summary().round(4).to_string())
 
 
 def rewrite_reports(out: Path, workers: int) -> None:
     """The reports of existing outputs, from their saved predictive simulations."""
-    done = {name: workflow.load_outcome(out / name) for name, _ in RUNS}
-    for name, _ in RUNS:
+    from calibration import workflow
+
+    done = {name: workflow.load_outcome(out / name) for name in NAMES}
+    for name in NAMES:
         compare = [done[n] for n in ("national-no-T1", "national-micro")] \
             if name == "national" else []
         reference = done["national-micro"] if name != "national-micro" else None
@@ -122,7 +207,7 @@ def install(out: Path) -> None:
     docs = ROOT / "docs" / "calibration"
     shipped.mkdir(parents=True, exist_ok=True)
     docs.mkdir(parents=True, exist_ok=True)
-    for name, _ in RUNS:
+    for name in NAMES:
         for suffix in (".csv", ".json"):
             shutil.copyfile(out / name / f"{name}{suffix}", shipped / f"{name}{suffix}")
     for f in REPORT_FILES:
@@ -131,4 +216,4 @@ def install(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    common.main(run)

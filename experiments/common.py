@@ -84,16 +84,25 @@ def parse(name: str, description: str, full: Mapping[str, int], small: Mapping[s
     return args
 
 
-def write_record(folder: Path, scenario, args: argparse.Namespace, **fields) -> None:
-    """``parameters.csv`` (the scenario's every value with unit and source) and ``run.json``."""
+def write_record(folder: Path, scenario, args: argparse.Namespace, parameters=None,
+                 **fields) -> None:
+    """``parameters.csv`` (the scenario's every value with unit and source) and ``run.json``.
+
+    ``parameters``: a table to write instead, with those columns first (e.g. a sensitivity
+    analysis's, which adds how each varied parameter was varied)."""
     import pandas as pd
 
     from simulation.core import output
     from simulation.core.parameters import PARAMETERS, show
 
-    rows = [{"parameter": p.key, "label": p.label, "value": show(scenario[p.key]),
-             "unit": p.unit, "source": scenario.sources[p.key]} for p in PARAMETERS]
-    pd.DataFrame(rows).to_csv(Path(folder) / "parameters.csv", index=False)
+    if parameters is None:
+        parameters = pd.DataFrame([{"parameter": p.key, "label": p.label,
+                                    "value": show(scenario[p.key]), "unit": p.unit,
+                                    "source": scenario.sources[p.key]} for p in PARAMETERS])
+    first = ["parameter", "label", "value", "unit", "source"]
+    if list(parameters.columns[:5]) != first:
+        raise ValueError(f"parameters table must start with the columns {first}")
+    parameters.to_csv(Path(folder) / "parameters.csv", index=False)
     sizes = {k: v for k, v in vars(args).items() if isinstance(v, (int, float, str, bool))}
     output.write_json(Path(folder) / "run.json", output.provenance(
         experiment=args.name, scenario=scenario.name, scenario_digest=scenario.digest(),

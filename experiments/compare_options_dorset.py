@@ -10,70 +10,94 @@ delivery/ - the options appraisal of seed 004 Table 2, as far as the model can t
 design/ - the practice's design within seed 004's ranges: caseload 6 vs 8, 3 vs 4 practitioners,
   engagement (enrolment) rates, and the programme length.
 
-Assumptions are marked in each option's label or comment; edit the lists to try others.
+Every option is simulated with the same posterior draws of the calibrated parameters it does not
+set itself and the same random numbers (simulation.sensitivity.compare), so the differences from
+the first option are paired. Assumptions are marked in each option's label or comment; edit the
+lists to try others. Writes delivery/ and design/ (comparison.csv, options.csv, figures, run.json)
+under results/experiments/compare_options_dorset/, with parameters.csv (dorset-2022) and
+run.json at the top.
 
     python experiments/compare_options_dorset.py [--small] [--reps 500]
 """
 
 from __future__ import annotations
 
-import pandas as pd
-from sensitivity_common import main, parse, save
+if __package__ in (None, ""):
+    import sys
+    from pathlib import Path
 
-from simulation.core import scenario
-from simulation.cli.compare import format_comparison
-from simulation.sensitivity import compare, report, uncertain
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from experiments import common  # noqa: E402
 
 COST = 331_000.0  # seed 004: 'The annual anticipated spend is £331,000'
 # seed 001 (option 6): 'Includes a £37.5k membership fee that is paid to Pause' per 18 months
 MEMBERSHIP_FEE_PER_YEAR = 37_500.0 / 1.5
-ENROL_LOW, ENROL_HIGH = (uncertain.BY_UNCERTAIN_KEY["outreach.enrol_probability"].low,
-                         uncertain.BY_UNCERTAIN_KEY["outreach.enrol_probability"].high)
-
-DELIVERY = [
-    ("2-4 Pause model (procured)", {}),
-    ("1 no further action", {"outreach.enrol_probability": 0.0,
-                             "costs.programme_cost_per_year_gbp": 0.0}),
-    ("5-6 local, no membership fee", {"costs.programme_cost_per_year_gbp":
-                                      COST - MEMBERSHIP_FEE_PER_YEAR}),
-    # illustrative lower fidelity: enrolment at the 5th percentile of Beta(22, 29) (seed 002's
-    # 21/49) and LARC uptake as Southampton's 18 of 21 (seed 002)
-    ("5-6 local, lower fidelity (illustrative)", {
-        "costs.programme_cost_per_year_gbp": COST - MEMBERSHIP_FEE_PER_YEAR,
-        "outreach.enrol_probability": round(ENROL_LOW, 3),
-        "programme.larc_uptake_probability": 0.857}),
-]
-
-DESIGN = [
-    ("dorset-2022 (3 x caseload 8)", {}),
-    ("caseload 6", {"practice.caseload_per_practitioner": 6}),  # seed 004: 'between 6 and 8'
-    # seed 004: 'Most practices have 3 - 4 practitioners'; assumption: cost grows with staff
-    ("4 practitioners (cost x 4/3)", {"practice.practitioners": 4,
-                                      "costs.programme_cost_per_year_gbp": COST * 4 / 3}),
-    (f"enrolment {ENROL_LOW:.2f}", {"outreach.enrol_probability": round(ENROL_LOW, 3)}),
-    (f"enrolment {ENROL_HIGH:.2f}", {"outreach.enrol_probability": round(ENROL_HIGH, 3)}),
-    # the other reading of seed 004's '18-month package (includes ... up to 16 weeks)'
-    ("18-month programme after outreach", {"practice.programme_months": 18.0}),
-]
 
 
-def run() -> None:
-    args = parse("compare_options_dorset", __doc__.splitlines()[0], full={"reps": 500},
-                 small={"reps": 3})
-    dorset = scenario.load("dorset-2022")
-    for name, variants in (("delivery", DELIVERY), ("design", DESIGN)):
-        options = [(label, dorset.with_overrides(values, name=label, source=f"option {label!r}"))
-                   for label, values in variants]
-        result = compare.compare(options, args.reps, args.seed, args.workers)
-        save(result, args.out / name, {
-            "analysis": f"compare ({name})", "seed": args.seed, "reps": args.reps,
-            "workers": args.workers, "wall_seconds": round(result.wall_seconds, 1),
-            "options": [{"label": label, "overrides": values,
-                         **report.scenario_record(sc)}
-                        for (label, values), (_, sc) in zip(variants, options)]})
-        with pd.option_context("display.width", 250):
-            print(f"\n== {name} ==\n{format_comparison(result)}")
+def options(enrol_low: float, enrol_high: float) -> dict[str, list[tuple[str, dict]]]:
+    """The two comparisons; ``enrol_low``/``enrol_high``: the national posterior's 5th and 95th
+    percentiles of the enrolment probability."""
+    delivery = [
+        ("2-4 Pause model (procured)", {}),
+        ("1 no further action", {"outreach.enrol_probability": 0.0,
+                                 "costs.programme_cost_per_year_gbp": 0.0}),
+        ("5-6 local, no membership fee", {"costs.programme_cost_per_year_gbp":
+                                          COST - MEMBERSHIP_FEE_PER_YEAR}),
+        # illustrative lower fidelity: enrolment at the posterior's 5th percentile and LARC
+        # uptake as Southampton's 18 of 21 (seed 002)
+        ("5-6 local, lower fidelity (illustrative)", {
+            "costs.programme_cost_per_year_gbp": COST - MEMBERSHIP_FEE_PER_YEAR,
+            "outreach.enrol_probability": round(enrol_low, 3),
+            "programme.larc_uptake_probability": 0.857}),
+    ]
+    design = [
+        ("dorset-2022 (3 x caseload 8)", {}),
+        ("caseload 6", {"practice.caseload_per_practitioner": 6}),  # seed 004: 'between 6 and 8'
+        # seed 004: 'Most practices have 3 - 4 practitioners'; assumption: cost grows with staff
+        ("4 practitioners (cost x 4/3)", {"practice.practitioners": 4,
+                                          "costs.programme_cost_per_year_gbp": COST * 4 / 3}),
+        (f"enrolment {enrol_low:.2f}", {"outreach.enrol_probability": round(enrol_low, 3)}),
+        (f"enrolment {enrol_high:.2f}", {"outreach.enrol_probability": round(enrol_high, 3)}),
+        # the other reading of seed 004's '18-month package (includes ... up to 16 weeks)'
+        ("18-month programme after outreach", {"practice.programme_months": 18.0}),
+    ]
+    return {"delivery": delivery, "design": design}
+
+
+def run(argv=None) -> None:
+    args = common.parse("compare_options_dorset", __doc__.splitlines()[0], {"reps": 500},
+                        {"reps": 4}, argv=argv)
+    from simulation.core import output
+    from simulation.results import study
+    from simulation.sensitivity import compare, report, varied
+    from simulation.sensitivity.compare_text import format_comparison
+
+    dorset = study.load("dorset-2022")
+    enrol = varied.select(dorset, params=["outreach.enrol_probability"]).varied[0]
+    comparisons = options(enrol.low, enrol.high)
+    results = {}
+    with output.atomic_folder(args.out, force=True) as folder:
+        for name, variants in comparisons.items():
+            opts = [(label, dorset.with_overrides(values, name=label,
+                                                  source=f"option {label!r}"))
+                    for label, values in variants]
+            result = compare.compare(opts, args.reps, args.seed, engine=args.engine,
+                                     workers=args.workers)
+            (folder / name).mkdir()
+            report.write(result, folder / name, {
+                "analysis": f"compare ({name})", "seed": args.seed, "reps": result.reps,
+                "options": [{"label": label, "overrides": values,
+                             **report.scenario_record(sc)}
+                            for (label, values), (_, sc) in zip(variants, opts)]})
+            results[name] = result
+        common.write_record(folder, dorset, args, analysis="compare",
+                            comparisons={n: [label for label, _ in v]
+                                         for n, v in comparisons.items()},
+                            enrol_probability_5_95=[enrol.low, enrol.high])
+    for name, result in results.items():
+        print(f"\n== {name} ==\n{format_comparison(result)}")
 
 
 if __name__ == "__main__":
-    main(run)
+    common.main(run)

@@ -1,44 +1,57 @@
 """Global sensitivity of the national scenario's 5-year outcomes: Sobol indices (SALib, Saltelli
-sampling of the declared distributions) and Morris screening, with confidence intervals.
+sampling) and Morris screening, with confidence intervals.
 
-Sobol costs n x (parameters + 2) parameter sets and Morris trajectories x (parameters + 1), each
-run for --reps replications under common random numbers.
+The scalar varied parameters are treated as independent inputs: calibrated ones by their national
+posterior marginals, the others by the registry's distributions around the scenario's values;
+Morris moves each over its 5th-95th percentile range. Sobol costs n x (parameters + 2)
+parameter sets and Morris trajectories x (parameters + 1), each run for --reps replications under
+common random numbers. Writes sobol.csv, morris.csv and their figures to
+results/experiments/sobol_national/ (with parameters.csv and run.json).
 
     python experiments/sobol_national.py [--small] [--n 128] [--reps 4] [--trajectories 40]
 """
 
 from __future__ import annotations
 
-import pandas as pd
-from sensitivity_common import main, parse, save
+if __package__ in (None, ""):
+    import sys
+    from pathlib import Path
 
-from simulation.core import scenario
-from simulation.sensitivity import report, sobol, uncertain
-from simulation.sensitivity.model import SimulationModel
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from experiments import common  # noqa: E402
 
 
-def run() -> None:
-    args = parse("sobol_national", __doc__.splitlines()[0],
-                 full={"n": 128, "reps": 4, "trajectories": 40},
-                 small={"n": 8, "reps": 2, "trajectories": 4})
-    national = scenario.load("national")
-    params = uncertain.select()
-    record = {**report.scenario_record(national), "seed": args.seed,
-              "reps_per_parameter_set": args.reps, "year": 5, "workers": args.workers,
-              "uncertain_parameters": [u.key for u in params]}
+def _options(p) -> None:
+    p.add_argument("--groups", default=None, metavar="G1,G2",
+                   help="vary only these groups of simulation/core/uncertainty.py (default: all; "
+                        "with --small: fertility and removal)")
 
-    model = SimulationModel(national, args.reps, args.seed, args.workers)
-    indices = sobol.sobol(model, params, args.n, args.seed, year=5)
-    save(indices, args.out / "sobol", {**record, "analysis": "sobol", "n": args.n,
-                                       "parameter_sets": indices.sets,
-                                       "wall_seconds": round(model.wall_seconds, 1)})
 
-    model = SimulationModel(national, args.reps, args.seed, args.workers)
-    screening = sobol.morris(model, params, args.trajectories, args.seed, year=5)
-    save(screening, args.out / "morris", {**record, "analysis": "morris",
-                                          "trajectories": args.trajectories,
-                                          "parameter_sets": screening.sets,
-                                          "wall_seconds": round(model.wall_seconds, 1)})
+def run(argv=None) -> None:
+    args = common.parse("sobol_national", __doc__.splitlines()[0],
+                        {"n": 128, "reps": 4, "trajectories": 40},
+                        {"n": 4, "reps": 2, "trajectories": 3}, extra=_options, argv=argv)
+    import pandas as pd
+
+    from simulation.core import output
+    from simulation.results import study
+    from simulation.sensitivity import report, sobol, varied
+    from simulation.sensitivity.model import SimulationModel
+
+    groups = args.groups or ("fertility,removal" if args.small else None)
+    selection = varied.select(study.load("national"), groups=groups, scalar=True)
+    sobol.check_options(selection, n=args.n, trajectories=args.trajectories, levels=4)
+    model = SimulationModel(selection.scenario, args.reps, args.seed, args.engine, args.workers)
+    indices = sobol.sobol(model, selection, args.n, args.seed, year=5)
+    screening = sobol.morris(model, selection, args.trajectories, args.seed, year=5)
+    with output.atomic_folder(args.out, force=True) as folder:
+        report.write(indices, folder, {})
+        report.write(screening, folder, {})
+        common.write_record(folder, selection.scenario, args, parameters=selection.table(),
+                            analysis="sobol and morris", year=5, sobol_sets=indices.sets,
+                            morris_sets=screening.sets, groups=groups,
+                            wall_seconds=round(model.wall_seconds, 1), **selection.record())
     with pd.option_context("display.width", 200, "display.float_format", "{:,.3g}".format):
         print(indices.table[["outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"]]
               .to_string(index=False))
@@ -47,4 +60,4 @@ def run() -> None:
 
 
 if __name__ == "__main__":
-    main(run)
+    common.main(run)

@@ -1,42 +1,56 @@
-"""Tornado (one-way sensitivity) of the national scenario's 5-year outcomes.
+"""Tornado (one-way sensitivity) of the national scenario's 5-year outcomes, centred on it.
 
-Each declared uncertain parameter is set to its low and then its high value (sources in
-simulation/sensitivity/uncertain.py), the others at their national values; every set runs the same
-replications (common random numbers), so each bar's interval is a paired one.
+Each varied parameter is set to its low and then its high value - the posterior 5th and 95th
+percentiles for the calibrated parameters, the 5th and 95th percentiles of the registry's
+distribution around the scenario's value for the others - with every other parameter at its
+national value; every set runs the same replications (common random numbers), so each effect's
+interval is paired. Writes tornado.csv and one figure per outcome to
+results/experiments/tornado_national/ (with parameters.csv and run.json).
 
-    python experiments/tornado_national.py [--small] [--reps 200] [--include-local]
+    python experiments/tornado_national.py [--small] [--reps 200] [--groups G1,G2]
 """
 
 from __future__ import annotations
 
-import pandas as pd
-from sensitivity_common import main, parse, save
+if __package__ in (None, ""):
+    import sys
+    from pathlib import Path
 
-from simulation.core import scenario
-from simulation.sensitivity import oneway, report, uncertain
-from simulation.sensitivity.model import SimulationModel
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from experiments import common  # noqa: E402
 
 
-def run() -> None:
-    args = parse("tornado_national", __doc__.splitlines()[0], full={"reps": 200},
-                 small={"reps": 3},
-                 extra=lambda p: p.add_argument("--include-local", action="store_true",
-                                                help="also vary the local population size"))
-    national = scenario.load("national")
-    params = uncertain.select(groups=("evidence", "local") if args.include_local else ("evidence",))
-    model = SimulationModel(national, args.reps, args.seed, args.workers)
-    result = oneway.tornado(model, uncertain.base_values(national.values, params), params, year=5)
-    save(result, args.out, {**report.scenario_record(national), "analysis": "tornado",
-                            "seed": args.seed, "reps_per_parameter_set": args.reps,
-                            "year": 5, "workers": args.workers,
-                            "wall_seconds": round(model.wall_seconds, 1),
-                            "uncertain_parameters": [u.key for u in params]})
+def _options(p) -> None:
+    p.add_argument("--groups", default=None, metavar="G1,G2",
+                   help="vary only these groups of simulation/core/uncertainty.py")
+
+
+def run(argv=None) -> None:
+    args = common.parse("tornado_national", __doc__.splitlines()[0], {"reps": 200},
+                        {"reps": 3}, extra=_options, argv=argv)
+    import pandas as pd
+
+    from simulation.core import output
+    from simulation.results import study
+    from simulation.sensitivity import oneway, report, varied
+    from simulation.sensitivity.model import SimulationModel
+
+    selection = varied.select(study.load("national"), groups=args.groups, scalar=True)
+    model = SimulationModel(selection.scenario, args.reps, args.seed, args.engine, args.workers)
+    result = oneway.tornado(model, selection, year=5)
+    with output.atomic_folder(args.out, force=True) as folder:
+        report.write(result, folder, {})
+        common.write_record(folder, selection.scenario, args, parameters=selection.table(),
+                            analysis="tornado", year=result.year,
+                            outcomes=dict(zip(model.outcomes, model.units)),
+                            wall_seconds=round(model.wall_seconds, 1), **selection.record())
     with pd.option_context("display.width", 200, "display.max_columns", 30,
                            "display.float_format", "{:,.4g}".format):
-        print(result.table[["outcome", "rank", "parameter", "low_value", "high_value",
-                            "low_effect", "high_effect", "swing", "high_minus_low_ci_lo",
-                            "high_minus_low_ci_hi"]].to_string(index=False))
+        print(result.table[["outcome", "rank", "parameter", "low_value", "base_value",
+                            "high_value", "low_effect", "high_effect", "largest_deviation",
+                            "base_inside_range"]].to_string(index=False))
 
 
 if __name__ == "__main__":
-    main(run)
+    common.main(run)

@@ -25,7 +25,11 @@ measure (documented in ``simulation.sensitivity.voi``).
 Verified to fail when wrong: swapping the order of max and mean in
 ``expected_value_of_choosing_later`` fails the closed-form, nonlinear, EVPI and irrelevant-
 parameter tests; dropping the division by reps in the replication noise variance fails the noise
-share test; counting ties (INB = 0) as "fund" fails the CEAC-at-λ=0 check.
+share test; counting ties (INB = 0) as "fund" fails the CEAC-at-λ=0 check; the bootstrap
+standard deviation by plain ``np.nanstd`` (a RuntimeWarning for an all-NaN column) fails the
+NaN-without-warning test; dropping the edf > 0.8 n warning fails the one-degree-of-freedom-per-draw
+test; keeping a Gaussian process that follows every draw (no additive fallback) fails the
+replacement test.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from simulation.core.errors import PausesimError
-from simulation.sensitivity import ce, voi, voi_figures
+from simulation.sensitivity import ce, metamodel, voi, voi_figures
 from simulation.sensitivity.psa_outcomes import decision_outcomes
 
 # ------------------------------------------------------------------------------ linear-normal
@@ -181,7 +185,7 @@ def nonlinear_truth():
         k = (ce_ + lam) * WOMEN * EFFECT.mean()  # E[INB | rate] = k (1 - exp(-3 rate)) - cp
         mean = k * (1 - (1 + YEARS * RATE.kwds["scale"]) ** -RATE.args[0]) - cp  # gamma MGF
         zero = -np.log(1 - cp / k) / YEARS
-        rate_only.append((RATE.expect(lambda t: k * (1 - np.exp(-YEARS * t)) - cp, lb=zero)
+        rate_only.append((RATE.expect(lambda t, k=k: k * (1 - np.exp(-YEARS * t)) - cp, lb=zero)
                           - max(0.0, mean), 0.0))
         g = (ce_ + lam) * infants_kept(r, e) - cp
         pair.append((np.maximum(g, 0).mean() - max(0.0, g.mean()),
@@ -385,9 +389,10 @@ def test_variance_shares_name_the_target_in_errors():
         voi.check_options(["t1"], population="many")
 
 
-def test_a_gaussian_process_that_interpolates_says_noise_is_not_removed():
-    """Few draws, many parameters: the GP's noise level goes to its lower bound, and the EVPI
-    must not claim that replication noise was smoothed out."""
+def test_a_gaussian_process_that_interpolates_is_replaced_by_additive_splines():
+    """Few draws, many parameters: the GP's noise level goes to its lower bound and it follows
+    every draw (as it would follow each draw's replication noise); it is replaced by additive
+    splines, which say so, and the EVPI names the regression it used."""
     rng = np.random.default_rng(6)
     n, d = 50, 6
     draws = pd.DataFrame(rng.uniform(size=(n, d)), columns=[f"p{j}" for j in range(d)])
@@ -395,6 +400,54 @@ def test_a_gaussian_process_that_interpolates_says_noise_is_not_removed():
     res = voi.value_of_information(draws, e, 1e4 * (e - e.mean()), {"p0": "p0"}, [0.0, 1e4],
                                    bootstrap=0, progress=False)
     fits = res.fits[res.fits.parameter_group == voi.ALL_PARAMETERS]
-    assert (fits.method == "gp").all()
-    assert fits.warnings.str.contains("interpolates").all()
-    assert res.evpi.evpi_source.str.contains("NOT removed").all()
+    assert (fits.method == "additive").all()
+    assert fits.warnings.str.startswith(metamodel.NO_STRUCTURE).all()
+    assert not fits.warnings.str.contains("interpolates").any()  # the GP's warning is gone
+    assert (fits.edf < metamodel.MAX_EDF_SHARE * n).all()
+    assert res.evpi.evpi_source.str.contains(r"\(additive\)").all()
+
+
+def test_bootstrap_standard_error_is_nan_without_warning_where_no_resample_is_finite():
+    """An adjusted R² undefined in every resample (a fit with as many degrees of freedom as
+    draws) has no standard error: NaN, not a numpy warning on the command line."""
+    import warnings
+
+    replicates = np.column_stack([np.full(20, np.nan), np.r_[np.nan, np.arange(19.0)]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        se = voi._sd(replicates)
+    assert np.isnan(se[0])
+    assert se[1] == pytest.approx(np.std(np.arange(19.0), ddof=1))
+
+
+def test_a_fit_with_nearly_one_degree_of_freedom_per_draw_says_noise_is_not_removed():
+    """Whatever the method, a fit is flagged exactly when its edf exceeds 0.8 x draws, and the
+    EVPI claims that replication noise was removed exactly when its regression on all parameters
+    is not flagged. Cases: y = x1 + noise by a Gaussian process on 4 parameters (smooths, edf
+    about 4) and on 40 (no structure: additive splines instead); a noise-free sum of 30
+    sine terms by additive splines (their basis outnumbers the 50 draws; the cross-validated
+    penalty then often follows every draw), four seeds; at least one of each kind must occur."""
+    flags = []
+    rng = np.random.default_rng(1)
+    for d in (4, 40):
+        x = rng.normal(size=(60, d))
+        f = metamodel.fit(x, x[:, 0] + rng.normal(0, 0.3, 60), [f"p{i}" for i in range(d)], "gp")
+        assert (f.edf > metamodel.MAX_EDF_SHARE * 60) == metamodel.not_smoothed(f.warnings)
+        assert (f.method == "additive") == (d == 40)
+        flags.append(metamodel.not_smoothed(f.warnings))
+    names = [f"p{i}" for i in range(30)]
+    for seed in range(4):
+        rng = np.random.default_rng(seed)
+        x = rng.uniform(size=(50, 30))
+        y = np.sin(3 * x).sum(axis=1)
+        infants = y[:, None] + rng.normal(0, 1e-6, (50, 3))
+        res = voi.value_of_information(pd.DataFrame(x, columns=names), infants,
+                                       1e4 * infants - 5e3, {"first": ["p0"]}, [0.0],
+                                       method="additive", bootstrap=0, progress=False)
+        fit = res.fits[(res.fits.parameter_group == voi.ALL_PARAMETERS)
+                       & (res.fits.outcome == "infants_avoided")].iloc[0]
+        flagged = metamodel.not_smoothed(fit.warnings)
+        assert flagged == (fit.edf > metamodel.MAX_EDF_SHARE * 50), (seed, fit.edf)
+        assert ("NOT removed" in res.evpi.evpi_source.iloc[0]) == flagged
+        flags.append(flagged)
+    assert any(flags) and not all(flags)

@@ -12,7 +12,7 @@ from simulation.core import output
 from simulation.core.errors import PausesimError
 
 COMMANDS = ("run", "scenarios", "report", "council", "template", "calibrate",
-            "portfolio")  # WIP: sensitivity, compare
+            "portfolio", "sensitivity", "compare")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,13 +1,15 @@
-"""Uncertainty and sensitivity analysis of pausesim runs.
+"""Uncertainty and sensitivity analysis of pausesim runs, centred on the scenario.
 
-- :mod:`.uncertain`: which parameters are uncertain, their distributions and tornado ranges (each
-  with its source), and parameter draws from them or from a posterior sample (a DataFrame).
-- :mod:`.model`: the simulation seen as a function of parameter sets -> per-replication headline
-  outcomes by year, under common random numbers.
-- :mod:`.psa`: probabilistic sensitivity analysis (parameter draws x replications), variance
-  decomposition into parameter and stochastic uncertainty, P(net cost avoidance > 0) by year.
-- :mod:`.oneway`: one-way sensitivity over low/high values (tornado).
+- :mod:`.varied`: which parameters vary and how (the calibration posterior for the calibrated
+  ones, the registry :mod:`simulation.core.uncertainty` centred on the scenario for the others);
+  :mod:`.draws`: parameter sets from them (joint posterior draws + Latin hypercube).
+- :mod:`.model`: the simulation as a function of parameter sets -> per-replication outcomes of
+  the metric registry by year, under common random numbers.
+- :mod:`.psa`: probabilistic sensitivity analysis, variance decomposition, P(net saving) by year.
+- :mod:`.oneway`: tornado (one-way, paired Monte Carlo intervals).
 - :mod:`.sobol`: global sensitivity with SALib (Sobol indices, Morris screening).
+- :mod:`.evppi`: value of information of funding the practice from a PSA (:mod:`.voi`,
+  :mod:`.metamodel`, :mod:`.ce`, :mod:`.psa_outcomes`, :mod:`.voi_figures`).
 - :mod:`.compare`: scenarios and variants side by side, paired differences per replication.
-- :mod:`.report`: writing an analysis's tables, figures and provenance.
+- :mod:`.plots`, :mod:`.report`: figures (no backend forced) and writing an analysis.
 """

@@ -13,7 +13,12 @@ Used for EVPPI by the regression method of Strong, Oakley & Brennan (2014, Med D
   (standardised) parameter plus white noise, hyperparameters by maximum marginal likelihood
   (``GaussianProcessRegressor``; on a random subset of at most 1000 draws, then conditioned on
   all). Default for 4 or more parameters. A length scale at its upper bound (1000 sd) means the
-  parameter has no detectable effect.
+  parameter has no detectable effect. A GP that does not smooth - it follows every draw (edf >
+  0.8 x draws), or its kernel correlates no two draws, so that signal and noise cannot be told
+  apart (typical of a group with no effect on the outcome, or many parameters and few draws) - is
+  replaced by additive splines, with a warning saying so.
+
+Any fit with edf > 0.8 x draws is reported as not smoothing out the replication noise.
 
 Each draw's outcome is a Monte Carlo mean that carries replication noise; the regression treats
 it, and the variation due to the parameters outside the group, as residual, so the fitted values
@@ -58,6 +63,7 @@ class Fit:
     smoothing: str  # the chosen penalty or kernel, in words
     warnings: str = ""
     _refit: Callable[[np.ndarray], np.ndarray] | None = field(default=None, repr=False)
+    no_structure: bool = field(default=False, repr=False)  # a GP whose kernel is ~diagonal
 
     @property
     def n_draws(self) -> int:
@@ -133,19 +139,39 @@ def fit_outcomes(x: np.ndarray, ys: np.ndarray, parameters, method: str = "auto"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if chosen == "gp":
-            fits = [_gp(x, y, names, seed) for y in ys.T]
-            refit = (lambda rows: np.column_stack([f.refit(rows) for f in fits]))
+            fits, refit = _gp_or_additive(x, ys, names, seed)
         else:
             fits, refit = _splines(x, ys, names, chosen)
     notes = dict.fromkeys(_plain(w) for w in caught)
     notes.pop("", None)
     for f in fits:
-        f.warnings = "; ".join(filter(None, [f.warnings, *notes]))
+        too_flexible = TOO_FLEXIBLE.format(edf=f.edf, n=f.n_draws) \
+            if f.edf > MAX_EDF_SHARE * f.n_draws else ""
+        # the Gaussian process's own warnings do not apply to the splines that replaced it
+        gp_notes = [] if f.warnings.startswith(NO_STRUCTURE) else list(notes)
+        f.warnings = "; ".join(filter(None, [f.warnings, too_flexible, *gp_notes]))
     return fits, refit
 
 
 INTERPOLATES = ("the fit interpolates the draws (Gaussian process noise at its lower bound): "
                 "replication noise is not smoothed out; more draws are needed")
+#: A fit with nearly one effective degree of freedom per draw follows each draw's noise whatever
+#: the optimiser reports (e.g. a kernel that found no smooth structure in many dimensions).
+MAX_EDF_SHARE = 0.8
+TOO_FLEXIBLE = ("the fit uses nearly one degree of freedom per draw (edf {edf:.0f} of {n} draws): "
+                "replication noise is not smoothed out; more draws are needed")
+
+
+#: Mean correlation between draws under a fitted GP kernel below which it found no structure.
+NO_STRUCTURE_CORRELATION = 1e-3
+NO_STRUCTURE = ("the Gaussian process did not smooth (it followed every draw, or its kernel "
+                "correlates no two draws, so signal and noise cannot be told apart): fitted by "
+                "additive splines instead (no interactions)")
+
+
+def not_smoothed(warnings_text: str) -> bool:
+    """Whether a fit's warnings say it did not smooth out the replication noise."""
+    return INTERPOLATES in warnings_text or "degree of freedom per draw" in warnings_text
 
 
 def _plain(w: warnings.WarningMessage) -> str:
@@ -217,6 +243,27 @@ def _splines(x: np.ndarray, ys: np.ndarray, names, method: str):
     return fits, refit
 
 
+def _gp_or_additive(x: np.ndarray, ys: np.ndarray, names, seed: int):
+    """A Gaussian process per outcome; an outcome whose GP found no structure is fitted by
+    additive splines instead (with a warning saying so)."""
+    fits = [_gp(x, y, names, seed) for y in ys.T]
+    bad = [j for j, f in enumerate(fits)
+           if f.no_structure or f.edf > MAX_EDF_SHARE * f.n_draws]
+    splines_refit = None
+    if bad:
+        replacements, splines_refit = _splines(x, ys[:, bad], names, "additive")
+        for j, f in zip(bad, replacements):
+            f.warnings = "; ".join(filter(None, [NO_STRUCTURE, f.warnings]))
+            fits[j] = f
+
+    def refit(rows):
+        spline_columns = splines_refit(rows) if bad else None
+        return np.column_stack([spline_columns[:, bad.index(j)] if j in bad else f.refit(rows)
+                                for j, f in enumerate(fits)])
+
+    return fits, refit
+
+
 def _gp(x: np.ndarray, y: np.ndarray, names, seed: int) -> Fit:
     z = StandardScaler().fit_transform(x)
     d = z.shape[1]
@@ -242,5 +289,11 @@ def _gp(x: np.ndarray, y: np.ndarray, names, seed: int) -> Fit:
                  + ", ".join(f"{p}={s:.3g}" for p, s in zip(names, scales))
                  + f"; white-noise sd {np.sqrt(noise) * y.std():.3g}"  # normalize_y: y / sd
                  + f"; hyperparameters fitted on {len(subset)} draws")
+    # length scales so short that no two draws correlate: the kernel is (nearly) diagonal, and
+    # signal and noise cannot be told apart (only their sum is identified)
+    k = fixed.k1(z[subset])
+    off = (k.sum() - np.trace(k)) / max(1.0, k.shape[0] * (k.shape[0] - 1)) / max(
+        float(np.mean(np.diag(k))), 1e-300)
     return Fit(names, "gp", y, gp.predict(z), edf, smoothing, "",
-               lambda rows: conditioned(rows).predict(z[rows]))
+               lambda rows: conditioned(rows).predict(z[rows]),
+               no_structure=bool(off < NO_STRUCTURE_CORRELATION))

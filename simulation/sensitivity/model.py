@@ -1,98 +1,140 @@
-"""The simulation as a function: parameter sets -> per-replication headline outcomes by year.
+"""The simulation as a function: parameter sets -> per-replication outcomes at each year end.
 
-Every analysis in this package calls a *model*: anything with ``outcomes``, ``years`` and
-``__call__(draws) -> array (sets, reps, outcomes, years)``, where ``draws`` is a DataFrame with one
-row per parameter set and one column per parameter key, and the values are cumulative from month 0
-to the end of each year. :class:`SimulationModel` runs pausesim; tests plug in toy models with
-known answers.
+Every analysis in this package calls a *model*: anything with ``outcomes``, ``units``, ``years``
+and ``__call__(overrides) -> array (sets, reps, outcomes, years)``, where ``overrides`` is one
+mapping of parameter values per set and the values are metrics of the registry
+(:mod:`simulation.results.metrics`) at the end of each year. :class:`SimulationModel` runs
+pausesim; tests plug in toy models with known answers.
 
-All parameter sets use the same seed, so replication ``r`` of every set reads the same random
-numbers (common random numbers): differences between sets are due to the parameters, not to luck.
+Every set runs the same replication numbers 0..reps-1 (common random numbers): replication ``r``
+of every set meets the same women and random numbers, so differences between sets come from the
+parameters, not from luck, and a parameter with no effect changes nothing at all. Runs keep only
+the period bins (``resolution="period"``), so memory grows with sets x replications, not months.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Mapping, Protocol, Sequence
 
 import numpy as np
-import pandas as pd
 
-from simulation import runner
-from simulation.results import summary
 from simulation.core.errors import PausesimError
 from simulation.core.scenario import Scenario
-from simulation.sensitivity.uncertain import overrides, posterior_draws
+from simulation.results import periods, study
+from simulation.results.metrics import parse
 
-#: Headline outcomes, as named by :func:`simulation.summary.series` (cumulative per year end).
-OUTCOMES: tuple[str, ...] = ("infants_avoided", "net_cost_avoidance_discounted")
-UNITS = {"infants_avoided": "infants", "net_cost_avoidance_discounted": "GBP (discounted)"}
+#: Default outcomes: infants kept out of care (authority-wide) and the net present value.
+INFANTS = "infants_avoided_cumulative"
+NET = "net_cost_avoidance_cumulative_discounted"
+OUTCOMES: tuple[str, ...] = (INFANTS, NET)
+#: Most replications simulated in one call (memory: ~2.5 kB per replication at period bins).
+MAX_REPS_PER_CALL = 50_000
 
 
 class Model(Protocol):
     """What the analyses need from a model."""
 
     outcomes: Sequence[str]
+    units: Sequence[str]
     years: Sequence[int]
 
-    def __call__(self, draws: pd.DataFrame) -> np.ndarray: ...
+    def __call__(self, overrides: Sequence[Mapping[str, Any]]) -> np.ndarray: ...
+
+
+def outcome_unit(name: str, scenario: Scenario) -> str:
+    """A metric's unit as reported: ``GBP 2024/25 prices, discounted`` or ``infants``."""
+    metric, _, discounted = parse(name)
+    if metric.money:
+        return scenario.price_label() + (", discounted" if discounted else "")
+    return metric.unit
+
+
+def check_outcomes(names: Sequence[str]) -> tuple[str, ...]:
+    """Registry metric names (one line naming the bad one otherwise)."""
+    from simulation.results.metrics import all_names
+
+    for name in names:
+        try:
+            parse(name)
+        except KeyError:
+            raise PausesimError(f"outcome {name!r} is invalid: must be a metric name such as "
+                                f"{INFANTS} or {NET} (all: {', '.join(all_names()[:6])}, ...)") \
+                from None
+    return tuple(names)
 
 
 @dataclass
 class SimulationModel:
-    """pausesim with ``reps`` paired replications per parameter set, seeds shared by all sets."""
+    """pausesim with ``reps`` paired replications per parameter set, shared by all sets."""
 
     scenario: Scenario
     reps: int
     seed: int
+    engine: str = "fast"
     workers: int = 1
-    executor: runner.Executor | None = None
-    outcomes: Sequence[str] = OUTCOMES
-    max_reps_per_batch: int = 5000  # bounds memory: ~9 kB of monthly metrics per replication
+    executor: Any = None
     progress: bool | None = None
-    run_options: Mapping[str, Any] = field(default_factory=dict)  # engine, checkpoint (runner.run)
+    checkpoint: Path | str | None = None
+    outcomes: Sequence[str] = OUTCOMES
 
     def __post_init__(self):
         if self.reps < 1:
             raise PausesimError(f"--reps = {self.reps} is invalid: must be an integer >= 1")
-        named = summary.periods(self.scenario["practice.horizon_months"])
-        self.years = [int(p[5:]) for p in named if p.startswith("year_")]
+        self.outcomes = check_outcomes(self.outcomes)
+        self.years = scenario_years(self.scenario)
         if not self.years:
             raise PausesimError("practice.horizon_months must cover at least one year")
+        self.units = [outcome_unit(o, self.scenario) for o in self.outcomes]
         self.wall_seconds = 0.0  # simulation time of all calls so far
+        self.replications = 0  # replications simulated so far
 
-    def __call__(self, draws: pd.DataFrame) -> np.ndarray:
-        sets = overrides(posterior_draws(draws, origin="parameter sets"))
+    def scenarios(self, overrides: Sequence[Mapping[str, Any]]) -> list[Scenario]:
+        """The parameter sets as scenarios (validated; their values count as drawn, not given)."""
+        return [self.scenario.with_overrides(dict(o), source="sensitivity analysis: varied",
+                                             given=False) if o else self.scenario
+                for o in overrides]
+
+    def __call__(self, overrides: Sequence[Mapping[str, Any]]) -> np.ndarray:
+        sets = self.scenarios(overrides)
         out = np.empty((len(sets), self.reps, len(self.outcomes), len(self.years)))
-        batch = max(1, self.max_reps_per_batch // self.reps)
-        with runner._progress_bar(len(sets) * self.reps, self.progress) as bar:
-            for start in range(0, len(sets), batch):
-                part = sets[start:start + batch]
-                result = runner.run(self.scenario, self.reps, self.seed, self.workers,
-                                    executor=self.executor, progress=False, parameter_sets=part,
-                                    **self.run_options)
-                for k, values in enumerate(part):
-                    rows = np.flatnonzero(result.parameter_index == k)
-                    out[start + k] = self._outcomes(self.scenario.with_overrides(values),
-                                                    result.monthly[rows])
-                self.wall_seconds += result.wall_seconds
-                bar.update(len(part) * self.reps)
+        per_call = max(1, MAX_REPS_PER_CALL // self.reps)
+        calls = range(0, len(sets), per_call)
+        for n_call, start in enumerate(calls):
+            part = sets[start:start + per_call]
+            checkpoint = self.checkpoint
+            if checkpoint is not None and len(calls) > 1:
+                checkpoint = Path(checkpoint) / f"part-{n_call}"
+            results = study.simulate_options(
+                part, self.reps, self.seed, uncertainty="point", engine=self.engine,
+                workers=self.workers, executor=self.executor, progress=self.progress,
+                resolution="period", checkpoint=checkpoint)
+            for k, res in enumerate(results):
+                out[start + k] = np.stack([[res.value(o, 12.0 * y) for y in self.years]
+                                           for o in self.outcomes]).transpose(2, 0, 1)
+            self.wall_seconds += results[0].simulated.wall_seconds
+        self.replications += len(sets) * self.reps
         return out
 
-    def _outcomes(self, scenario: Scenario, monthly: np.ndarray) -> np.ndarray:
-        """(reps, outcomes, years): cumulative values at each year end, costed at this set's
-        values."""
-        data = summary.series(runner.MonteCarloResult(scenario, self.seed, monthly, 0.0, 1))
-        ends = np.asarray(self.years) * 12 - 1
-        return np.stack([np.cumsum(data[o][1], axis=-1)[:, ends] for o in self.outcomes], axis=1)
+
+def scenario_years(scenario: Scenario) -> list[int]:
+    """The whole years within the scenario's horizon: 1..N."""
+    named = periods(scenario["practice.horizon_months"])
+    return [int(p[5:]) for p in named if p.startswith("year_")]
 
 
-def year_index(model: Model, year: int | None) -> int:
-    """Index of ``year`` in ``model.years`` (default: year 5, or the last year if shorter)."""
-    years = list(model.years)
+def pick_year(years: Sequence[int], year: int | None) -> int:
+    """``year`` checked against ``years`` (default: year 5, or the last year if shorter)."""
+    years = list(years)
     if year is None:
         year = 5 if 5 in years else years[-1]
     if year not in years:
         raise PausesimError(f"--year = {year} is invalid: must be one of {years[0]}..{years[-1]} "
                             "(whole years within the horizon)")
-    return years.index(year)
+    return year
+
+
+def year_index(model: Model, year: int | None) -> int:
+    """Index of ``year`` (default: 5 or the last) in ``model.years``."""
+    return list(model.years).index(pick_year(model.years, year))

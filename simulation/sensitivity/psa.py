@@ -1,6 +1,8 @@
 """Probabilistic sensitivity analysis: parameter draws (outer loop) x replications (inner loop).
 
-For each outcome and year the spread of results is split by the law of total variance:
+Draws come from :mod:`.draws` (the calibrated parameters jointly from the posterior, the others
+from declared distributions centred on the scenario). For each outcome and year the spread is
+split by the law of total variance:
 
     Var(Y) = Var_draws(E[Y | parameters]) + E_draws(Var[Y | parameters])
              parameter uncertainty          stochastic uncertainty (which future happens)
@@ -8,9 +10,6 @@ For each outcome and year the spread of results is split by the law of total var
 estimated as in a one-way random-effects ANOVA: stochastic variance = the mean within-draw
 variance (``ddof=1``); parameter variance = variance of the per-draw means (``ddof=1``) minus the
 stochastic variance / reps (the part of the means' spread due to finite replications), floored at 0.
-
-Draws come from the declared distributions (:func:`simulation.sensitivity.uncertain.sample`) or a
-posterior sample (any DataFrame of draws, e.g. the calibration's).
 """
 
 from __future__ import annotations
@@ -21,9 +20,8 @@ import numpy as np
 import pandas as pd
 
 from simulation.core.errors import PausesimError
-from simulation.sensitivity.model import UNITS, Model
 
-NET = "net_cost_avoidance_discounted"
+from .model import NET, Model
 
 
 def decompose(y: np.ndarray) -> dict[str, float]:
@@ -40,6 +38,22 @@ def decompose(y: np.ndarray) -> dict[str, float]:
             "share_stochastic": stochastic / total if total > 0 else np.nan}
 
 
+def two_way_standard_error(y: np.ndarray) -> float:
+    """Monte Carlo standard error of the mean of ``y`` shaped (draws, reps) under common random
+    numbers: the replications of one draw share its parameters, and replication r of every draw
+    shares its random numbers, so the mean is clustered both ways. Two-way cluster-robust
+    variance (Cameron, Gelbach & Miller 2011): by draw + by replication - by observation, each
+    with its small-sample factor; the larger one-way variance if that comes out smaller."""
+    draws, reps = y.shape
+    if draws < 2 or reps < 2:
+        return float("nan")
+    e = y - y.mean()
+    by_draw = (e.mean(axis=1) ** 2).sum() / draws ** 2 * draws / (draws - 1)
+    by_rep = (e.mean(axis=0) ** 2).sum() / reps ** 2 * reps / (reps - 1)
+    alone = (e ** 2).sum() / (draws * reps) ** 2
+    return float(np.sqrt(max(by_draw + by_rep - alone, by_draw, by_rep)))
+
+
 def _interval(values: np.ndarray, band: float) -> tuple[float, float]:
     q = (1.0 - band) / 2.0
     return float(np.quantile(values, q)), float(np.quantile(values, 1.0 - q))
@@ -47,18 +61,27 @@ def _interval(values: np.ndarray, band: float) -> tuple[float, float]:
 
 @dataclass
 class PSAResult:
-    """Outcomes of every draw and replication, with the draws and how they were made."""
+    """Outcomes of every draw and replication, with the draws and where they came from."""
 
-    draws: pd.DataFrame
+    draws: pd.DataFrame  # one row per draw, one numeric column per varied parameter (component)
     values: np.ndarray  # (draws, reps, outcomes, years), cumulative to each year end
     outcomes: tuple[str, ...]
+    units: tuple[str, ...]
     years: tuple[int, ...]
     band: float = 0.9
-    source: str = "declared distributions"
+    source: str = ""
     extra: dict = field(default_factory=dict)
 
+    @property
+    def reps(self) -> int:
+        return self.values.shape[1]
+
+    def outcome(self, name: str, year: int) -> np.ndarray:
+        """(draws, reps) values of one outcome at the end of ``year``."""
+        return self.values[:, :, self.outcomes.index(name), self.years.index(year)]
+
     def decomposition(self) -> pd.DataFrame:
-        """Per outcome and year: mean, variance components and the three intervals.
+        """Per outcome and year: mean, variance components and three intervals.
 
         ``lo``/``hi``: central ``band`` of all draws x replications (both uncertainties);
         ``parameter_lo``/``hi``: of the per-draw means (parameter uncertainty; still includes
@@ -70,30 +93,30 @@ class PSAResult:
             for t, year in enumerate(self.years):
                 y = self.values[:, :, o, t]
                 means = y.mean(axis=1)
-                stats = decompose(y)
+                parts = decompose(y)
                 lo, hi = _interval(y.ravel(), self.band)
                 p_lo, p_hi = _interval(means, self.band)
-                s_lo, s_hi = _interval((y - means[:, None]).ravel() + stats["mean"], self.band)
-                rows.append({"outcome": outcome, "unit": UNITS.get(outcome, ""), "year": year,
-                             **stats, "lo": lo, "hi": hi, "parameter_lo": p_lo,
-                             "parameter_hi": p_hi, "stochastic_lo": s_lo, "stochastic_hi": s_hi,
-                             "band": self.band})
+                s_lo, s_hi = _interval((y - means[:, None]).ravel() + parts["mean"], self.band)
+                rows.append({"outcome": outcome, "unit": self.units[o], "year": year, **parts,
+                             "lo": lo, "hi": hi, "parameter_lo": p_lo, "parameter_hi": p_hi,
+                             "stochastic_lo": s_lo, "stochastic_hi": s_hi, "band": self.band})
         return pd.DataFrame(rows)
 
     def probability_positive(self, outcome: str = NET) -> pd.DataFrame:
-        """By year: P(outcome > 0) over draws x replications, its standard error (clustered by
-        draw), and the share of draws whose expected outcome is > 0 (parameter uncertainty only)."""
+        """By year: P(outcome > 0) over draws x replications, its Monte Carlo standard error
+        (clustered by draw and by replication: :func:`two_way_standard_error`), and the share of
+        draws whose expected outcome is > 0 (parameter uncertainty only)."""
         o = self.outcomes.index(outcome)
         rows = []
         for t, year in enumerate(self.years):
             positive = self.values[:, :, o, t] > 0
-            per_draw = positive.mean(axis=1)
-            n = len(per_draw)
-            se = float(per_draw.std(ddof=1) / np.sqrt(n)) if n > 1 else np.nan
-            rows.append({"outcome": outcome, "year": year,
+            n = positive.shape[0]
+            se = two_way_standard_error(positive.astype(float))
+            rows.append({"outcome": outcome, "unit": "probability", "year": year,
                          "probability": float(positive.mean()), "standard_error": se,
                          "share_of_draws_expected_positive":
-                             float((self.values[:, :, o, t].mean(axis=1) > 0).mean())})
+                             float((self.values[:, :, o, t].mean(axis=1) > 0).mean()),
+                         "draws": n, "reps_per_draw": self.reps})
         return pd.DataFrame(rows)
 
     def draw_table(self) -> pd.DataFrame:
@@ -101,7 +124,7 @@ class PSAResult:
         frame = self.draws.copy()
         frame.insert(0, "draw", np.arange(len(frame)))
         for o, outcome in enumerate(self.outcomes):
-            frame[f"{outcome}_year_{self.years[-1]}_mean"] = self.values[:, :, o, -1].mean(axis=1)
+            frame[f"mean_{outcome}_year_{self.years[-1]}"] = self.values[:, :, o, -1].mean(axis=1)
         return frame
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -111,19 +134,29 @@ class PSAResult:
         return out
 
     def figures(self) -> dict:
-        from simulation.sensitivity.plots import psa_figure
+        from .plots import psa_figure
 
         return {"psa": psa_figure(self)}
 
 
-def psa(model: Model, draws: pd.DataFrame, band: float = 0.9,
-        source: str = "declared distributions") -> PSAResult:
-    """Run every draw for the model's replications and collect the outcomes."""
-    if len(draws) < 2:
-        raise PausesimError(f"--draws = {len(draws)} is invalid: a PSA needs at least 2 draws")
-    if getattr(model, "reps", 2) < 2:
-        raise PausesimError("--reps must be >= 2 for a PSA (the within-draw variance needs two "
-                            "replications per draw)")
-    values = model(draws)
-    return PSAResult(draws.reset_index(drop=True), values, tuple(model.outcomes),
+def check_sizes(draws: int, reps: int, minimum_draws: int = 2) -> None:
+    """PSA sizes, checked before anything runs."""
+    if draws < minimum_draws:
+        raise PausesimError(f"--draws = {draws} is invalid: must be an integer >= {minimum_draws}")
+    if reps < 2:
+        raise PausesimError(f"--reps = {reps} is invalid: a PSA needs >= 2 replications per "
+                            "draw (the within-draw variance needs two)")
+
+
+def psa(model: Model, sets, band: float = 0.9, source: str = "") -> PSAResult:
+    """Run every parameter set (:class:`~.draws.ParameterSets`, or a DataFrame of draws whose
+    rows are the overrides) for the model's replications and collect the outcomes."""
+    if isinstance(sets, pd.DataFrame):
+        overrides, table = sets.to_dict("records"), sets.reset_index(drop=True)
+    else:
+        overrides, table = sets.overrides, sets.table
+        source = source or sets.describe()
+    check_sizes(len(overrides), getattr(model, "reps", 2))
+    values = model(overrides)
+    return PSAResult(table, values, tuple(model.outcomes), tuple(model.units),
                      tuple(model.years), band, source)

@@ -43,9 +43,17 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from simulation.core.errors import PausesimError
+
 from . import ce, metamodel
-from .psa_outcomes import (DEFAULT_LAMBDAS_GBP, LAMBDA_UNIT, DecisionOutcomes, check_draws,
-                           check_lambdas, check_outcome, decision_outcomes)
+from .psa_outcomes import (
+    DEFAULT_LAMBDAS_GBP,
+    LAMBDA_UNIT,
+    DecisionOutcomes,
+    check_draws,
+    check_lambdas,
+    check_outcome,
+    decision_outcomes,
+)
 
 __all__ = ["ALL_PARAMETERS", "DEFAULT_LAMBDAS_GBP", "MIN_DRAWS", "VOIResult", "check_options",
            "evpi", "evppi", "expected_value_of_choosing_later", "population_multiplier",
@@ -164,9 +172,14 @@ def _fit_group(name, keys, x, out: DecisionOutcomes, lambdas, method, rows, seed
 
 
 def _sd(replicates: np.ndarray) -> np.ndarray:
+    """Bootstrap standard deviation over replicates (axis 0), NaN where fewer than two are
+    finite (e.g. an adjusted R² undefined in every resample)."""
+    finite = np.isfinite(replicates).sum(axis=0)
     if len(replicates) < 2:
         return np.full(replicates.shape[1:], np.nan)
-    return np.nanstd(replicates, axis=0, ddof=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.nanstd(np.where(finite >= 2, replicates, 0.0), axis=0, ddof=1)
+    return np.where(finite >= 2, sd, np.nan)
 
 
 def _method(g: _GroupFit) -> str:
@@ -190,7 +203,9 @@ def _evppi_rows(g: _GroupFit, out: DecisionOutcomes, lambdas, multiplier, unit) 
         "n_draws": out.n_draws, "r_squared": r2,
         "residual_se": np.sqrt(rss / dof) if dof > 0 else np.nan,
         "edf_net_cost_avoidance": g.net.edf, "edf_infants_avoided": g.infants.edf,
-        "bootstrap": len(g.evppi_boot), "unit": unit, "lambda_unit": LAMBDA_UNIT})
+        "bootstrap": len(g.evppi_boot), "unit": unit, "lambda_unit": LAMBDA_UNIT,
+        "fit_warnings": "; ".join(dict.fromkeys(filter(None, (g.net.warnings,
+                                                                g.infants.warnings))))})
 
 
 def _fit_rows(g: _GroupFit, out: DecisionOutcomes, money_unit) -> list[dict]:
@@ -240,7 +255,7 @@ def _evpi_table(out: DecisionOutcomes, lambdas, multiplier, unit,
     table = pd.DataFrame({"lambda": lambdas})
     if smoothed is not None:
         best, best_se = smoothed.evppi, _sd(smoothed.evppi_boot)
-        interpolates = metamodel.INTERPOLATES in smoothed.net.warnings + smoothed.infants.warnings
+        interpolates = metamodel.not_smoothed(smoothed.net.warnings + smoothed.infants.warnings)
         source = (f"regression on all parameters ({_method(smoothed)}): " +
                   ("it interpolates the draws, so replication noise is NOT removed (too few "
                    "draws)" if interpolates else "replication noise removed"))

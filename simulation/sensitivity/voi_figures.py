@@ -104,7 +104,11 @@ def evppi_figure(evppi: pd.DataFrame, evpi: pd.DataFrame, money_unit: str = "GBP
     col = "population_evppi" if population else "evppi_per_decision"
     se_col = "population_standard_error" if population else "standard_error"
     scale, unit = _money(np.concatenate([best, raw, evppi[col].to_numpy()]), money_unit)
-    fig = Figure(figsize=(8, 5), layout="constrained")
+    n_groups = evppi.parameter_group.nunique()
+    # the legend sits beside the axes: grow the figure with it rather than squash the axes
+    fig = Figure(figsize=(8 + 2 * (n_groups > 25), max(5.0, 1.2 + 0.19 * (n_groups + 2) /
+                                                        (1 + (n_groups > 25)))),
+                 layout="constrained")
     ax = fig.add_subplot()
     lam = evpi["lambda"].to_numpy() / 1e3
     ax.plot(lam, best * scale, color="black", lw=2,
@@ -124,5 +128,6 @@ def evppi_figure(evppi: pd.DataFrame, evpi: pd.DataFrame, money_unit: str = "GBP
     ax.set(xlabel=f"λ, thousand {LAMBDA_UNIT}", ylabel=f"{what} ({unit})",
            title="Expected value of (partial) perfect information; bands ±1.96 bootstrap s.e.")
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              ncol=1 + (n_groups > 25))
     return fig

@@ -1,0 +1,69 @@
+"""The printed comparison: each option's headline with its band, its paired difference from the
+reference (the interval of the mean and the band of the paired differences), and the effect by
+source, at the last period the options share."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from simulation.model.layout import REPORTED_SOURCES
+from simulation.results import format as fmt
+from simulation.results.text import SOURCE_SHORT
+
+from . import compare
+
+
+def _banded(row, money: bool) -> str:
+    if money:
+        return f"{fmt.money(row['mean'])} [{fmt.interval(row['lo'], row['hi'], 'money')}]"
+    return f"{fmt.count(row['mean'], 1)} [{fmt.interval(row['lo'], row['hi'])}]"
+
+
+def _difference(row, money: bool) -> str:
+    value = fmt.money if money else (lambda v: f"{v:+.1f}")
+    sign = (lambda v: ("+" if v > 0 else "") + value(v)) if money else value
+    return (f"{sign(row['difference_mean'])} (CI {sign(row['difference_ci_lo'])} to "
+            f"{sign(row['difference_ci_hi'])}) [futures {sign(row['difference_lo'])} to "
+            f"{sign(row['difference_hi'])}]")
+
+
+def format_comparison(result: compare.ComparisonResult) -> str:
+    """Each option's headline with its band, its paired difference from the reference, and the
+    effect by source, at the last shared period."""
+    table = result.table()
+    period = result.periods[-1]
+    at = table[table.period == period].set_index(["option", "metric"])
+    infants, net = compare.HEADLINE
+    rows = []
+    for label in result.labels:
+        r_inf, r_net = at.loc[(label, infants)], at.loc[(label, net)]
+        p = at.loc[(label, compare.PROBABILITY)]
+        rows.append({"option": label,
+                     "infants kept out of care": _banded(r_inf, False),
+                     "difference (paired)": "reference" if label == result.labels[0]
+                     else _difference(r_inf, False),
+                     "net cost avoidance (disc.)": _banded(r_net, True),
+                     "net: difference": "reference" if label == result.labels[0]
+                     else _difference(r_net, True),
+                     "P(net saving)": fmt.percent(p["mean"])})
+    sources = []
+    for label in result.labels:
+        row = {"option": label}
+        for source, metric in zip(REPORTED_SOURCES, compare.SOURCES):
+            r = at.loc[(label, metric)]
+            row[SOURCE_SHORT[source]] = f"{fmt.count(r['mean'], 1)}"
+        sources.append(row)
+    meta = result.results[0].meta
+    per = meta.get("reps_per_draw")
+    how = (f"{meta['draws']} posterior draws x {per} replication{'s' * (per != 1)}, the same in "
+           "every option" if meta.get("parameters") == "posterior draws" else
+           f"{meta.get('parameters')}, {result.reps} replications")
+    head = (f"{result.reps} paired replications ({how}); seed {result.seed}; money "
+            f"{result.unit(net)}.\nTo {period.replace('_', ' ')}: mean [central "
+            f"{result.band:.0%} of futures]; difference from {result.labels[0]!r}: mean (CI: "
+            f"{result.conf:.0%} interval of the mean, Monte Carlo error) [futures: central "
+            f"{result.band:.0%} of the paired differences]")
+    with pd.option_context("display.width", 250, "display.max_colwidth", 60):
+        return (head + "\n" + pd.DataFrame(rows).to_string(index=False) +
+                f"\n\nInfants kept out of care to {period.replace('_', ' ')} by where the effect "
+                "comes from (means)\n" + pd.DataFrame(sources).to_string(index=False))
