@@ -69,21 +69,12 @@ def w1(scale: float = 1.0) -> Workload:
 
 
 def _psa_sets(n: int, seed: int) -> list[Scenario]:
-    from scipy.stats import qmc
-
-    from simulation.core.uncertainty import select
+    """The parameter sets ``pausesim sensitivity psa national`` draws (its own sampler)."""
+    from simulation.sensitivity import draws, varied
 
     base = _national_point()
-    draws = base.posterior().draws(n, seed)
-    declared = [u for u in select(scalar=True) if u.key not in base.calibrated_keys()]
-    u = qmc.LatinHypercube(d=len(declared), seed=seed).random(n)
-    sets = []
-    for j in range(n):
-        values = dict(draws[j])
-        for i, spec in enumerate(declared):
-            values[spec.key] = spec.to_value(spec.psa_distribution(base[spec.key]).ppf(u[j, i]))
-        sets.append(base.with_overrides(values, source="PSA draw", given=False))
-    return sets
+    sets = draws.sample(varied.select(base), n, seed)
+    return [base.with_overrides(o, source="PSA draw", given=False) for o in sets.overrides]
 
 
 def w2(scale: float = 1.0) -> Workload:

@@ -144,13 +144,12 @@ def tension_statements(params: pd.DataFrame, targets: pd.DataFrame) -> list[str]
 
 # ----------------------------------------------------------------------------- figures
 def plot_targets(outcomes: Sequence[Outcome], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
 
     targets = effective_targets(outcomes[0])
-    fig, axes = plt.subplots(len(targets), 1, figsize=(7.5, 1.05 * len(targets) + 0.8))
+    fig = Figure(figsize=(7.5, 1.05 * len(targets) + 0.8))
+    axes = fig.subplots(len(targets), 1)
     for ax, t in zip(axes, targets):
         lo90, hi90 = t.interval90
         ax.axvspan(lo90, hi90, color="0.88", lw=0)
@@ -169,7 +168,7 @@ def plot_targets(outcomes: Sequence[Outcome], path: Path) -> None:
         ax.set_yticks([])
         ax.set_title(f"{t.name} ({t.unit})", fontsize=8, loc="left")
         ax.tick_params(labelsize=7)
-    handles = [plt.Line2D([], [], color=COLOURS[k % len(COLOURS)], lw=5, label=o.name)
+    handles = [Line2D([], [], color=COLOURS[k % len(COLOURS)], lw=5, label=o.name)
                for k, o in enumerate(outcomes)]
     fig.legend(handles=handles, loc="lower center", ncol=len(outcomes), fontsize=8, frameon=False)
     fig.suptitle("Targets (grey: plausible interval, light: 90%) vs simulated\n(thick: expected "
@@ -177,19 +176,18 @@ def plot_targets(outcomes: Sequence[Outcome], path: Path) -> None:
                  fontsize=8)
     fig.tight_layout(rect=(0, 0.04, 1, 0.95))
     fig.savefig(path, dpi=90)
-    plt.close(fig)
 
 
 def plot_parameters(outcomes: Sequence[Outcome], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
 
     keys = list(dict.fromkeys(k for o in outcomes for k in o.posterior.keys))
     cols = 4
     rows = -(-len(keys) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(11, 2.1 * rows + 0.6))
+    fig = Figure(figsize=(11, 2.1 * rows + 0.6))
+    axes = fig.subplots(rows, cols)
     for ax, key in zip(np.ravel(axes), keys):
         prior = priors_mod.BY_KEY_PRIOR[key]
         dist = prior.truncated()
@@ -208,14 +206,13 @@ def plot_parameters(outcomes: Sequence[Outcome], path: Path) -> None:
         ax.set_yticks([])
     for ax in np.ravel(axes)[len(keys):]:
         ax.axis("off")
-    handles = [plt.Line2D([], [], color="0.4", ls="--", label="prior")] + \
-        [plt.Line2D([], [], color=COLOURS[k % len(COLOURS)], label=f"posterior {o.name}")
+    handles = [Line2D([], [], color="0.4", ls="--", label="prior")] + \
+        [Line2D([], [], color=COLOURS[k % len(COLOURS)], label=f"posterior {o.name}")
          for k, o in enumerate(outcomes)] + \
-        [plt.Rectangle((0, 0), 1, 1, color="#fff2b3", label="evidence range")]
+        [Rectangle((0, 0), 1, 1, color="#fff2b3", label="evidence range")]
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=8, frameon=False)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     fig.savefig(path, dpi=80)
-    plt.close(fig)
 
 
 # ------------------------------------------------------------------------------ markdown

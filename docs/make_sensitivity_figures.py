@@ -60,8 +60,7 @@ def main(argv=None) -> int:
 
     dorset = study.load("dorset-2022")
     options = [("dorset-2022", dorset),
-               ("no action", dorset.with_overrides({"outreach.enrol_probability": 0,
-                                                    "costs.programme_cost_per_year_gbp": 0},
+               ("no action", dorset.with_overrides({"practice.operates": False},
                                                    name="no action")),
                ("caseload 6", dorset.with_overrides({"practice.caseload_per_practitioner": 6})),
                ("4 practitioners", dorset.with_overrides({"practice.practitioners": 4}))]

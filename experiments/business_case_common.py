@@ -4,7 +4,7 @@ report with the document's claims against the simulated range.
     python experiments/business_case_<id>.py [--small] [--reps N] [--seed S] [--workers W]
                                              [--engine fast|simpy] [--out DIR]
 
-Output: ``results/experiments/business_case_<id>/`` (report.html, .docx, .xlsx, claims.csv,
+Output: ``results/experiments/<script name>/`` (report.html, .docx, .xlsx, claims.csv,
 every table and figure, parameters.csv, run.json); replaced if it exists.
 """
 
@@ -21,13 +21,17 @@ from experiments import common  # noqa: E402
 FULL, SMALL = {"reps": 1000, "draws": 100}, {"reps": 20, "draws": 10}
 
 
-def run(case_id: str, argv=None) -> None:
+def run(case_id: str, script: str, argv=None) -> None:
+    """The business case ``case_id`` (simulation.report.claims), run by the script named
+    ``script`` (its output folder is named after it)."""
     from simulation.core import output
     from simulation.report import build
     from simulation.report.claims import BY_ID
 
     case = BY_ID[case_id]
-    name = f"business_case_{case.id.replace('-', '_')}"
+    from pathlib import Path
+
+    name = Path(script).stem
     args = common.parse(name, f"Business-case report for {case.title}.", FULL, SMALL, argv=argv)
     scenario = case.scenario()
     main, other = build.simulate(scenario, args.reps, args.seed, draws=args.draws,

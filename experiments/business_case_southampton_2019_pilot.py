@@ -21,7 +21,7 @@ from experiments import business_case_common, common  # noqa: E402
 
 
 def run(argv=None) -> None:
-    business_case_common.run("southampton-2019-pilot", argv)
+    business_case_common.run("southampton-2019-pilot", __file__, argv)
 
 
 if __name__ == "__main__":

@@ -40,8 +40,7 @@ def options(enrol_low: float, enrol_high: float) -> dict[str, list[tuple[str, di
     percentiles of the enrolment probability."""
     delivery = [
         ("2-4 Pause model (procured)", {}),
-        ("1 no further action", {"outreach.enrol_probability": 0.0,
-                                 "costs.programme_cost_per_year_gbp": 0.0}),
+        ("1 no further action", {"practice.operates": False}),
         ("5-6 local, no membership fee", {"costs.programme_cost_per_year_gbp":
                                           COST - MEMBERSHIP_FEE_PER_YEAR}),
         # illustrative lower fidelity: enrolment at the posterior's 5th percentile and LARC

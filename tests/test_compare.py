@@ -85,8 +85,7 @@ def test_dorset_options_move_the_result_in_the_expected_direction():
     dorset = scenario_mod.load("dorset-2022")
     res = compare.compare([
         ("dorset-2022", dorset),
-        ("no action", dorset.with_overrides({"outreach.enrol_probability": 0.0,
-                                             "costs.programme_cost_per_year_gbp": 0.0})),
+        ("no action", dorset.with_overrides({"practice.operates": False})),
         ("caseload 6", dorset.with_overrides({"practice.caseload_per_practitioner": 6})),
         ("4 practitioners", dorset.with_overrides({"practice.practitioners": 4})),
     ], 200, seed=3)
@@ -96,6 +95,9 @@ def test_dorset_options_move_the_result_in_the_expected_direction():
     assert t.loc[("caseload 6", INFANTS, "year_5")].difference_ci_hi < 0
     assert t.loc[("4 practitioners", INFANTS, "year_5")].difference_ci_hi >= 0
     assert t.loc[("no action", "women_enrolled_cumulative", "year_5")]["mean"] == 0
+    # no action is exactly no effect (both of its arms are the same) at no cost
+    assert t.loc[("no action", INFANTS, "year_5")]["mean"] == 0
+    assert t.loc[("no action", "net_cost_avoidance_cumulative_discounted", "year_5")]["mean"] == 0
 
 
 def test_cli_compare_writes_table_plot_and_provenance(tmp_path, capsys):

@@ -67,6 +67,8 @@ VARIANTS = {
                                          "programme.already_on_larc_probability": 0.0,
                                          "programme.larc_uptake_probability": 0.0,
                                          "post_programme.pregnancy_rate_ratio": 0.3},
+    "no practice": {"practice.operates": False, "authority.system_effect": 0.5,
+                    "outreach.declined_pregnancy_rate_ratio": 0.5},
 }
 
 
@@ -121,6 +123,17 @@ def test_a_practice_that_enrols_nobody_changes_nothing(uncalibrated):
     tally, post = fast_reps(sc, 5, list(range(40)))
     outcomes = [INDEX[n] for n in TALLIED if n not in PROGRAMME_ONLY]
     # (times in care are summed in a different order in the two arms: equal to rounding)
+    np.testing.assert_allclose(tally[:, 0, outcomes], tally[:, 1, outcomes], rtol=1e-12)
+    np.testing.assert_allclose(post[:, 0], post[:, 1], rtol=1e-12)
+
+
+def test_no_practice_is_no_action(uncalibrated):
+    """practice.operates = false: no offers at all, so both arms are the same in every
+    replication, whatever the mechanisms' strengths."""
+    sc = uncalibrated.with_overrides({**VARIANTS["every mechanism"], "practice.operates": False})
+    tally, post = fast_reps(sc, 5, list(range(40)))
+    assert tally[:, 0, INDEX["offers"]].sum() == 0
+    outcomes = [INDEX[n] for n in TALLIED if n not in PROGRAMME_ONLY]
     np.testing.assert_allclose(tally[:, 0, outcomes], tally[:, 1, outcomes], rtol=1e-12)
     np.testing.assert_allclose(post[:, 0], post[:, 1], rtol=1e-12)
 

@@ -55,6 +55,17 @@ def test_a_single_cohort_pays_for_its_months_only(uncalibrated):
     assert base[22:].sum() == 0 and uplift.sum() == 0
 
 
+def test_no_practice_costs_nothing_and_avoids_nothing(uncalibrated):
+    sc = uncalibrated.with_overrides({"practice.operates": False,
+                                      "costs.setup_cost_gbp": 50000.0,
+                                      "costs.programme_cost_by_year_gbp": [1e5, 1e5]})
+    base, uplift = costs.programme_cost_by_month(sc, 60)
+    assert base.sum() == 0 and uplift.sum() == 0
+    res = study.simulate(sc, 20, seed=4, uncertainty="point")
+    for name in ("infants_avoided_cumulative", "net_cost_avoidance_cumulative_discounted"):
+        np.testing.assert_allclose(res.value(name, 60), 0.0, atol=1e-6)
+
+
 def test_a_cost_schedule_by_year_and_optimism_bias(uncalibrated):
     sc = uncalibrated.with_overrides({"costs.programme_cost_by_year_gbp": [1683487.0, 841743.0],
                                       "costs.programme_cost_by_year_price_year": 2024,

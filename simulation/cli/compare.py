@@ -34,7 +34,7 @@ def add_parser(sub) -> None:
         "parameters take the same posterior draws in every option and replication r of every "
         "option meets the same women and random numbers, so the per-replication difference from "
         "the first option is due to the options alone. Example: pausesim compare dorset-2022 "
-        "--variant 'no action' outreach.enrol_probability=0 costs.programme_cost_per_year_gbp=0 "
+        "--variant 'no action' practice.operates=false "
         "--variant 'caseload 6' practice.caseload_per_practitioner=6")
     p.add_argument("scenarios", nargs="*", metavar="SCENARIO|FILE",
                    help="built-in scenario names or .toml/.xlsx files (default: national); the "

@@ -138,6 +138,12 @@ PARAMETERS: tuple[Param, ...] = (
        "evidence.md s1 (DfE 2017): 'caseloads ... usually between 6 and 8 women'",
        "Maximum women on one practitioner's caseload; practice capacity = practitioners x caseload.",
        1, 12, label="Most women on one practitioner's caseload"),
+    _P("practice.operates", "bool", True, "",
+       "definition: the 'no action' option every business case compares with",
+       "Whether the practice exists. False simulates the same women and the same authority with "
+       "no practice at all: no outreach, no programme, no programme cost, no system effect (the "
+       "'no action' option of a comparison; both arms are then identical).",
+       label="The practice runs", structural=True),
     _P("practice.lead_in_months", "float", 0.0, "months",
        "assumption: national practices start outreach at once (seed 001's 3-month lead-in is its "
        "outreach window)",

@@ -17,6 +17,7 @@ from simulation.core.scenario import Scenario
 
 class Rates(NamedTuple):
     capacity: int
+    operates: bool
     lead_in_months: float
     outreach_months: float
     programme_months: float
@@ -73,6 +74,7 @@ class Rates(NamedTuple):
         stops = math.inf if p.practice.successive_cycles else p.practice.lead_in_months + cycle
         return cls(
             capacity=scenario.capacity,
+            operates=p.practice.operates,
             lead_in_months=p.practice.lead_in_months,
             outreach_months=p.practice.outreach_months,
             programme_months=p.practice.programme_months,
@@ -129,8 +131,11 @@ AGE_EDGES = tuple(float(lo) for lo, _ in AGE_BANDS) + (float(AGE_BANDS[-1][1] + 
 
 
 def cycle_starts(r: Rates) -> np.ndarray:
-    """Months at which outreach cycles begin, before the horizon."""
+    """Months at which outreach cycles begin, before the horizon (none if the practice does not
+    operate)."""
     starts, now = [], float(r.lead_in_months)
+    if not r.operates:
+        return np.asarray(starts, dtype=float)
     while now < r.horizon_months:
         starts.append(now)
         if not r.successive_cycles:

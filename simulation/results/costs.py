@@ -69,6 +69,8 @@ def practice_runs_until(sc: Scenario) -> float:
     """Month the practice stops running (and costing): the horizon, or the end of a single
     cohort's programme if that comes first."""
     horizon = sc["practice.horizon_months"]
+    if not sc["practice.operates"]:
+        return 0.0
     if sc["practice.successive_cycles"]:
         return horizon
     end = sc["practice.lead_in_months"] + sc["practice.outreach_months"] + \
@@ -80,6 +82,8 @@ def programme_cost_by_month(sc: Scenario, n_months: int) -> tuple[np.ndarray, np
     """Programme cost in each month (GBP at the price base), before and after optimism bias:
     ``(base, uplift)``; the total charged is ``base + uplift``."""
     months = np.arange(n_months, dtype=float)
+    if not sc["practice.operates"]:
+        return np.zeros(n_months), np.zeros(n_months)
     horizon = sc["practice.horizon_months"]
     overlap = np.clip(np.minimum(months + 1, horizon) - months, 0.0, 1.0)  # part last month
     schedule = sc["costs.programme_cost_by_year_gbp"]

@@ -39,7 +39,7 @@ def money(x: float, html: bool = False, scale: str | None = None) -> str:
         return "not reached" if x > 0 else "-inf"
     a = abs(float(x))
     if scale is None:
-        scale = "m" if a >= 1e6 else "k" if a >= 1e4 else ""
+        scale = "m" if a >= 999_500 else "k" if a >= 1e4 else ""  # (what rounds to £1.00m)
     if scale == "m":
         body = f"£{a / 1e6:,.2f}m"
     elif scale == "k":
