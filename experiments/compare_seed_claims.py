@@ -38,17 +38,17 @@ def run(argv=None) -> None:
 
     args = common.parse("compare_seed_claims", __doc__.splitlines()[0], FULL, SMALL,
                         extra=_install, argv=argv)
-    frames, scenarios, notes = [], {}, set()
+    frames, scenarios, notes = [], {}, {}
     for case in BUSINESS_CASES:
         scenario = case.scenario()
         results = study.simulate(scenario, args.reps, args.seed, draws=args.draws,
                                  engine=args.engine, workers=args.workers, progress=False)
         frames.append(comparison.compare(case, results))
-        notes.add(parameter_note(results.meta, scenario))
+        notes[case.id] = parameter_note(results.meta, scenario)
         scenarios[case.id] = f"{scenario.name} ({scenario.origin}, digest {scenario.digest()})"
     frame = pd.concat(frames, ignore_index=True)
     meta = output.provenance(experiment=args.name, seed=args.seed, reps=args.reps,
-                             draws=args.draws, band=0.9, note="; ".join(sorted(notes)),
+                             draws=args.draws, band=0.9, notes=notes,
                              engine=args.engine, scenarios=scenarios)
     meta["version"] = meta["pausesim_version"]
     page = comparison.page_markdown(frame, BUSINESS_CASES, meta)

@@ -235,7 +235,7 @@ def _md_cell(text: str) -> str:
 def page_markdown(frame: pd.DataFrame, cases, meta: dict) -> str:
     """The one-page comparison in Markdown."""
     lines = ["# Seed business cases: what they claimed, against the simulated range", "",
-             f"> Note on the parameters: {meta['note']}.", "", _intro(meta), "",
+             _intro(meta), "",
              f"**Overall.** {overall(frame)}", ""]
     for case in cases:
         part = frame[frame["case"] == case.id]
@@ -243,6 +243,7 @@ def page_markdown(frame: pd.DataFrame, cases, meta: dict) -> str:
         lines += [f"## {case.title}", "",
                   f"Document: `shared/seeds/{case.seed}`. "
                   f"Scenario: `{meta['scenarios'][case.id]}`.", "",
+                  f"> Parameters: {meta['notes'][case.id]}.", "",
                   "| " + " | ".join(grid.columns) + " |",
                   "|" + "---|" * len(grid.columns)]
         lines += ["| " + " | ".join(_md_cell(v) for v in row) + " |"
@@ -269,7 +270,6 @@ def page_html(frame: pd.DataFrame, cases, meta: dict) -> str:
     from simulation.report.html import table
 
     body = ["<h1>Seed business cases: what they claimed, against the simulated range</h1>",
-            f"<p class='note'><strong>Note on the parameters:</strong> {escape(meta['note'])}.</p>",
             f"<p class='meta'>{escape(_intro(meta))}</p>",
             f"<p><strong>Overall.</strong> {escape(overall(frame))}</p>"]
     for case in cases:
@@ -278,7 +278,9 @@ def page_html(frame: pd.DataFrame, cases, meta: dict) -> str:
         columns = [(c, (lambda c: lambda r: escape(str(r[c])))(c), False) for c in grid.columns]
         body += [f"<h2>{escape(case.title)}</h2>",
                  f"<p class='meta'>Document: shared/seeds/{escape(case.seed)}. Scenario: "
-                 f"{escape(meta['scenarios'][case.id])}.</p>", table(grid, columns),
+                 f"{escape(meta['scenarios'][case.id])}.</p>",
+                 f"<p class='note'><strong>Parameters:</strong> "
+                 f"{escape(meta['notes'][case.id])}.</p>", table(grid, columns),
                  "<ul>" + "".join(f"<li>{escape(s)}</li>" for s in part["sentence"]) + "</ul>"]
         body.append(f"<p class='meta'>{escape(price_statement(part))}</p>")
         if case.unquantified:
