@@ -142,9 +142,10 @@ def w6(scale: float = 1.0) -> Workload:
 
 
 def w4(scale: float = 1.0) -> Workload:
+    from scipy.stats import qmc
+
     from calibration import statistics
     from calibration.emulate import Settings, to_parameters
-    from scipy.stats import qmc
 
     settings = Settings()
     n = max(1, round(1_000 * scale))

@@ -23,8 +23,8 @@ Why not ABC-SMC: we first built it with pyabc (stochastic acceptor with a temper
 a quantile epsilon down to a plausibility threshold). With 14 parameters and 100 particles its
 importance weights degenerated - effective sample sizes of 1.6 to 4.8 of 100 from the second
 generation on, because kernel-density proposals in 14 dimensions are far too spiky - and a pilot had
-not finished its third of six generations after 17 minutes on the shared cores. Emulation needs a few thousand replications in
-all and then samples the posterior as finely as wanted.
+not finished its third of six generations after 17 minutes on the shared cores. Emulation needs a
+few thousand replications in all and then samples the posterior as finely as wanted.
 """
 
 from __future__ import annotations
@@ -39,16 +39,15 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from simulation.core import scenario as scenario_mod
-from simulation.core.errors import PausesimError
-from simulation.runner import make_executor
-from simulation.core.scenario import Scenario
-
 from calibration import priors as priors_mod
 from calibration import targets as targets_mod
 from calibration.priors import Prior
 from calibration.simulate import simulate_design
 from calibration.targets import Target
+from simulation.core import scenario as scenario_mod
+from simulation.core.errors import PausesimError
+from simulation.core.scenario import Scenario
+from simulation.runner import make_executor
 
 
 @dataclass(frozen=True)
@@ -299,7 +298,7 @@ def calibrate(settings: Settings, workers: int = 1, progress: bool = True,
     draws = pd.DataFrame(to_parameters(chosen, chain[pick]))
     draws["weight"] = 1.0 / len(draws)
     design = pd.concat(designs, ignore_index=True)
-    for i, p in enumerate(chosen):  # designed sets in parameter units, for the record
+    for p in chosen:  # designed sets in parameter units, for the record
         design[p.key] = np.asarray(p.truncated().ppf(design[p.key].to_numpy(float)))
     return CalibrationRun(settings, draws, pd.DataFrame(waves), design,
                           time.perf_counter() - start_time, workers)

@@ -18,12 +18,11 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from simulation.core.scenario import Scenario
-
 from calibration import targets as targets_mod
-from simulation.core.posterior import Posterior
 from calibration.simulate import simulate_design
 from calibration.targets import Target
+from simulation.core.posterior import Posterior
+from simulation.core.scenario import Scenario
 
 PREDICTIVE_STREAM = 0x9E7C  # mixed into the seed: these replications differ from the calibration's
 

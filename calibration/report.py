@@ -19,9 +19,9 @@ import pandas as pd
 
 from calibration import priors as priors_mod
 from calibration import targets as targets_mod
-from simulation.core.posterior import Posterior, weighted_quantiles
 from calibration.emulate import effective_draws_text
 from calibration.predictive import Predictive
+from simulation.core.posterior import Posterior, weighted_quantiles
 
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")
 
@@ -107,7 +107,8 @@ def tension_statements(params: pd.DataFrame, targets: pd.DataFrame) -> list[str]
             out, prior_out = below + above, r.prior_p_outside
             side, bound = ("above", hi) if above > below else ("below", lo)
             if out >= 0.5 and out > prior_out:
-                lines.append(f"**{key}** is pushed {side} its evidence range {_num(lo)}-{_num(hi)}: "
+                lines.append(f"**{key}** is pushed {side} its evidence range "
+                             f"{_num(lo)}-{_num(hi)}: "
                              f"{interval} ({med / bound:.2g} times the "
                              f"{'upper' if side == 'above' else 'lower'} end); P(outside) = "
                              f"{out:.0%} (prior {prior_out:.0%}).")
@@ -249,7 +250,8 @@ def write(outcomes: Sequence[Outcome], folder: Path, reference: Outcome | None =
     for _, t in ttab.iterrows():
         evidence = _num(t.value) if t.low == t.high else f"{_num(t.low)}-{_num(t.high)}"
         lines.append(f"| {t.target} | {'yes' if t.calibrated else 'no'} | {evidence}; "
-                     f"{_num(t.interval90_lo)}-{_num(t.interval90_hi)} | {_num(t.simulated_mean)} | "
+                     f"{_num(t.interval90_lo)}-{_num(t.interval90_hi)} | "
+                     f"{_num(t.simulated_mean)} | "
                      f"{_num(t.expected_lo)}-{_num(t.expected_hi)} | "
                      f"{_num(t.single_lo)}-{_num(t.single_hi)} | {_num(t.point_estimate)} | "
                      f"{'yes' if t.expected_band_covers_target else '**no**'} |")
@@ -331,7 +333,8 @@ def _overview(main: Outcome, meta: dict, reproduce: Sequence[str]) -> list[str]:
            f"{meta.get('sklearn_version')}, emcee {meta.get('emcee_version')}, created "
            f"{meta.get('created_utc')}.", "",
            f"- Method: {meta.get('method')}",
-           f"- Scenario: `{s['scenario']}`" + (f" with fixed {s['fixed']}" if s.get("fixed") else ""),
+           f"- Scenario: `{s['scenario']}`"
+           + (f" with fixed {s['fixed']}" if s.get("fixed") else ""),
            f"- Targets used: {', '.join(s['targets'])}",
            f"- Parameters calibrated: {len(s['parameters'])}; {len(waves)} waves: "
            f"{s['initial_points']} parameter sets from a Latin hypercube over the prior, then "
@@ -422,7 +425,8 @@ def _prior_text(prior) -> str:
         return f"uniform({_num(lo)}, {_num(hi)})"
     if prior.dist == "beta":
         return f"beta({_num(prior.args[0])}, {_num(prior.args[1])})"
-    return f"lognormal, 90% {_num(prior.args[0])}-{_num(prior.args[1])}, on [{_num(lo)}, {_num(hi)}]"
+    return (f"lognormal, 90% {_num(prior.args[0])}-{_num(prior.args[1])}, "
+            f"on [{_num(lo)}, {_num(hi)}]")
 
 
 def _num(x) -> str:

@@ -13,12 +13,11 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from simulation import runner
-from simulation.core.scenario import Scenario
-
 from calibration import statistics
 from calibration import targets as targets_mod
 from calibration.targets import Target
+from simulation import runner
+from simulation.core.scenario import Scenario
 
 #: Replication numbers of design stream s start at s * STREAM_SPAN (no overlap between waves).
 STREAM_SPAN = 10 ** 9

@@ -51,7 +51,8 @@ class Tallies:
 def first_cohort_months(scenario: Scenario) -> tuple[float, float]:
     """(end of the first outreach window, end of the first programme), whole months up."""
     window = scenario["practice.lead_in_months"] + scenario["practice.outreach_months"]
-    return float(math.ceil(window)), float(math.ceil(window + scenario["practice.programme_months"]))
+    end = window + scenario["practice.programme_months"]
+    return float(math.ceil(window)), float(math.ceil(end))
 
 
 def edges(scenario: Scenario) -> np.ndarray:

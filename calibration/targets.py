@@ -8,7 +8,8 @@ point value) and a softness ``sd``: the calibration treats the reported figure a
     exp(-z**2 / 2),  z = (distance of the simulated statistic outside [low, high]) / sd,
 
 flat inside the interval. For a point value this is a normal likelihood with standard deviation
-``sd``. ``interval90`` is the target's stated 90% uncertainty: ``[low - 1.645 sd, high + 1.645 sd]``.
+``sd``. ``interval90`` is the target's stated 90% uncertainty:
+``[low - 1.645 sd, high + 1.645 sd]``.
 
 ``evidence.md`` is the project's evidence file (``shared/evidence.md``); [I] marks our arithmetic on
 its verbatim figures.
@@ -21,9 +22,8 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from simulation.core.errors import PausesimError
-
 from calibration import statistics as st
+from simulation.core.errors import PausesimError
 
 Z90 = 1.6448536269514722  # standard normal 95th percentile
 

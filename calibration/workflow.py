@@ -20,17 +20,16 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from simulation import __version__
-from simulation.core import output
-from simulation.core.errors import PausesimError
-
-from simulation.core import posterior as posterior_mod
+from calibration import emulate
 from calibration import predictive as predictive_mod
 from calibration import report as report_mod
-from calibration import emulate
 from calibration.emulate import CalibrationRun, Settings
-from simulation.core.posterior import Posterior
 from calibration.predictive import Predictive
+from simulation import __version__
+from simulation.core import output
+from simulation.core import posterior as posterior_mod
+from simulation.core.errors import PausesimError
+from simulation.core.posterior import Posterior
 
 METHOD = ("sequential Gaussian-process emulation: one GP per target (scikit-learn) fitted to "
           "simulated means with their Monte Carlo variance as noise, posterior sampled on the "

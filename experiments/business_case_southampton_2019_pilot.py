@@ -2,11 +2,12 @@
 GBP 206,799.
 
 Runs the case's scenario (and its direct-effects-only view) and writes its report, with the
-document's claims against the simulated range, to results/experiments/business_case_southampton_2019_pilot/
-(claims and their sources: simulation/report/claims.py):
+document's claims against the simulated range, to
+results/experiments/business_case_southampton_2019_pilot/ (claims and their
+sources: simulation/report/claims.py):
 
-    python experiments/business_case_southampton_2019_pilot.py [--small] [--reps 1000] [--seed 20240101]
-    python -m experiments.business_case_southampton_2019_pilot --small   # quick check (or PAUSESIM_REPS=20)
+    python experiments/business_case_southampton_2019_pilot.py [--reps 1000] [--seed 20240101]
+    python -m experiments.business_case_southampton_2019_pilot --small  # quick check
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """Business case: Southampton 2021 sustained service, Phoenix @ Pause (seed 002).
 
 Runs the case's scenario (and its direct-effects-only view) and writes its report, with the
-document's claims against the simulated range, to results/experiments/business_case_southampton_2021/
-(claims and their sources: simulation/report/claims.py):
+document's claims against the simulated range, to
+results/experiments/business_case_southampton_2021/ (claims and their
+sources: simulation/report/claims.py):
 
-    python experiments/business_case_southampton_2021.py [--small] [--reps 1000] [--seed 20240101]
-    python -m experiments.business_case_southampton_2021 --small   # quick check (or PAUSESIM_REPS=20)
+    python experiments/business_case_southampton_2021.py [--reps 1000] [--seed 20240101]
+    python -m experiments.business_case_southampton_2021 --small  # quick check
 """
 
 from __future__ import annotations

@@ -164,8 +164,9 @@ def test_cli_calibrate_writes_posterior_and_report(tmp_path):
 
 
 def test_micro_targets_alone_calibrate_the_direct_effects_only(capsys):
-    from simulation.cli.calibrate import add_parser, settings_from
     import argparse
+
+    from simulation.cli.calibrate import add_parser, settings_from
 
     parser = argparse.ArgumentParser()
     add_parser(parser.add_subparsers())

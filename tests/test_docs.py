@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_parameter_table_in_model_doc_is_current():
-    spec = importlib.util.spec_from_file_location("upd", ROOT / "docs" / "update_parameter_table.py")
+    path = ROOT / "docs" / "update_parameter_table.py"
+    spec = importlib.util.spec_from_file_location("upd", path)
     upd = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(upd)
     text = upd.DOC.read_text()

@@ -36,7 +36,8 @@ PROGRAMME_ONLY = {"offers", "women_offered", "declined", "turned_away", "pregnan
                   "assessed_later", "assessed_later_on_larc"}
 
 VARIANTS = {
-    "every mechanism": {"authority.system_effect": 0.3, "outreach.declined_pregnancy_rate_ratio": 0.5,
+    "every mechanism": {"authority.system_effect": 0.3,
+                        "outreach.declined_pregnancy_rate_ratio": 0.5,
                         "outreach.declined_effect_months": 9.0,
                         "post_programme.pregnancy_rate_ratio": 0.5,
                         "post_programme.removal_rate_ratio_completed": 0.5,

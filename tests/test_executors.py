@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from simulation.runner import executors as runner
 from simulation.core.errors import PausesimError
+from simulation.runner import executors as runner
 
 
 @pytest.mark.parametrize("address", ["not-an-address", "", "  ", "http://127.0.0.1:8786",
@@ -59,8 +59,8 @@ def test_an_in_process_scheduler_address_is_accepted():
 
 def test_a_real_scheduler_still_connects():
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=1, processes=False, threads_per_worker=1, protocol="tcp",
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=1, processes=False, threads_per_worker=1,
+                                  protocol="tcp", dashboard_address=None) as cluster:
         with runner.dask_executor(cluster.scheduler_address) as executor:
             assert dict(executor.run(pow, [(2, 3), (3, 2)])) == {0: 8, 1: 9}
 

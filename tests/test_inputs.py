@@ -7,7 +7,8 @@ import gzip
 
 import pytest
 
-from simulation.core import inputs, scenario as scenario_mod
+from simulation.core import inputs
+from simulation.core import scenario as scenario_mod
 from simulation.core.errors import ScenarioError
 
 GOOD = "[scenario]\nname = \"Poole £\"\n[practice]\npractitioners = 4\n"

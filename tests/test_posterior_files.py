@@ -9,8 +9,8 @@ from importlib import resources
 import pandas as pd
 import pytest
 
-from simulation.core import posterior
 from simulation.cli import main
+from simulation.core import posterior
 from simulation.core.errors import PausesimError
 
 SHIPPED = resources.files("simulation").joinpath("data", "posteriors")

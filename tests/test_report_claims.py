@@ -5,8 +5,8 @@ Small runs (4-8 replications, simpy engine, fixed seeds): these check that every
 generated sentence whose placement words follow its row's numbers, and that the seed review's
 corrections are in the data (authority-wide claims said so, Dorset's 14 a year also over 5 years,
 Southampton 2021's year-2 accrual, the 2019 pilot's future pregnancies, money in each document's
-price year). Checked to fail: testing 'above' against the range's low end in comparison.sentence breaks
-test_claim_sentences_follow_the_numbers.
+price year). Checked to fail: testing 'above' against the range's low end in comparison.sentence
+breaks test_claim_sentences_follow_the_numbers.
 """
 
 from __future__ import annotations

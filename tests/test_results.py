@@ -82,7 +82,8 @@ def test_parameter_sets_are_costed_with_their_own_values(national):
     zero = {k: 0.0 for k in ("costs.assessment_cost_gbp", "costs.proceedings_cost_gbp",
                              "costs.in_house_foster_cost_per_week_gbp",
                              "costs.agency_foster_cost_per_week_gbp",
-                             "costs.kinship_cost_per_week_gbp", "costs.residential_cost_per_week_gbp",
+                             "costs.kinship_cost_per_week_gbp",
+                             "costs.residential_cost_per_week_gbp",
                              "costs.adoption_cost_gbp")}
     sets = [national.with_overrides(zero, given=False), national]
     from simulation import runner

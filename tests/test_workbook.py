@@ -129,7 +129,8 @@ outreach_months = 3.7
 successive_cycles = {{ value = false, source = "one cohort" }}
 [population]
 eligible_women_at_start = {{ value = 51, source = "a calibrated parameter, pinned" }}
-prior_removals_probabilities = {{ value = [0.0, 0.411765, 0.254902, 0.156863, 0.117647, 0.058823, 0.0], source = "counts k/51" }}
+prior_removals_probabilities = {{ value = [0.0, 0.411765, 0.254902, 0.156863, 0.117647, \
+0.058823, 0.0], source = "counts k/51" }}
 [pregnancy]
 age_rate_ratios = {{ value = [1.25, 1.3, 1.2, 1.0, 0.6, 0.2, 0.0333333333333], source = "x" }}
 [costs]

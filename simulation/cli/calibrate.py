@@ -12,10 +12,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from simulation.cli.common import default_out
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
 from simulation.runner import default_workers
-from simulation.cli.common import default_out
 
 
 def add_parser(sub) -> None:
@@ -156,9 +156,8 @@ def main(args) -> int:
 
     compare = [workflow.load_outcome(c) for c in args.compare]
     reference = workflow.load_outcome(args.reference) if args.reference else None
-    from simulation.core import output
-
     from simulation.cli.common import input_paths
+    from simulation.core import output
 
     output.check_writable(out, args.force, input_paths(args))
     print(f"calibrating {settings.name!r}: {len(settings.parameters)} parameters, targets "

@@ -7,11 +7,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from simulation.core import output, scenario as scenario_mod
+from simulation.cli.common import default_out, load_scenario
+from simulation.core import output
+from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
 from simulation.report import council
 from simulation.results import format as fmt
-from simulation.cli.common import default_out, load_scenario
 
 #: Options that give the inputs by year; they cannot be mixed with a scenario.
 BY_YEAR = ("removals_by_year", "programme_cost_by_year", "saving_per_removal_year")

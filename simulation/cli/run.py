@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import sys
 
-from simulation.cli.common import (add_run_options, add_scenario_argument, check_memory,
-                                   check_run_options, default_out, input_paths, load_scenario,
-                                   run_options, uncertainty)
+from simulation.cli.common import (
+    add_run_options,
+    add_scenario_argument,
+    check_memory,
+    check_run_options,
+    default_out,
+    input_paths,
+    load_scenario,
+    run_options,
+    uncertainty,
+)
 from simulation.core import output
 from simulation.results import study, write
 from simulation.results.text import summary_text

@@ -5,8 +5,9 @@ names the file, what is wrong and what is allowed - never a traceback:
 
 - :func:`read_text`: UTF-8 (with or without a byte-order mark); binary, gzip, UTF-16/32 and
   Latin-1/Windows-1252 files are named as such.
-- :func:`parse_toml` (and :func:`parse_value` for one ``--set`` value): TOML syntax, integers over Python's 4,300-digit limit or beyond the float
-  range, nesting deeper than a scenario ever needs.
+- :func:`parse_toml` (and :func:`parse_value` for one ``--set`` value): TOML syntax, integers
+  over Python's 4,300-digit limit or beyond the float range, nesting deeper than a scenario ever
+  needs.
 - :func:`finite_float`: the number check of scenario validation (no bools, no NaN/inf, no
   integers that overflow a float).
 - :func:`toml_value`: one value as TOML, written by tomli-w (so any Unicode string, emoji

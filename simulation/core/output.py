@@ -84,7 +84,8 @@ def _check_replaceable(out, target: Path, force: bool, inputs: Iterable[Path | s
     cwd = Path.cwd().resolve()
     real = target.resolve()
     if real == cwd or real in cwd.parents:
-        raise PausesimError(f"--out {out}: is the working folder{'' if real == cwd else ' or holds it'}"
+        where = "" if real == cwd else " or holds it"
+        raise PausesimError(f"--out {out}: is the working folder{where}"
                             "; pausesim never replaces it (allowed: a new folder such as "
                             "results/NAME)")
     if not force:

@@ -136,7 +136,8 @@ PARAMETERS: tuple[Param, ...] = (
        label="Practitioners (full-time equivalent)"),
     _P("practice.caseload_per_practitioner", "int", 8, "women per practitioner",
        "evidence.md s1 (DfE 2017): 'caseloads ... usually between 6 and 8 women'",
-       "Maximum women on one practitioner's caseload; practice capacity = practitioners x caseload.",
+       "Maximum women on one practitioner's caseload; practice capacity = practitioners x "
+       "caseload.",
        1, 12, label="Most women on one practitioner's caseload"),
     _P("practice.operates", "bool", True, "",
        "definition: the 'no action' option every business case compares with",

@@ -190,15 +190,16 @@ def validate_posterior_table(table: pd.DataFrame, meta: Any, name: str) -> None:
     bad = ~np.isfinite(weights)
     if bad.any():
         row = int(np.argmax(bad))
-        raise PausesimError(f"{where}: weight = {_native(table['weight'].iloc[row])!r} on draw {row + 1} is "
+        value = _native(table['weight'].iloc[row])
+        raise PausesimError(f"{where}: weight = {value!r} on draw {row + 1} is "
                             "invalid: must be a finite number >= 0 (absent, NaN and text are not)")
     if (weights < 0).any():
         row = int(np.argmax(weights < 0))
-        raise PausesimError(f"{where}: weight = {float(weights[row])!r} on draw {row + 1} is invalid: "
-                            "weights must be >= 0")
+        raise PausesimError(f"{where}: weight = {float(weights[row])!r} on draw {row + 1} is "
+                            "invalid: weights must be >= 0")
     if not weights.sum() > 0:
-        raise PausesimError(f"{where}: the weights sum to {float(weights.sum())!r}: at least one must "
-                            "be > 0")
+        raise PausesimError(f"{where}: the weights sum to {float(weights.sum())!r}: at least one "
+                            "must be > 0")
 
 
 def _one_line(exc: BaseException) -> str:

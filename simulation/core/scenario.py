@@ -31,8 +31,8 @@ from types import SimpleNamespace
 from typing import Any, Callable, Mapping
 
 from . import deflators, inputs
-from .inputs import toml_value
 from .errors import ScenarioError
+from .inputs import toml_value
 from .parameters import BY_KEY, PARAMETERS, SECTIONS, SERIES_MAX, Param, defaults, show
 
 BUILTIN_PACKAGE = "simulation"
@@ -188,8 +188,9 @@ def builtin_names() -> list[str]:
 def builtin_text(name: str) -> str:
     """The text of a built-in scenario file."""
     if name not in builtin_names():
+        names = builtin_names()
         raise ScenarioError(f"scenario: unknown built-in scenario {name!r} "
-                            f"(allowed: {', '.join(builtin_names())}){suggest(name, builtin_names())}")
+                            f"(allowed: {', '.join(names)}){suggest(name, names)}")
     return resources.files(BUILTIN_PACKAGE).joinpath(BUILTIN_FOLDER, name + ".toml").read_text(
         encoding="utf-8")
 

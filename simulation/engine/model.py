@@ -19,8 +19,8 @@ import simpy
 from ..core.scenario import Scenario
 from ..model import authority, population
 from ..model.layout import N_ROWS, N_TALLIED, POST_METRICS, POST_YEARS, n_months
-from ..model.tally import bin_starts, fold_and_bin
 from ..model.rates import Rates
+from ..model.tally import bin_starts, fold_and_bin
 from .cursor import Cursor
 from .events import EventLog
 from .practice import practice

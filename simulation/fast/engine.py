@@ -10,9 +10,23 @@ import numpy as np
 
 from ..core.scenario import Scenario
 from ..model import population
-from ..model.layout import (DRAWS_AT_ENROLMENT, DRAWS_PER_BIRTH, DRAWS_PER_OFFER, N_STREAMS,
-                            N_TALLIED, POST_METRICS, POST_YEARS, S_CARE, S_DEATH, S_DROPOUT,
-                            S_LARC, S_OUTCOME, S_OUTREACH, S_PREGNANCY, n_months)
+from ..model.layout import (
+    DRAWS_AT_ENROLMENT,
+    DRAWS_PER_BIRTH,
+    DRAWS_PER_OFFER,
+    N_STREAMS,
+    N_TALLIED,
+    POST_METRICS,
+    POST_YEARS,
+    S_CARE,
+    S_DEATH,
+    S_DROPOUT,
+    S_LARC,
+    S_OUTCOME,
+    S_OUTREACH,
+    S_PREGNANCY,
+    n_months,
+)
 from ..model.rates import Rates, cycle_starts
 from ..model.tally import bin_starts
 from . import kernel

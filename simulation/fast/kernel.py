@@ -36,22 +36,63 @@ import numpy as np
 from numba import njit, uint64
 
 from ..model import authority
-from ..model.layout import (ASSESSMENT_MONTHS, COMPLETED, DRAWS_AT_ENROLMENT,
-                            DRAWS_PER_BIRTH, DRAWS_PER_OFFER, N_ROWS, DROPPED_OUT, ELIGIBLE, ENROLLED, M_ASSESSED,
-                            M_COMPLETED, M_DEATHS, M_DECLINED, M_DROPPED_OUT, M_ELIGIBLE,
-                            M_ENROLLED, M_ENROLLED_MONTHS, M_EXITED_PREGNANT,
-                            M_FIRST_CARE_INITIAL, M_LARC_STARTED, M_LARC_STOPPED,
-                            M_LIVE_BIRTHS, M_OFFERS, M_PREGNANCIES, M_PREGNANCY_LOSSES,
-                            M_PREGNANT_AT_DECISION, M_TURNED_AWAY, M_WOMAN_MONTHS,
-                            M_WOMEN_OFFERED, NOT_ENROLLED, N_STREAMS, S_CARE, S_DEATH,
-                            S_DROPOUT, S_LARC, S_OUTCOME, S_OUTREACH, S_PREGNANCY)
-from ..model.rng import philox4x64
-from ..model.rules import (age_band, care_delay, care_episode, death_month, decision_month,
-                           dropout_month, fire, larc_at_enrolment, next_band_month,
-                           pregnancy_rate, removal_probability, source_at, willing)
+from ..model.layout import (
+    ASSESSMENT_MONTHS,
+    COMPLETED,
+    DRAWS_PER_BIRTH,
+    DRAWS_PER_OFFER,
+    DROPPED_OUT,
+    ELIGIBLE,
+    ENROLLED,
+    M_ASSESSED,
+    M_COMPLETED,
+    M_DEATHS,
+    M_DECLINED,
+    M_DROPPED_OUT,
+    M_ELIGIBLE,
+    M_ENROLLED,
+    M_ENROLLED_MONTHS,
+    M_EXITED_PREGNANT,
+    M_FIRST_CARE_INITIAL,
+    M_LARC_STARTED,
+    M_LARC_STOPPED,
+    M_LIVE_BIRTHS,
+    M_OFFERS,
+    M_PREGNANCIES,
+    M_PREGNANCY_LOSSES,
+    M_PREGNANT_AT_DECISION,
+    M_TURNED_AWAY,
+    M_WOMAN_MONTHS,
+    M_WOMEN_OFFERED,
+    N_ROWS,
+    N_STREAMS,
+    NOT_ENROLLED,
+    S_CARE,
+    S_DEATH,
+    S_DROPOUT,
+    S_LARC,
+    S_OUTCOME,
+    S_OUTREACH,
+    S_PREGNANCY,
+)
+from ..model.rng import LAYOUT_VERSION, philox4x64
+from ..model.rules import (
+    age_band,
+    care_delay,
+    care_episode,
+    death_month,
+    decision_month,
+    dropout_month,
+    fire,
+    larc_at_enrolment,
+    next_band_month,
+    pregnancy_rate,
+    removal_probability,
+    source_at,
+    willing,
+)
 from ..model.tally import care_episode as tally_episode
 from ..model.tally import count, fold_and_bin, spent
-from ..model.rng import LAYOUT_VERSION
 
 INF = math.inf
 _S11 = np.uint64(11)

@@ -23,8 +23,7 @@ import math
 import numpy as np
 from numba import njit
 
-from .layout import (AUTHORITY, AUTHORITY_WOMAN, DRAWS_PER_AUTHORITY_ENTRY, M_ENROLLED,
-                     S_AUTHORITY)
+from .layout import AUTHORITY, AUTHORITY_WOMAN, DRAWS_PER_AUTHORITY_ENTRY, M_ENROLLED, S_AUTHORITY
 from .rng import block
 from .rules import care_delay, care_episode, system_reduction
 from .tally import care_episode as tally_episode

@@ -17,9 +17,9 @@ higher rate.
 Care experience and needs are recorded, with no effect on any hazard (the evidence gives no effect
 sizes).
 
-Random numbers: the women of replication ``r`` are drawn with those of its block ``r // BLOCK_REPS``, by
-NumPy from ``SeedSequence(seed, spawn_key=(POPULATION_KEY, block))`` (blocks of ``BLOCK_REPS``), so they depend on the seed
-and ``r`` only (not on chunks, workers or the engine).
+Random numbers: the women of replication ``r`` are drawn with those of its block
+``r // BLOCK_REPS``, by NumPy from ``SeedSequence(seed, spawn_key=(POPULATION_KEY, block))``, so
+they depend on the seed and ``r`` only (not on chunks, workers or the engine).
 """
 
 from __future__ import annotations

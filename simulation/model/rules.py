@@ -13,9 +13,20 @@ from types import SimpleNamespace
 
 from numba import njit
 
-from .layout import (ADOPTION, AFTER_PROGRAMME, COMPLETED, DECLINED, DROPPED_OUT, ENROLLED,
-                     ENROLLED_SOURCE, MONTHS_TO_ADULTHOOD, NOT_OFFERED, RETURN_HOME,
-                     SPECIAL_GUARDIANSHIP, STAYS)
+from .layout import (
+    ADOPTION,
+    AFTER_PROGRAMME,
+    COMPLETED,
+    DECLINED,
+    DROPPED_OUT,
+    ENROLLED,
+    ENROLLED_SOURCE,
+    MONTHS_TO_ADULTHOOD,
+    NOT_OFFERED,
+    RETURN_HOME,
+    SPECIAL_GUARDIANSHIP,
+    STAYS,
+)
 from .rates import AGE_EDGES
 
 INF = math.inf

@@ -9,9 +9,21 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .layout import (ADOPTION, DIFFERENCE_ROW, M_AGED_OUT, M_CARE, M_RETURNED_HOME, N_TALLIED,
-                     POST_YEARS, Q_ADOPTIONS, Q_CHILD_MONTHS, Q_ENTRIES, Q_SGO, RETURN_HOME,
-                     SPECIAL_GUARDIANSHIP)
+from .layout import (
+    ADOPTION,
+    DIFFERENCE_ROW,
+    M_AGED_OUT,
+    M_CARE,
+    M_RETURNED_HOME,
+    N_TALLIED,
+    POST_YEARS,
+    Q_ADOPTIONS,
+    Q_CHILD_MONTHS,
+    Q_ENTRIES,
+    Q_SGO,
+    RETURN_HOME,
+    SPECIAL_GUARDIANSHIP,
+)
 
 
 @njit(cache=True)

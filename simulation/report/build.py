@@ -18,7 +18,8 @@ from simulation.core import output
 from simulation.core.scenario import Scenario
 from simulation.report import council, export, figures, sentences, tables
 from simulation.report.claims import BusinessCase
-from simulation.results import Results, study, write as results_write
+from simulation.results import Results, study
+from simulation.results import write as results_write
 from simulation.results.text import parameter_note
 
 #: The calibration with no system-wide effect (direct effects on the practice's women only).

@@ -114,10 +114,11 @@ def sentence(case: BusinessCase, claim: Claim, row: dict) -> str:
     if claim.value > row["hi"]:
         where = f"above the simulated range: {reach_words}"
     elif claim.value < row["lo"]:
-        where = f"below the simulated range: {FORMATS['pct'](1 - reach)} of futures fall short of it"
+        where = (f"below the simulated range: {FORMATS['pct'](1 - reach)} of futures fall short "
+                 "of it")
     else:
-        where = (f"within the simulated range, with {FORMATS['pct'](row['share_below'])} of futures "
-                 "below it")
+        below = FORMATS['pct'](row['share_below'])
+        where = f"within the simulated range, with {below} of futures below it"
     if row["median"] > 0:
         scale = f"; it is {claim.value / row['median']:.1f} times the simulated median"
     else:
@@ -170,9 +171,9 @@ def overall(frame: pd.DataFrame) -> str:
     inputs = frame[frame["kind"] == "input"]
     same = int(((inputs["median"] - inputs["claimed"]).abs() < 0.5).sum())
     band = FORMATS["pct"](frame["band"].iloc[0])
-    text = (f"Of {len(numeric)} figures the documents claim for outcomes or money, {above} lie above "
-            f"the central {band} of simulated futures, {len(numeric) - above - below} within it "
-            f"and {below} below it")
+    text = (f"Of {len(numeric)} figures the documents claim for outcomes or money, {above} lie "
+            f"above the central {band} of simulated futures, {len(numeric) - above - below} "
+            f"within it and {below} below it")
     positive = numeric["median"] > 0
     if positive.any():
         ratio = float(np.median(numeric["claimed"][positive] / numeric["median"][positive]))
@@ -275,7 +276,8 @@ def page_html(frame: pd.DataFrame, cases, meta: dict) -> str:
     for case in cases:
         part = frame[frame["case"] == case.id]
         grid = cells(part)
-        columns = [(c, (lambda c: lambda r: escape(str(r[c])))(c), False) for c in grid.columns]
+        columns = [(c, (lambda c: lambda r: escape(str(r[c])))(c), False)  # noqa: B023 (bound)
+                   for c in grid.columns]
         body += [f"<h2>{escape(case.title)}</h2>",
                  f"<p class='meta'>Document: shared/seeds/{escape(case.seed)}. Scenario: "
                  f"{escape(meta['scenarios'][case.id])}.</p>",

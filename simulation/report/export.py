@@ -14,6 +14,7 @@ import pandas as pd
 from simulation.core import output
 from simulation.results.format import tidy_frame
 
+
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with floats tidied and text cells neutralised (as every pausesim CSV is)."""
     return output.spreadsheet_safe(tidy_frame(frame))

@@ -49,7 +49,8 @@ def number(value: float, unit: str, mean: bool = False) -> str:
         return escape(fmt.months(value))
     if unit == "ratio":
         return escape(fmt.ratio(value))
-    return f'<span class="num">{escape(sentences_mod.typographic(fmt.count(value, 1 if mean else 0)))}</span>'
+    text = sentences_mod.typographic(fmt.count(value, 1 if mean else 0))
+    return f'<span class="num">{escape(text)}</span>'
 
 
 def banded(row: pd.Series, unit: str | None = None, inline: bool = False) -> str:
@@ -180,7 +181,7 @@ def by_year(frame: pd.DataFrame, metrics: Sequence[str]) -> str:
         return f"{_plain_metric(metric)}, {words[kind]}"
 
     return table(years, [("Year", lambda r: f"{r['year']:.0f}", True)] + [
-        (header(m), (lambda m: lambda r: banded(rows.loc[(r["year"], m)]))(m), True)
+        (header(m), (lambda m: lambda r: banded(rows.loc[(r["year"], m)]))(m), True)  # noqa: B023
         for m in metrics])
 
 
@@ -260,7 +261,8 @@ def claims(frame: pd.DataFrame, case) -> str:
     from simulation.report import comparison
 
     cells = comparison.cells(frame)
-    columns = [(c, (lambda c: lambda r: escape(str(r[c])))(c), False) for c in cells.columns]
+    columns = [(c, (lambda c: lambda r: escape(str(r[c])))(c), False)  # noqa: B023 (bound)
+               for c in cells.columns]
     items = "\n".join(f"    <li>{sentence_html(s)}</li>" for s in frame.sentence)
     extra = ""
     if case.unquantified:

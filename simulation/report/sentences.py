@@ -143,7 +143,8 @@ def citable(tables: dict[str, pd.DataFrame]) -> list[Sentence]:
     m = "infants_avoided_in_year"
     out.append(s.done("infants_last_year", "citable", (
         f"In year {h(s, 'int', m, 'years')} alone, between {h(s, 'count', m, 'lo')} and "
-        f"{h(s, 'count', m, 'hi')} fewer infants enter care (median {h(s, 'count', m, 'median')}).")))
+        f"{h(s, 'count', m, 'hi')} fewer infants enter care "
+        f"(median {h(s, 'count', m, 'median')}).")))
 
     # -------------------------------------------------------------------- money
     s = w()

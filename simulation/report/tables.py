@@ -14,9 +14,9 @@ import pandas as pd
 
 from simulation.core import scenario as scenario_mod
 from simulation.core.parameters import PARAMETERS, show
-from simulation.results import band_stats, costs, periods
-from simulation.results.metrics import BY_NAME, SOURCE_LABELS, STATISTIC_BY_NAME, parse
 from simulation.model.layout import REPORTED_SOURCES
+from simulation.results import band_stats, costs, periods
+from simulation.results.metrics import BY_NAME, STATISTIC_BY_NAME, parse
 
 #: The headline figures: (full metric name, which period: "last" year, "month_21", "horizon").
 HEADLINE = (

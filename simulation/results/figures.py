@@ -10,6 +10,7 @@ import numpy as np
 
 from .metrics import BY_NAME, SOURCE_LABELS
 
+
 def plain(text) -> str:
     """User text (a scenario name, an option label) for a figure, shown exactly as typed:
     ``$`` escaped so matplotlib never parses it as mathtext (``$\\undefined$`` would crash,

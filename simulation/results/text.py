@@ -55,7 +55,8 @@ def summary_text(results, table: pd.DataFrame | None = None) -> str:
              f"Ranges: mean  [central {band:.0%} of simulated futures].", ""]
     lines.append("Infants kept out of care, authority-wide")
     if "month_21" in set(table.period):
-        lines.append(f"  first 21 months (T1)          {_banded(table, 'infants_avoided_cumulative', 'month_21')}")
+        t1 = _banded(table, "infants_avoided_cumulative", "month_21")
+        lines.append(f"  first 21 months (T1)          {t1}")
     for y in years:
         label = f"in {y.replace('_', ' ')}" + (" (T2)" if y == "year_5" else "")
         lines.append(f"  {label:<30}{_banded(table, 'infants_avoided_in_year', y)}")
@@ -79,10 +80,9 @@ def summary_text(results, table: pd.DataFrame | None = None) -> str:
     lines += ["", f"Money ({results.price_label}, discounted at {rate:.1%} a year)"]
     for y in years:
         p = _row(table, "probability_net_saving_discounted", y)["mean"]
-        lines.append(f"  {y.replace('_', ' ')}: net {_banded(table, 'net_cost_avoidance_cumulative_discounted', y, True)}"
-                     f"   P(net saving) {fmt.percent(p)}")
+        net = _banded(table, "net_cost_avoidance_cumulative_discounted", y, True)
+        lines.append(f"  {y.replace('_', ' ')}: net {net}   P(net saving) {fmt.percent(p)}")
     prog = _row(table, "programme_cost_cumulative_discounted", last)["mean"]
-    avoided = _row(table, "cost_avoided_cumulative_discounted", last)
     bcr = _row(table, "benefit_cost_ratio_discounted", last)["mean"]
     per = _row(table, "cost_per_infant_avoided_discounted", last)
     be = _row(table, "break_even_month_discounted", "horizon")
@@ -94,7 +94,8 @@ def summary_text(results, table: pd.DataFrame | None = None) -> str:
               f"(median {fmt.money(per['median'])})",
               f"  break-even month (median): {fmt.months(be['median'])}",
               f"  not in these figures: later care costs avoided for infants still in care at "
-              f"the horizon, {fmt.money(later['mean'])} [{fmt.interval(later['lo'], later['hi'], 'money')}]"]
+              f"the horizon, {fmt.money(later['mean'])} "
+              f"[{fmt.interval(later['lo'], later['hi'], 'money')}]"]
     return "\n".join(lines)
 
 

@@ -28,8 +28,15 @@ from simulation.core.scenario import Scenario
 from simulation.model.layout import N_TALLIED, POST_METRICS, POST_YEARS, n_months
 from simulation.model.rates import Rates
 
-from .executors import (DaskExecutor, Executor, ProcessExecutor, SerialExecutor, dask_executor,
-                        default_workers, make_executor)
+from .executors import (
+    DaskExecutor,
+    Executor,
+    ProcessExecutor,
+    SerialExecutor,
+    dask_executor,
+    default_workers,
+    make_executor,
+)
 
 ENGINES = ("fast", "simpy")
 #: Most replications in one chunk, by engine.
