@@ -29,6 +29,7 @@ few thousand replications in all and then samples the posterior as finely as wan
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 import warnings
@@ -48,6 +49,9 @@ from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
 from simulation.core.scenario import Scenario
 from simulation.runner import make_executor
+
+#: A posterior's name: the stem of its two files, so one plain file name (no folders, not hidden).
+POSTERIOR_NAME = r"[^\W_][\w.-]{0,99}"
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,12 @@ class Settings:
                                   ("--seed", self.seed, 0)):
             if int(value) != value or value < low:
                 raise PausesimError(f"{label} = {value} is invalid: must be an integer >= {low}")
+        if self.seed >= 2 ** 63:
+            raise PausesimError(f"--seed = {self.seed} is invalid: must be an integer in [0, 2^63)")
+        if not re.fullmatch(POSTERIOR_NAME, self.name):
+            raise PausesimError(f"--name = {self.name!r} is invalid: it names the posterior's "
+                                "files (NAME.csv, NAME.json), so it must be at most 100 letters, "
+                                "digits, '.', '_' or '-', starting with a letter or digit")
         unknown = sorted(set(self.target_values) - set(self.targets))
         if unknown:
             raise PausesimError(f"target value for {unknown[0]!r}, which is not switched on")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -107,6 +108,23 @@ def test_scenarios_list_and_show(capsys):
     assert main(["scenarios", "show", "national", "--full"]) == 0
     full = capsys.readouterr().out
     assert "# calibrated ('national')" in full and "[authority]" in full
+
+
+def test_output_into_a_closed_pipe_stops_quietly(tmp_path):
+    """``pausesim scenarios | head`` must not end in a BrokenPipeError traceback."""
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone before anything is printed
+    try:
+        done = subprocess.run([sys.executable, "-m", "simulation", "scenarios", "list"],
+                              stdout=write, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    finally:
+        os.close(write)
+    assert done.returncode == 141 and done.stderr == ""
+
+
+def test_list_takes_no_scenario(capsys):
+    assert main(["scenarios", "list", "national"]) == 2
+    assert "scenarios show national" in capsys.readouterr().err
 
 
 def test_events_are_written_on_request_with_the_simpy_engine(tmp_path):

@@ -67,6 +67,16 @@ def test_header_only_and_empty_csv(copy):
     assert "is empty" in refused(copy)
 
 
+@pytest.mark.parametrize("column,fragment", [
+    ("practice.horizon_months", "is structural"),  # item 4: refused up front, not after running
+    ("practice.successive_cycles", "is structural"),
+    ("practice.practioners", "is not a parameter"),
+])
+def test_columns_a_posterior_cannot_vary(copy, column, fragment):
+    pd.read_csv(copy).assign(**{column: 24.0}).to_csv(copy, index=False)
+    assert f"column '{column}'" in refused(copy) and fragment in refused(copy)
+
+
 @pytest.mark.parametrize("record", [[1, 2], 5, "text", None])
 def test_json_that_is_not_an_object(copy, record):
     copy.with_suffix(".json").write_text(json.dumps(record))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from simulation import __version__
@@ -41,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         with output.sigterm_as_interrupt():  # SIGTERM cleans up as Ctrl-C does
-            return int(args.handler(args) or 0)
+            code = int(args.handler(args) or 0)
+            sys.stdout.flush()  # inside the try: a closed pipe is found here, not at exit
+            return code
     except PausesimError as exc:
         print(f"pausesim {args.command}: error: {exc}", file=sys.stderr)
         return 2
@@ -50,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pausesim: {'terminated' if terminated else 'interrupted'}; no output written",
               file=sys.stderr)
         return 143 if terminated else 130
+    except BrokenPipeError:  # printing into a pipe closed early ('| head'): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as Python's docs advise
+        return 141
 
 
 if __name__ == "__main__":  # pragma: no cover

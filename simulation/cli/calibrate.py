@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from simulation.cli.common import default_out
+from simulation.cli.common import default_out, safe_folder_name
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
 from simulation.runner import default_workers
@@ -102,7 +102,8 @@ def settings_from(args):
         given["fixed"] = {"authority.system_effect": 0.0}
         print("calibrate: no macro target: the system effect is fixed at 0 (direct effects "
               "only)", file=sys.stderr)
-    settings = Settings(name=args.name or default_name(scenario.name, names),
+    name = args.name if args.name is not None else default_name(scenario.name, names)
+    settings = Settings(name=name,
                         scenario=args.scenario, targets=names, **given)
     settings.check()
     return settings
@@ -113,6 +114,7 @@ def default_name(scenario: str, names: tuple[str, ...]) -> str:
     scenario's name with the targets left out (``national-no-T1``)."""
     from calibration import targets as targets_mod
 
+    scenario = safe_folder_name(scenario)  # the name of files: no folders, spaces or dots first
     every = tuple(t.name for t in targets_mod.TARGETS)
     if names == every:
         return scenario

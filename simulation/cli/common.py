@@ -50,7 +50,8 @@ def add_calibration_options(parser: argparse.ArgumentParser, draws: bool = True)
     if draws:
         parser.add_argument("--draws", type=int, default=study.DEFAULT_DRAWS,
                             help="parameter sets drawn from the posterior; --reps replications "
-                                 "are spread over them (default: %(default)s)")
+                                 "are spread over them, so at most --reps are used "
+                                 "(default: %(default)s)")
 
 
 def add_run_options(parser: argparse.ArgumentParser, reps: int, calibration: bool = True) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from simulation.core import scenario as scenario_mod
+from simulation.core.errors import PausesimError
 
 
 def add_parser(sub) -> None:
@@ -19,13 +20,15 @@ def add_parser(sub) -> None:
 
 def main(args) -> int:
     if args.action == "list":
+        if args.name or args.full:
+            given = args.name if args.name else "--full"
+            raise PausesimError(f"scenarios list takes no scenario ({given!r} given): to print "
+                                f"one, use 'pausesim scenarios show {args.name or 'NAME'}'")
         for name in scenario_mod.builtin_names():
             sc = scenario_mod.load(name)
             print(f"{name:<24} {sc.description}")
         return 0
     if not args.name:
-        from simulation.core.errors import PausesimError
-
         raise PausesimError("scenarios show: which scenario? (allowed: "
                             f"{', '.join(scenario_mod.builtin_names())}, or a .toml file)")
     if args.full:

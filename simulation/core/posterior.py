@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.core.errors import PausesimError
+from simulation.core.parameters import BY_KEY
 
 SHIPPED_PACKAGE = "simulation"
 SHIPPED_FOLDER = "data/posteriors"
@@ -183,6 +184,14 @@ def validate_posterior_table(table: pd.DataFrame, meta: Any, name: str) -> None:
     if "weight" not in table.columns:
         raise PausesimError(f"{where}: not a pausesim posterior: {name}.csv has no 'weight' "
                             "column")
+    for key in (c for c in table.columns if c != "weight"):
+        if key not in BY_KEY:
+            raise PausesimError(f"{where}: column {key!r} of {name}.csv is not a parameter "
+                                "(allowed: the keys 'pausesim scenarios show --full' lists)")
+        if BY_KEY[key].structural:
+            raise PausesimError(f"{where}: column {key!r} of {name}.csv is invalid: {key} is "
+                                "structural (it shapes the output), so a posterior cannot "
+                                "vary it; set it in the scenario instead")
     if table.empty:
         raise PausesimError(f"{where}: {name}.csv has no draws (a header only; allowed: at least "
                             "one row)")

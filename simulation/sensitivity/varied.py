@@ -258,6 +258,10 @@ def select(scenario: Scenario, params=None, groups=None, from_posterior: str | N
     """What to vary (see the module docstring). ``params``: keys (list or comma-separated);
     ``groups``: registry groups; ``scalar``: leave out list-valued parameters. Raises
     :class:`PausesimError` (one line) for unknown keys or groups, before anything runs."""
+    for option, given in (("--params", params), ("--groups", groups)):
+        if given is not None and _split(given) is None:
+            raise PausesimError(f"{option} {given!r} names nothing: give comma-separated names, "
+                                "or leave the option out")
     params, groups = _split(params), _split(groups)
     if groups:
         bad = [g for g in groups if g not in uncertainty.GROUPS]

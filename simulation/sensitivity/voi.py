@@ -121,8 +121,8 @@ def check_options(parameter_keys: Sequence[str], groups=None, lambdas=None,
     keys = [str(k) for k in parameter_keys]
     checked = _groups(keys, groups)
     lambdas = check_lambdas(lambdas)
-    if not (_is_number(population) and population >= 0):
-        raise PausesimError(f"population = {population!r} is invalid: must be a number >= 0 "
+    if not (_is_number(population) and population > 0):  # 0 informs nothing: a mistake
+        raise PausesimError(f"population = {population!r} is invalid: must be a number > 0 "
                             "(decisions informed per year)")
     if isinstance(horizon_years, bool) or not isinstance(horizon_years, (int, np.integer)) \
             or horizon_years < 1:
