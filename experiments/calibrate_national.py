@@ -35,6 +35,7 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from experiments import common  # noqa: E402
+from simulation.cli.calibrate import reproduce_line  # noqa: E402
 
 ROOT = common.ROOT
 NAMES = ("national-micro", "national-no-T1", "national")
@@ -102,27 +103,6 @@ def settings_for(name: str, args):
     settings = Settings(name=name, targets=targets, seed=args.seed, **given)
     settings.check()
     return settings
-
-
-def reproduce_line(settings, out: Path, compare, reference) -> str:
-    """The ``pausesim calibrate`` command that makes the same posterior."""
-    from calibration import targets as targets_mod
-
-    every = [t.name for t in targets_mod.TARGETS]
-    parts = ["pausesim calibrate", settings.scenario]
-    if list(settings.targets) != every:
-        missing = [n for n in every if n not in settings.targets]
-        parts.append(f"--without {','.join(missing)}" if len(missing) < len(settings.targets)
-                     else f"--targets {','.join(settings.targets)}")
-    budget = settings.initial_points + (settings.waves - 1) * settings.points_per_wave
-    parts += [f"--name {settings.name}", f"--budget {budget}", f"--waves {settings.waves}",
-              f"--reps-per-point {settings.reps_per_point}", f"--steps {settings.steps}",
-              f"--posterior-size {settings.posterior_size}", f"--seed {settings.seed}",
-              f"--out {out}"]
-    parts += [f"--compare {c}" for c in compare]
-    if reference:
-        parts.append(f"--reference {reference}")
-    return " ".join(parts)
 
 
 def run(argv=None) -> None:

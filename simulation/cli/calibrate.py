@@ -127,6 +127,7 @@ def default_name(scenario: str, names: tuple[str, ...]) -> str:
 
 
 def reproduce_line(settings, out: Path, compare, reference) -> str:
+    """The ``pausesim calibrate`` command that makes the same posterior (written in reports)."""
     from calibration import targets as targets_mod
 
     parts = ["pausesim calibrate", settings.scenario]
