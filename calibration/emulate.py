@@ -256,6 +256,25 @@ def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def reproduce_line(settings: Settings, out, compare, reference) -> str:
+    """The ``pausesim calibrate`` command that makes the same posterior (written in reports)."""
+    parts = ["pausesim calibrate", settings.scenario]
+    every = [t.name for t in targets_mod.TARGETS]
+    if list(settings.targets) != every:
+        missing = [n for n in every if n not in settings.targets]
+        parts.append(f"--without {','.join(missing)}" if len(missing) < len(settings.targets)
+                     else f"--targets {','.join(settings.targets)}")
+    budget = settings.initial_points + (settings.waves - 1) * settings.points_per_wave
+    parts += [f"--name {settings.name}", f"--budget {budget}", f"--waves {settings.waves}",
+              f"--reps-per-point {settings.reps_per_point}", f"--steps {settings.steps}",
+              f"--posterior-size {settings.posterior_size}", f"--seed {settings.seed}",
+              f"--out {out}"]
+    parts += [f"--compare {c}" for c in compare]
+    if reference:
+        parts.append(f"--reference {reference}")
+    return " ".join(parts)
+
+
 def calibrate(settings: Settings, workers: int = 1, progress: bool = True,
               log: Callable[[str], None] = _stderr) -> CalibrationRun:
     """Run the sequential-emulation calibration described by ``settings``."""

@@ -35,7 +35,6 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from experiments import common  # noqa: E402
-from simulation.cli.calibrate import reproduce_line  # noqa: E402
 
 ROOT = common.ROOT
 NAMES = ("national-micro", "national-no-T1", "national")
@@ -130,6 +129,7 @@ def run(argv=None) -> None:
 
 def calibrate(args, out: Path, only: str | None) -> None:
     from calibration import workflow
+    from calibration.emulate import reproduce_line
 
     done = {}
     checks = workflow.CheckSettings(args.check_draws, args.check_reps,
@@ -165,6 +165,7 @@ def calibrate(args, out: Path, only: str | None) -> None:
 def rewrite_reports(out: Path, workers: int) -> None:
     """The reports of existing outputs, from their saved predictive simulations."""
     from calibration import workflow
+    from calibration.emulate import reproduce_line
 
     done = {name: workflow.load_outcome(out / name) for name in NAMES}
     for name in NAMES:

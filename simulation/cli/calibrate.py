@@ -126,27 +126,6 @@ def default_name(scenario: str, names: tuple[str, ...]) -> str:
     return f"{scenario}-" + "-".join(names)
 
 
-def reproduce_line(settings, out: Path, compare, reference) -> str:
-    """The ``pausesim calibrate`` command that makes the same posterior (written in reports)."""
-    from calibration import targets as targets_mod
-
-    parts = ["pausesim calibrate", settings.scenario]
-    every = [t.name for t in targets_mod.TARGETS]
-    if list(settings.targets) != every:
-        missing = [n for n in every if n not in settings.targets]
-        parts.append(f"--without {','.join(missing)}" if len(missing) < len(settings.targets)
-                     else f"--targets {','.join(settings.targets)}")
-    budget = settings.initial_points + (settings.waves - 1) * settings.points_per_wave
-    parts += [f"--name {settings.name}", f"--budget {budget}", f"--waves {settings.waves}",
-              f"--reps-per-point {settings.reps_per_point}", f"--steps {settings.steps}",
-              f"--posterior-size {settings.posterior_size}", f"--seed {settings.seed}",
-              f"--out {out}"]
-    parts += [f"--compare {c}" for c in compare]
-    if reference:
-        parts.append(f"--reference {reference}")
-    return " ".join(parts)
-
-
 def main(args) -> int:
     if args.workers < 1:
         raise PausesimError(f"--workers = {args.workers} is invalid: must be an integer >= 1")
@@ -156,6 +135,7 @@ def main(args) -> int:
     settings = settings_from(args)
     out = args.out or Path(str(default_out(f"calibration-{settings.name}")))
     from calibration import workflow
+    from calibration.emulate import reproduce_line
 
     compare = [workflow.load_outcome(c) for c in args.compare]
     reference = workflow.load_outcome(args.reference) if args.reference else None
