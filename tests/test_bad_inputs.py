@@ -381,9 +381,9 @@ EXPLICIT = {
         "price_year.csv", "areas.txt", "empty_folder", "text.xlsx")],
     "horizon_months": lambda f: [["0"], ["-1"], ["nan"], ["inf"], ["1e9"], ["5"]],
     # calibrate
-    "targets": lambda f: [["nonsense"], ["T1,nonsense"]],
-    "without": lambda f: [["nonsense"]],
-    "parameters": lambda f: [["nonsense"], ["practice.practitioners"]],
+    "targets": lambda f: [["nonsense"], ["T1,nonsense"], [","], [""]],
+    "without": lambda f: [["nonsense"], [","]],
+    "parameters": lambda f: [["nonsense"], ["practice.practitioners"], [","]],
     "name": lambda f: [["../x"], ["a/b"], [""], [".hidden"]],
     "budget": lambda f: [["5"], ["0"], ["-1"]],
     "waves": lambda f: [["0"], ["-1"]],

@@ -32,7 +32,7 @@ def add_parser(sub) -> None:
     p.add_argument("--targets", default="all", metavar="LIST",
                    help="comma-separated targets to fit: names, 'macro', 'micro' or 'all' "
                         "(default: all)")
-    p.add_argument("--without", default="", metavar="LIST",
+    p.add_argument("--without", default=None, metavar="LIST",
                    help="targets to switch off, e.g. --without T1")
     p.add_argument("--parameters", default=None, metavar="LIST",
                    help="comma-separated parameter keys to calibrate (default: every declared "
@@ -75,6 +75,11 @@ def settings_from(args):
     from calibration import targets as targets_mod
     from calibration.emulate import Settings
 
+    for option, given in (("--targets", args.targets), ("--without", args.without),
+                          ("--parameters", args.parameters)):
+        if given is not None and not _split(given):  # '--targets ,' must not mean 'all'
+            raise PausesimError(f"{option} {given!r} names nothing: give comma-separated names, "
+                                "or leave the option out")
     chosen = targets_mod.select(_split(args.targets), _split(args.without))
     scenario = scenario_mod.load(args.scenario)
     given = {k: v for k, v in (("waves", args.waves), ("reps_per_point", args.reps_per_point),
