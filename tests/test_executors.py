@@ -47,7 +47,9 @@ def test_a_peer_that_never_answers_fails_within_the_timeout(monkeypatch):
                 pytest.fail("connected")
         elapsed = time.perf_counter() - started
     assert "no dask scheduler answered within 1.5 s" in str(exc.value)
-    assert elapsed < 1.5 + 3  # the bound plus start-up of distributed's comm layer
+    # Our bound, not distributed's own 30 s connect timeout (nor a hang): the margin covers the
+    # start-up of distributed's comm layer on a loaded machine (4.8 s seen under a parallel job).
+    assert elapsed < 1.5 + 13
 
 
 def test_an_in_process_scheduler_address_is_accepted():
