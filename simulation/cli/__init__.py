@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import os
 import sys
@@ -34,12 +35,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@functools.lru_cache(maxsize=1)
+def _parser() -> argparse.ArgumentParser:
+    """The parser, built once per process (parsing never changes it; in-process callers such as
+    the tests and notebooks call :func:`main` thousands of times)."""
+    return build_parser()
+
+
 def main(argv: list[str] | None = None) -> int:
     import matplotlib
 
     matplotlib.use("Agg")  # figures are written to files, never shown
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     try:
         with output.sigterm_as_interrupt():  # SIGTERM cleans up as Ctrl-C does
             code = int(args.handler(args) or 0)

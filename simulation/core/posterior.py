@@ -11,6 +11,7 @@ resolve ``[scenario] calibration = "NAME"``.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from importlib import resources
@@ -137,8 +138,7 @@ def load(name_or_path: str | Path) -> Posterior:
     folder holding exactly one posterior)."""
     ref = str(name_or_path)
     if ref in available():
-        folder, name = _shipped_dir(), ref
-        return _read(folder.joinpath(name + ".csv"), folder.joinpath(name + ".json"), name)
+        return _shipped(ref)
     path = Path(ref)
     if path.is_dir():
         found = sorted(p.stem for p in path.glob("*.json") if p.with_suffix(".csv").exists())
@@ -152,6 +152,14 @@ def load(name_or_path: str | Path) -> Posterior:
     raise PausesimError(f"posterior: {ref!r} is neither a shipped posterior "
                         f"({', '.join(available()) or 'none shipped'}) nor a NAME.csv + NAME.json "
                         "pair")
+
+
+@functools.lru_cache(maxsize=None)
+def _shipped(name: str) -> Posterior:
+    """A shipped posterior, read once per process (package data does not change while running;
+    every scenario that inherits ``national`` loads it)."""
+    folder = _shipped_dir()
+    return _read(folder.joinpath(name + ".csv"), folder.joinpath(name + ".json"), name)
 
 
 def _read(csv, meta, name: str) -> Posterior:
