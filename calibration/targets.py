@@ -11,8 +11,8 @@ flat inside the interval. For a point value this is a normal likelihood with sta
 ``sd``. ``interval90`` is the target's stated 90% uncertainty:
 ``[low - 1.645 sd, high + 1.645 sd]``.
 
-``evidence.md`` is the project's evidence file (``shared/evidence.md``); [I] marks our arithmetic on
-its verbatim figures.
+``evidence.md`` is the project's evidence file (``docs/sources/evidence.md``); [I] marks our
+arithmetic on its verbatim figures.
 """
 
 from __future__ import annotations

@@ -132,6 +132,10 @@ def check_names_what_is_allowed(param: Param, what: str, line: str) -> None:
     assert param.key in line, line
     if _is_price_year(param) and "range" in what or what in ("two-digit year", "far future"):
         assert "GDP deflator table covers" in line, line
+    if what == "money text":  # how to write it: the workbook reads '£300,000', TOML does not
+        assert "without '£' or commas" in line, line
+    if what == "financial year text":
+        assert "by its first year" in line, line
 
 
 @pytest.mark.parametrize("form", ["plain", "with source"])

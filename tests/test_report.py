@@ -304,6 +304,32 @@ def test_csv_cells_are_tidy_and_cannot_be_formulas():
     assert np.isinf(safe.value.iloc[4])
 
 
+def test_every_figure_has_a_label_in_words(tables):
+    for name in ("headline", "by_year"):
+        frame = tables[name]
+        assert not (frame.label == frame.metric).any(), frame.label[frame.label == frame.metric]
+
+
+def test_xlsx_text_cells_are_typed_text_written_as_given(tmp_path):
+    """In a workbook, user text that looks like a formula is a typed text cell (never evaluated)
+    and shows as written: no ' prefix, which Excel would display (e.g. a unit '-' as "'-")."""
+    import openpyxl
+
+    from simulation.report import excel
+
+    book = openpyxl.Workbook()
+    frame = pd.DataFrame({"=col": ["=HYPERLINK(\"x\")", "-", "plain"], "unit": ["-", "-", "-"],
+                          "mean": [1654999.9999999998, 2.0, 3.0]})
+    excel._sheet(book, "t", frame)
+    book.save(tmp_path / "t.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx")["t"]
+    assert [c.value for c in sheet[1]] == ["=col", "unit", "mean"]
+    assert [c.data_type for c in sheet[1]] == ["s", "s", "s"]
+    assert [sheet.cell(r, 1).value for r in (2, 3, 4)] == ["=HYPERLINK(\"x\")", "-", "plain"]
+    assert all(sheet.cell(r, 1).data_type == "s" for r in (2, 3, 4))
+    assert sheet.cell(2, 3).value == 1655000.0
+
+
 # ----------------------------------------------------------------------------- printing
 CHROMIUM = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run",

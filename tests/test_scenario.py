@@ -112,3 +112,34 @@ def test_unknown_names_and_missing_files():
         scenario_mod.load("no-such-place")
     with pytest.raises(ScenarioError):
         scenario_mod.load("missing.toml")
+
+
+def test_money_given_without_its_price_year_is_a_warning(tmp_path, capsys, monkeypatch):
+    """A council's own budget written without its price year would silently be read at the
+    inherited (national) price year: say so, once per amount, before simulating."""
+    from simulation import runner
+    from simulation.cli import main
+
+    budget = "[costs]\nprogramme_cost_per_year_gbp = 340000\n"
+    unpriced = scenario_mod.unpriced_money(scenario_mod.parse(budget))
+    assert len(unpriced) == 1 and "2018/19 prices" in unpriced[0]
+    priced = budget + "programme_cost_per_year_price_year = 2025\n"
+    assert scenario_mod.unpriced_money(scenario_mod.parse(priced)) == []
+    assert scenario_mod.unpriced_money(scenario_mod.parse(  # nothing to price
+        "[costs]\nprogramme_cost_per_year_gbp = 0\n")) == []
+    for name in scenario_mod.builtin_names():
+        assert scenario_mod.unpriced_money(scenario_mod.load(name)) == [], name
+
+    monkeypatch.setattr(runner, "run", lambda *a, **k: pytest.fail("simulated"))
+    (tmp_path / "mine.toml").write_text(budget + "[practice]\npractitioners = 0\n")
+    assert main(["run", str(tmp_path / "mine.toml"), "--out", str(tmp_path / "o")]) == 2
+    assert "warning" not in capsys.readouterr().err  # an error comes alone
+    def interrupted(*args, **kwargs):  # stop where the simulation would start
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "run", interrupted)
+    main(["run", "--set", "costs.programme_cost_per_year_gbp=340000", "--out",
+          str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert "pausesim: warning: costs.programme_cost_per_year_gbp = 340000 is read as GBP at " \
+           "2018/19 prices" in err

@@ -64,7 +64,8 @@ def add_parser(sub) -> None:
                         "against")
     p.add_argument("--out", type=Path, default=None,
                    help="output folder (default: results/calibration-<name>-<date-time>)")
-    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    p.add_argument("--force", action="store_true",
+                   help="replace --out if it holds an earlier pausesim output")
     p.add_argument("--no-progress", dest="progress", action="store_false", default=True,
                    help="no progress display")
     p.set_defaults(handler=main)

@@ -49,14 +49,16 @@ def add_calibration_options(parser: argparse.ArgumentParser, draws: bool = True)
                              "sets from its posterior (the ranges are then chance alone)")
     if draws:
         parser.add_argument("--draws", type=int, default=study.DEFAULT_DRAWS,
-                            help="parameter sets drawn from the posterior; --reps replications "
-                                 "are spread over them, so at most --reps are used "
+                            help="parameter sets drawn from the posterior, each run for an "
+                                 "equal share of --reps (so at most --reps of them) "
                                  "(default: %(default)s)")
 
 
-def add_run_options(parser: argparse.ArgumentParser, reps: int, calibration: bool = True) -> None:
-    parser.add_argument("--reps", type=int, default=reps,
-                        help="paired Monte Carlo replications in all (default: %(default)s)")
+def add_run_options(parser: argparse.ArgumentParser, reps: int, calibration: bool = True,
+                    reps_help: str = "paired Monte Carlo replications in all, rounded up to a "
+                                     "whole number per parameter draw (default: %(default)s)"
+                    ) -> None:
+    parser.add_argument("--reps", type=int, default=reps, help=reps_help)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
                         help="random seed; same seed + scenario + version = same numbers "
                              "(default: %(default)s)")
@@ -111,9 +113,13 @@ def parse_overrides(texts, option: str = "--set") -> dict[str, object]:
 
 
 def load_scenario(args: argparse.Namespace, reference: str | None = None) -> Scenario:
-    """The scenario the options name: file or built-in, ``--calibration``, ``--set``."""
-    return study.load(reference or args.scenario, getattr(args, "calibration", None),
-                      parse_overrides(getattr(args, "overrides", [])) or None)
+    """The scenario the options name: file or built-in, ``--calibration``, ``--set``; a warning
+    line for each money amount given without its price year."""
+    scenario = study.load(reference or args.scenario, getattr(args, "calibration", None),
+                          parse_overrides(getattr(args, "overrides", [])) or None)
+    for warning in scenario_mod.unpriced_money(scenario):
+        print(f"pausesim: warning: {warning}", file=sys.stderr)
+    return scenario
 
 
 def uncertainty(args: argparse.Namespace) -> str:

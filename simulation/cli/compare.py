@@ -47,7 +47,10 @@ def add_parser(sub) -> None:
     p.add_argument("--set", dest="overrides", action="append", default=[],
                    metavar="SECTION.NAME=VALUE",
                    help="override one parameter in every option (repeatable)")
-    add_run_options(p, DEFAULT_REPS)
+    add_run_options(p, DEFAULT_REPS,
+                    reps_help="paired Monte Carlo replications per option (the same in every "
+                              "option), rounded up to a whole number per parameter draw "
+                              "(default: %(default)s)")
     p.set_defaults(handler=main)
 
 

@@ -40,7 +40,8 @@ def add_parser(sub) -> None:
         "--programme-cost-by-year 1683487,841743,0,0,0 --saving-per-removal-year 57102 "
         "--discount-rate 0.035 --price-year 2015")
     p.add_argument("scenario", nargs="?", default=None, metavar="SCENARIO|FILE",
-                   help="built-in scenario name or a .toml file, instead of figures by year "
+                   help="built-in scenario name or a .toml or .xlsx file, instead of figures by "
+                        "year "
                         f"(default when no figures are given: {scenario_mod.DEFAULT_SCENARIO})")
     p.add_argument("--set", dest="overrides", action="append", default=[],
                    metavar="SECTION.NAME=VALUE", help="override one scenario parameter "
@@ -64,7 +65,8 @@ def add_parser(sub) -> None:
                         "2015/16); default: stated as 'as entered'")
     p.add_argument("--out", type=Path, default=None,
                    help="output folder (default: results/council-<name>-<date-time>)")
-    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    p.add_argument("--force", action="store_true",
+                   help="replace --out if it holds an earlier pausesim output")
     p.set_defaults(handler=main)
 
 

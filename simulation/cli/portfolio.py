@@ -37,10 +37,10 @@ def add_parser(sub) -> None:
                        "same parameter draws and its own random numbers.")
     p.add_argument("areas", type=Path, metavar="AREAS.csv|AREAS.xlsx",
                    help="the areas file, one row per practice")
-    add_run_options(p, DEFAULT_REPS)
+    add_run_options(p, DEFAULT_REPS,
+                    reps_help="paired Monte Carlo replications per area, rounded up to a whole "
+                              "number per parameter draw (default: %(default)s)")
     for action in p._actions:  # argparse has no public way to reword one shared option's help
-        if action.dest == "reps":
-            action.help = "paired Monte Carlo replications per area (default: %(default)s)"
         if action.dest == "out":
             action.help = "output folder (default: results/portfolio-<areas file>-<date-time>)"
     p.add_argument("--price-year", type=int, default=None, metavar="YEAR",

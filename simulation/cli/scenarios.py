@@ -12,7 +12,7 @@ def add_parser(sub) -> None:
                        "prints one; add --full to print every parameter with its unit, range "
                        "and source, ready to save as a .toml file and edit.")
     p.add_argument("action", nargs="?", choices=["list", "show"], default="list")
-    p.add_argument("name", nargs="?", help="scenario name or .toml file (for 'show')")
+    p.add_argument("name", nargs="?", help="scenario name, .toml or .xlsx file (for 'show')")
     p.add_argument("--full", action="store_true",
                    help="with 'show': every parameter, resolved, with sources")
     p.set_defaults(handler=main)
@@ -30,7 +30,7 @@ def main(args) -> int:
         return 0
     if not args.name:
         raise PausesimError("scenarios show: which scenario? (allowed: "
-                            f"{', '.join(scenario_mod.builtin_names())}, or a .toml file)")
+                            f"{', '.join(scenario_mod.builtin_names())}, or a .toml or .xlsx file)")
     if args.full:
         print(scenario_mod.load(args.name).to_toml())
     elif args.name in scenario_mod.builtin_names():

@@ -54,7 +54,9 @@ def add_parser(sub) -> None:
     for name, (help_text, reps) in ANALYSES.items():
         a = analyses.add_parser(name, help=help_text, description=help_text)
         add_scenario_argument(a)
-        add_run_options(a, reps, calibration=False)
+        add_run_options(a, reps, calibration=False,
+                        reps_help="paired Monte Carlo replications per parameter set "
+                                  "(default: %(default)s)")
         a.add_argument("--calibration", default=None, metavar="NAME|FILE|none",
                        help="calibration posterior of the calibrated parameters (default: the "
                             "scenario's own)")

@@ -3,9 +3,10 @@
 The defaults describe a typical practice as the national DfE evaluation describes it (the
 ``national`` scenario) *before* calibration; the built-in scenarios take the calibrated parameters
 from the national calibration posterior (``docs/calibration/``). ``evidence.md`` refers to the
-project's evidence file (``shared/evidence.md``); "seed 00N" to the council documents the
-scenarios come from. Values marked *assumption* have no direct source; their ranges for the
-sensitivity analyses are declared in :mod:`simulation.core.uncertainty`.
+project's evidence file (``docs/sources/evidence.md``); "seed 00N" to the council documents the
+scenarios come from (``docs/sources/seeds/``). Values marked *assumption* have no direct
+source; their ranges for the sensitivity analyses are declared in
+:mod:`simulation.core.uncertainty`.
 
 Money: every amount ``costs.X_gbp`` has a companion ``costs.X_price_year`` (the financial year its
 figure is priced in, 2015 = 2015/16); all amounts are converted to ``costs.price_year`` with the HM

@@ -33,7 +33,7 @@ from typing import Any, Callable, Mapping
 from . import deflators, inputs
 from .errors import ScenarioError
 from .inputs import toml_value
-from .parameters import BY_KEY, PARAMETERS, SECTIONS, SERIES_MAX, Param, defaults, show
+from .parameters import BY_KEY, MONEY, PARAMETERS, SECTIONS, SERIES_MAX, Param, defaults, show
 
 BUILTIN_PACKAGE = "simulation"
 BUILTIN_FOLDER = "data/scenarios"
@@ -279,6 +279,21 @@ def from_mapping(data: Mapping[str, Any], origin: str, default_name: str = "cust
                     meta.get("title", ""))
 
 
+def unpriced_money(scenario: Scenario) -> list[str]:
+    """One warning per money amount the file or ``--set`` gives without its price year: the
+    amount is then read at the price year it inherits (national's), which a user writing this
+    year's budget may not mean."""
+    out = []
+    for param in MONEY:
+        key, year_key = param.key, param.price_year_key
+        if key in scenario.given and year_key not in scenario.given and scenario[key] != 0:
+            year = scenario[year_key]
+            out.append(f"{key} = {show(scenario[key])} is read as GBP at {deflators.label(year)} "
+                       f"prices, the price year it inherits ({year_key} = {year}, not given); "
+                       f"set {year_key} if the amount is at other prices")
+    return out
+
+
 def _at(origin: str, where: Callable[[str], str] | None, key: str) -> str:
     return f"{origin}, {where(key)}" if where is not None else origin
 
@@ -343,7 +358,7 @@ def validate_value(param: Param, value: Any, origin: str = "scenario") -> Any:
     def fail() -> ScenarioError:
         shown = value if not isinstance(value, str) or len(value) < 60 else value[:57] + "..."
         return ScenarioError(f"{origin}: {param.key} = {shown!r} is invalid: must be "
-                             f"{param.allowed()} ({param.unit or 'no unit'})")
+                             f"{param.allowed()} ({param.unit or 'no unit'}){_hint(param, value)}")
 
     if param.kind == "bool":
         if not isinstance(value, bool):
@@ -379,6 +394,17 @@ def validate_value(param: Param, value: Any, origin: str = "scenario") -> Any:
     if (lo is not None and number < lo) or (hi is not None and number > hi):
         raise fail()
     return number
+
+
+def _hint(param: Param, value: Any) -> str:
+    """How to write text a user may type for a number (the workbook reads these forms)."""
+    if not isinstance(value, str):
+        return ""
+    if param.is_money:
+        return "; write the amount as a number, without '£' or commas (e.g. 300000)"
+    if param.key.endswith("price_year"):
+        return "; write a financial year by its first year (e.g. 2025 for 2025/26)"
+    return ""
 
 
 def _number(value: Any, fail) -> float:

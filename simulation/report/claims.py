@@ -1,10 +1,10 @@
 """The seed business cases and what each claimed, declared as data with their sources.
 
-Each :class:`BusinessCase` names the council document (``shared/seeds/00N_*.txt``), the scenario
-that describes it (a built-in one, or ``national`` with overrides where none exists) and its
-claims. A :class:`Claim` says which simulated figure it is compared with (a metric of the registry,
-:mod:`simulation.results.metrics`, or one of :data:`simulation.report.comparison.EXTRA`, at a
-period) and how:
+Each :class:`BusinessCase` names the council document (``docs/sources/seeds/00N_*.txt``), the
+scenario that describes it (a built-in one, or ``national`` with overrides where none exists)
+and its claims. A :class:`Claim` says which simulated figure it is compared with (a metric of
+the registry, :mod:`simulation.results.metrics`, or one of
+:data:`simulation.report.comparison.EXTRA`, at a period) and how:
 
 - ``point``: a figure the document expects ("avoid total cumulative costs of £6,444,076");
 - ``up_to``: a figure given as a maximum ("up to 10 children after 21 months");
@@ -49,7 +49,7 @@ class Claim:
 @dataclass(frozen=True)
 class BusinessCase:
     id: str
-    seed: str  # file name in shared/seeds/
+    seed: str  # file name in docs/sources/seeds/
     title: str
     scenario_name: str  # built-in scenario the case is run with
     claims: tuple[Claim, ...]

@@ -242,7 +242,7 @@ def page_markdown(frame: pd.DataFrame, cases, meta: dict) -> str:
         part = frame[frame["case"] == case.id]
         grid = cells(part)
         lines += [f"## {case.title}", "",
-                  f"Document: `shared/seeds/{case.seed}`. "
+                  f"Document: `docs/sources/seeds/{case.seed}`. "
                   f"Scenario: `{meta['scenarios'][case.id]}`.", "",
                   f"> Parameters: {meta['notes'][case.id]}.", "",
                   "| " + " | ".join(grid.columns) + " |",
@@ -279,7 +279,7 @@ def page_html(frame: pd.DataFrame, cases, meta: dict) -> str:
         columns = [(c, (lambda c: lambda r: escape(str(r[c])))(c), False)  # noqa: B023 (bound)
                    for c in grid.columns]
         body += [f"<h2>{escape(case.title)}</h2>",
-                 f"<p class='meta'>Document: shared/seeds/{escape(case.seed)}. Scenario: "
+                 f"<p class='meta'>Document: docs/sources/seeds/{escape(case.seed)}. Scenario: "
                  f"{escape(meta['scenarios'][case.id])}.</p>",
                  f"<p class='note'><strong>Parameters:</strong> "
                  f"{escape(meta['notes'][case.id])}.</p>", table(grid, columns),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulation.report.export import safe_frame
+from simulation.results.format import tidy_frame
 
 MONEY_FORMAT = '"£"#,##0;-"£"#,##0'
 FORMATS = {"probability": "0%", "ratio": "0.00", "factor": "0.0000", "count": "#,##0.0",
@@ -79,6 +79,7 @@ def _sheet(wb, title: str, frame: pd.DataFrame) -> None:
     ws.append(list(frame.columns))
     for cell in ws[1]:
         cell.font = Font(bold=True)
+        cell.data_type = "s"
     units = frame["unit"] if "unit" in frame.columns else None
     for i, row in enumerate(frame.itertuples(index=False)):
         values = [cell_value(v) for v in row]
@@ -90,7 +91,9 @@ def _sheet(wb, title: str, frame: pd.DataFrame) -> None:
                 if form:
                     cell.number_format = form
             elif isinstance(cell.value, str):
-                cell.data_type = "s"  # text, never a formula
+                # text, never a formula: a typed string cell is not evaluated, so user text is
+                # kept as written (CSVs need the ' prefix instead: they have no cell types)
+                cell.data_type = "s"
     for column in ws.columns:
         width = max(len(str(c.value)) if c.value is not None else 0 for c in column)
         ws.column_dimensions[column[0].column_letter].width = min(60, max(8, width + 2))
@@ -106,7 +109,7 @@ def write(report, path: Path) -> None:
     for title, name, columns in SHEETS:
         frame = report.tables[name]
         frame = frame if columns is None else frame[[c for c in columns if c in frame.columns]]
-        _sheet(wb, title, safe_frame(frame))
+        _sheet(wb, title, tidy_frame(frame))
     notes = wb.create_sheet("notes")
     rec = report.record
     lines = [

@@ -268,7 +268,8 @@ def claims(frame: pd.DataFrame, case) -> str:
     if case.unquantified:
         extra = "<p class='small'>Not compared: " + escape(" ".join(case.unquantified)) + "</p>"
     return (f"<section id='claims' class='page'>\n  <h2>What the business case claimed, against "
-            f"the simulation</h2>\n  <p>{escape(case.title)} (shared/seeds/{escape(case.seed)}). "
+            f"the simulation</h2>\n  <p>{escape(case.title)} "
+            f"(docs/sources/seeds/{escape(case.seed)}). "
             f"{escape(comparison.INTRO)}</p>\n{table(cells, columns)}\n  <ul class='sentences'>\n"
             f"{items}\n  </ul>\n{extra}\n</section>")
 

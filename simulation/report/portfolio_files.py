@@ -16,7 +16,6 @@ import pandas as pd
 
 from simulation.report import excel, word
 from simulation.report import html as html_mod
-from simulation.report.export import safe_frame
 from simulation.report.figures import Figure, png
 from simulation.report.sentences import typographic
 from simulation.results import format as fmt
@@ -281,7 +280,7 @@ def xlsx(report, path: Path) -> None:
     wb.remove(wb.active)
     for name in XLSX_SHEETS:
         frame = report.tables[name].drop(columns=["share_infinite"], errors="ignore")
-        excel._sheet(wb, name, safe_frame(frame))
+        excel._sheet(wb, name, fmt.tidy_frame(frame))
     notes = wb.create_sheet("notes")
     rec = report.record
     lines = [("Portfolio", report.title), ("Areas file", report.origin),

@@ -57,6 +57,12 @@ LABELS = {
                                   "figures above)",
     "cost_avoided_after_horizon_discounted": "Later care costs avoided after the horizon, "
                                              "discounted (not in the figures above)",
+    "programme_cost_in_year": "Programme cost in the year",
+    "programme_cost_in_year_discounted": "Programme cost in the year, discounted",
+    "cost_avoided_in_year": "Care costs avoided in the year",
+    "cost_avoided_in_year_discounted": "Care costs avoided in the year, discounted",
+    "net_cost_avoidance_in_year": "Net cost avoidance in the year, undiscounted",
+    "net_cost_avoidance_in_year_discounted": "Net cost avoidance in the year, discounted",
 }
 #: Activity to the last year: (full metric name, label).
 ACTIVITY = (

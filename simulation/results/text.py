@@ -64,11 +64,12 @@ def summary_text(results, table: pd.DataFrame | None = None) -> str:
                  f"{_banded(table, 'infants_avoided_cumulative', last)}")
     total = _row(table, "infants_avoided_cumulative", last)["mean"]
     lines += ["", f"Where they come from (to {last.replace('_', ' ')}; share of the mean total)"]
-    for source, label in SOURCE_SHORT.items():
-        r = _row(table, f"infants_avoided_{source}_cumulative", last)
-        share = r["mean"] / total if total else float("nan")
+    means = [_row(table, f"infants_avoided_{source}_cumulative", last)["mean"]
+             for source in SOURCE_SHORT]
+    shown = fmt.shares([m / total for m in means]) if total > 0 else ["n/a"] * len(means)
+    for (source, label), share in zip(SOURCE_SHORT.items(), shown):
         lines.append(f"  {label:<30}{_banded(table, f'infants_avoided_{source}_cumulative', last)}"
-                     f"   {fmt.percent(share) if total > 0 else 'n/a'}")
+                     f"   {share}")
     lines += ["", f"To {last.replace('_', ' ')}"]
     for label, metric in (("care entries, with practice", "care_entries_programme_cumulative"),
                           ("care entries, without", "care_entries_counterfactual_cumulative"),
@@ -77,11 +78,12 @@ def summary_text(results, table: pd.DataFrame | None = None) -> str:
                           ("women completed", "women_completed_cumulative")):
         lines.append(f"  {label:<30}{_banded(table, metric, last)}")
     rate = sc["costs.discount_rate_per_year"]
-    lines += ["", f"Money ({results.price_label}, discounted at {rate:.1%} a year)"]
+    lines += ["", f"Money ({results.price_label}, discounted at {rate:.1%} a year; net = care "
+                  "costs avoided minus programme cost, cumulative)"]
     for y in years:
         p = _row(table, "probability_net_saving_discounted", y)["mean"]
         net = _banded(table, "net_cost_avoidance_cumulative_discounted", y, True)
-        lines.append(f"  {y.replace('_', ' ')}: net {net}   P(net saving) {fmt.percent(p)}")
+        lines.append(f"  to {y.replace('_', ' ')}: net {net}   P(net saving) {fmt.percent(p)}")
     prog = _row(table, "programme_cost_cumulative_discounted", last)["mean"]
     bcr = _row(table, "benefit_cost_ratio_discounted", last)["mean"]
     per = _row(table, "cost_per_infant_avoided_discounted", last)
