@@ -275,6 +275,12 @@ def test_sources_add_up_to_the_total(tables):
         assert parts["mean"].sum() == pytest.approx(part.loc["total", "mean"], rel=1e-9,
                                                     abs=1e-6)
         assert parts["share"].sum() == pytest.approx(1.0, abs=1e-9)
+        # as printed: whole percentages adding up to 100%, and parts under 0.5% kept as "<1%"
+        points = 100 * parts["share_shown"].to_numpy()
+        whole = np.isclose(points, points.round())
+        assert points[whole].round().sum() == 100 and ((points[~whole] > 0) &
+                                                      (points[~whole] < 0.5)).all()
+        assert (abs(points - 100 * parts["share"].to_numpy()) < 1).all()
 
 
 def test_structural_views_side_by_side(tables):

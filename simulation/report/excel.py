@@ -25,7 +25,7 @@ SHEETS = (
     ("year_by_year", "by_year", ["year", "label", "metric", "unit", "mean", "median", "lo", "hi",
                                  "band"]),
     ("effect_by_source", "sources", ["quantity", "source", "label", "unit", "mean", "median",
-                                     "lo", "hi", "band", "share"]),
+                                     "lo", "hi", "band", "share", "share_shown"]),
     ("two_views", "structural", ["view", "calibration", "label", "metric", "unit", "mean",
                                  "median", "lo", "hi", "band"]),
     ("council_method", "council_method", None),
@@ -54,7 +54,8 @@ def cell_value(value):
 
 def number_format(column: str, unit: str | None) -> str | None:
     """The format of a numeric cell: from its row's unit for the statistics columns."""
-    if column in ("band", "share", "share_infinite", "share_of_futures_below_council"):
+    if column in ("band", "share", "share_shown", "share_infinite",
+                  "share_of_futures_below_council"):
         return FORMATS["probability"]
     if column in ("factor", "discount_factor"):
         return FORMATS["factor"]

@@ -109,10 +109,10 @@ def sources(frame: pd.DataFrame, price: str) -> str:
         ("Mothers of the infants", text("label"), False),
         ("Infants kept out of care (mean)",
          lambda r: number(infants.loc[r["source"], "mean"], "infants", mean=True), True),
-        ("Share", lambda r: escape(fmt.percent(infants.loc[r["source"], "share"])), True),
+        ("Share", lambda r: escape(fmt.percent(infants.loc[r["source"], "share_shown"])), True),
         (f"Care costs avoided, discounted (mean, {price})",
          lambda r: number(cost.loc[r["source"], "mean"], "GBP"), True),
-        ("Share", lambda r: escape(fmt.percent(cost.loc[r["source"], "share"])), True),
+        ("Share", lambda r: escape(fmt.percent(cost.loc[r["source"], "share_shown"])), True),
     ], row_class=lambda r: "total" if r["source"] == "total" else "")
 
 

@@ -267,7 +267,7 @@ def _where(tables, last: str) -> list[Sentence]:
     out = []
     s = _Writer(tables)
 
-    def src(form, source, column="share"):
+    def src(form, source, column="share_shown"):  # as the sources table prints it
         return s.num(form, "sources", column, quantity="infants_avoided", source=source)
 
     authority = s.value("sources", "share", quantity="infants_avoided", source="authority")

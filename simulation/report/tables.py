@@ -16,6 +16,7 @@ from simulation.core import scenario as scenario_mod
 from simulation.core.parameters import PARAMETERS, show
 from simulation.model.layout import REPORTED_SOURCES
 from simulation.results import band_stats, costs, periods
+from simulation.results import format as fmt
 from simulation.results.metrics import BY_NAME, STATISTIC_BY_NAME, parse
 
 #: The headline figures: (full metric name, which period: "last" year, "month_21", "horizon").
@@ -198,8 +199,10 @@ def by_year(results, band: float) -> pd.DataFrame:
 
 def sources(results, band: float) -> pd.DataFrame:
     """Infants kept out of care and care costs avoided (discounted) by where the effect comes
-    from, to the last year, with each source's share of the mean total; the sources' means add
-    up to the total's (every replication's sources sum to its total)."""
+    from, to the last year, with each source's share of the mean total (``share``; and
+    ``share_shown``, rounded to whole percentages that add up to 100%, as every table and sentence
+    prints it); the sources' means add up to the total's (every replication's sources sum to its
+    total)."""
     period = last_year(results)
     rows = []
     for quantity, discounted in (("infants_avoided", False), ("cost_avoided", True)):
@@ -211,9 +214,12 @@ def sources(results, band: float) -> pd.DataFrame:
             rows.append({"quantity": quantity, "source": source,
                          **{**row, "label": SOURCE_NAMES[source]},
                          "share": row["mean"] / total["mean"] if total["mean"] else np.nan})
+        parts = rows[-len(REPORTED_SOURCES):]
+        for row, shown in zip(parts, fmt.share_points([r["share"] for r in parts])):
+            row["share_shown"] = float(shown)  # rounded to add up to 100% as printed
         rows.append({"quantity": quantity, "source": "total",
                      **{**total, "label": "All sources"}, "share": 1.0 if total["mean"] else
-                     np.nan})
+                     np.nan, "share_shown": 1.0 if total["mean"] else np.nan})
     return pd.DataFrame(rows).drop(columns="share_infinite")
 
 

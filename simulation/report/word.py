@@ -106,8 +106,8 @@ def write(report, path: Path) -> None:
     _table(doc, ["Mothers of the infants", "Infants (mean)", "Share",
                  f"Care costs avoided, discounted (mean, {price})", "Share"],
            [[infants.loc[k, "label"], typographic(fmt.count(infants.loc[k, "mean"], 1)),
-             fmt.percent(infants.loc[k, "share"]), _money(cost.loc[k, "mean"]),
-             fmt.percent(cost.loc[k, "share"])] for k in infants.index])
+             fmt.percent(infants.loc[k, "share_shown"]), _money(cost.loc[k, "mean"]),
+             fmt.percent(cost.loc[k, "share_shown"])] for k in infants.index])
     doc.add_heading("Where the effect comes from", level=3)
     for s in by_section(report.sentences, "where"):
         doc.add_paragraph(s.text)

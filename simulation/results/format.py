@@ -64,18 +64,23 @@ def percent(p: float, decimals: int = 0) -> str:
     return f"{100 * p:.{decimals}f}%"
 
 
-def shares(parts) -> list[str]:
-    """Shares of a whole (fractions summing to 1) as whole percentages that add up to 100%,
-    rounded by largest remainder, so a table of sources never shows 101%; a positive part that
-    rounds to 0 shows as ``<1%``."""
+def share_points(parts) -> np.ndarray:
+    """Shares of a whole (fractions summing to 1) rounded to whole percentages that add up to
+    100% (largest remainder), as fractions; a positive part that rounds to 0 keeps its value (it
+    prints as ``<1%``). Parts that are not shares of a whole are returned as they are."""
     p = np.asarray(list(parts), dtype=float)
     if not np.isfinite(p).all() or not math.isclose(p.sum(), 1, abs_tol=1e-9):
-        return [percent(x) for x in p]
+        return p
     raw = 100 * p
     whole = np.floor(raw)
     order = np.argsort(-(raw - whole), kind="stable")
     whole[order[:int(round(100 - whole.sum()))]] += 1
-    return ["<1%" if w == 0 and x > 0 else f"{int(w)}%" for x, w in zip(raw, whole)]
+    return np.where((whole == 0) & (raw > 0), p, whole / 100)
+
+
+def shares(parts) -> list[str]:
+    """:func:`share_points` as printed: a table of sources never shows 101%."""
+    return [percent(float(x)) for x in share_points(parts)]
 
 
 def months(x: float) -> str:
