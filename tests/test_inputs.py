@@ -9,7 +9,7 @@ import pytest
 
 from simulation.core import inputs
 from simulation.core import scenario as scenario_mod
-from simulation.core.errors import ScenarioError
+from simulation.core.errors import PausesimError, ScenarioError
 
 GOOD = "[scenario]\nname = \"Poole £\"\n[practice]\npractitioners = 4\n"
 
@@ -119,3 +119,12 @@ def test_suggest_names_the_closest_choice_or_nothing():
     assert scenario_mod.suggest("practice.practioners", keys) == \
         " (did you mean 'practice.practitioners'?)"
     assert scenario_mod.suggest("zzz", keys) == ""
+
+
+def test_name_list_splits_and_refuses_an_option_that_names_nothing():
+    assert inputs.name_list("--targets", None) is None
+    assert inputs.name_list("--targets", " T1, ,T2 ") == ["T1", "T2"]
+    assert inputs.name_list("--params", ["a", " b "]) == ["a", "b"]
+    for given in (",", "", " , ", []):
+        with pytest.raises(PausesimError, match="names nothing"):
+            inputs.name_list("--targets", given)

@@ -15,6 +15,7 @@ from pathlib import Path
 from simulation.cli.common import default_out, safe_folder_name
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
+from simulation.core.inputs import name_list
 from simulation.runner import default_workers
 
 
@@ -76,12 +77,9 @@ def settings_from(args):
     from calibration import targets as targets_mod
     from calibration.emulate import Settings
 
-    for option, given in (("--targets", args.targets), ("--without", args.without),
-                          ("--parameters", args.parameters)):
-        if given is not None and not _split(given):  # '--targets ,' must not mean 'all'
-            raise PausesimError(f"{option} {given!r} names nothing: give comma-separated names, "
-                                "or leave the option out")
-    chosen = targets_mod.select(_split(args.targets), _split(args.without))
+    parameters = name_list("--parameters", args.parameters)
+    chosen = targets_mod.select(name_list("--targets", args.targets),
+                                name_list("--without", args.without) or ())
     scenario = scenario_mod.load(args.scenario)
     given = {k: v for k, v in (("waves", args.waves), ("reps_per_point", args.reps_per_point),
                                ("steps", args.steps), ("posterior_size", args.posterior_size),
@@ -98,8 +96,8 @@ def settings_from(args):
     from calibration import priors as priors_mod
 
     names = tuple(t.name for t in chosen)
-    if args.parameters:
-        given["parameters"] = tuple(p.key for p in priors_mod.select(_split(args.parameters)))
+    if parameters:
+        given["parameters"] = tuple(p.key for p in priors_mod.select(parameters))
     elif not set(names) & set(targets_mod.MACRO):
         # Only the macro targets inform the system effect: without them, calibrate the direct
         # effects alone, with no system effect (a direct-effects-only calibration).
@@ -175,5 +173,3 @@ def main(args) -> int:
     return 0
 
 
-def _split(text: str | None) -> list[str]:
-    return [x.strip() for x in (text or "").split(",") if x.strip()]

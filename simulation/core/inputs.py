@@ -20,11 +20,11 @@ import math
 import sys
 import tomllib
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import tomli_w
 
-from .errors import ScenarioError
+from .errors import PausesimError, ScenarioError
 
 #: Deepest nesting a pausesim TOML document may have. A scenario needs 3 (section, parameter
 #: table, list value); the margin keeps hand-written files working while refusing the thousands
@@ -144,6 +144,20 @@ def _digits(value: int) -> int:
 
 def _first_line(exc: BaseException) -> str:
     return str(exc).split(";")[0].splitlines()[0]
+
+
+def name_list(option: str, given: str | Iterable[str] | None) -> list[str] | None:
+    """The names an option lists (comma-separated text, or a list), stripped; None when the
+    option is not given. Given but naming nothing (``--targets ,``) is a one-line error: it
+    must not fall back to the option's default."""
+    if given is None:
+        return None
+    items = given.split(",") if isinstance(given, str) else list(given)
+    names = [t.strip() for t in items if t.strip()]
+    if not names:
+        raise PausesimError(f"{option} {given!r} names nothing: give comma-separated names, "
+                            "or leave the option out")
+    return names
 
 
 def finite_float(value: Any) -> float | None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,7 @@ import pandas as pd
 from simulation.core import posterior as posterior_mod
 from simulation.core import uncertainty
 from simulation.core.errors import PausesimError
+from simulation.core.inputs import name_list
 from simulation.core.parameters import BY_KEY, PARAMETERS, show
 from simulation.core.scenario import Scenario, validate_value
 
@@ -245,24 +246,12 @@ def _declared_varied(u: uncertainty.Uncertainty, base) -> Varied | str:
                   u.psa.source, low, high, warning, ppf)
 
 
-def _split(text: str | Iterable[str] | None) -> list[str] | None:
-    if text is None:
-        return None
-    items = text.split(",") if isinstance(text, str) else list(text)
-    items = [t.strip() for t in items if t.strip()]
-    return items or None
-
-
 def select(scenario: Scenario, params=None, groups=None, from_posterior: str | None = None,
            scalar: bool = False) -> Selection:
     """What to vary (see the module docstring). ``params``: keys (list or comma-separated);
     ``groups``: registry groups; ``scalar``: leave out list-valued parameters. Raises
     :class:`PausesimError` (one line) for unknown keys or groups, before anything runs."""
-    for option, given in (("--params", params), ("--groups", groups)):
-        if given is not None and _split(given) is None:
-            raise PausesimError(f"{option} {given!r} names nothing: give comma-separated names, "
-                                "or leave the option out")
-    params, groups = _split(params), _split(groups)
+    params, groups = name_list("--params", params), name_list("--groups", groups)
     if groups:
         bad = [g for g in groups if g not in uncertainty.GROUPS]
         if bad:
