@@ -170,8 +170,10 @@ class Emulators:
             sd.append(scale * np.sqrt(np.maximum(s ** 2 - nugget, 0.0)))
         return np.column_stack(mu), np.column_stack(sd)
 
-    def log_posterior(self, u: np.ndarray) -> np.ndarray:
-        """Vectorised log posterior in prior-quantile space (uniform prior on the unit cube)."""
+    def log_posterior(self, u: np.ndarray, kinds: Sequence[str] = ("macro", "micro")
+                      ) -> np.ndarray:
+        """Vectorised log posterior in prior-quantile space (uniform prior on the unit cube);
+        ``kinds``: the kinds of target whose likelihood is counted."""
         u = np.atleast_2d(u)
         out = np.full(len(u), -np.inf)
         inside = np.all((u > 0.0) & (u < 1.0), axis=1)
@@ -179,6 +181,8 @@ class Emulators:
             mu, s = self.predict(u[inside])
             total = np.zeros(inside.sum())
             for i, t in enumerate(self.targets):
+                if t.kind not in kinds:
+                    continue
                 excess = np.maximum(t.low - mu[:, i], 0.0) + np.maximum(mu[:, i] - t.high, 0.0)
                 total -= 0.5 * excess ** 2 / (t.sd ** 2 + s[:, i] ** 2)
             out[inside] = total
@@ -245,9 +249,22 @@ class CalibrationRun:
     workers: int
 
 
+def without_system_effect(target_names: Sequence[str]) -> dict[str, Any]:
+    """Settings for a calibration whose targets say nothing of the authority-wide effect: only
+    the macro targets inform the system effect, so without any the authority-layer parameters
+    are not calibrated and the system effect is fixed at none (a direct-effects calibration);
+    ``{}`` when a macro target is switched on."""
+    if any(targets_mod.BY_NAME[n].kind == "macro" for n in target_names):
+        return {}
+    return {"parameters": tuple(p.key for p in priors_mod.PRIORS
+                                if not p.key.startswith("authority.")),
+            "fixed": {"authority.system_effect_per_year": 0.0}}
+
+
 def to_parameters(priors: Sequence[Prior], u: np.ndarray) -> list[dict[str, Any]]:
-    """Prior-quantile points -> scenario overrides."""
-    cols = [np.asarray(p.truncated().ppf(u[:, i]), dtype=float) for i, p in enumerate(priors)]
+    """Prior-quantile points -> scenario overrides (quantiles of each prior's continuous part:
+    a point mass at 0 is handled by :func:`add_no_effect`)."""
+    cols = [np.asarray(p.slab().ppf(u[:, i]), dtype=float) for i, p in enumerate(priors)]
     return [{p.key: p.to_value(cols[i][j]) for i, p in enumerate(priors)}
             for j in range(len(u))]
 
@@ -295,6 +312,9 @@ def calibrate(settings: Settings, workers: int = 1, progress: bool = True,
         if wave > 0:
             pick = rng.choice(len(chain), size=settings.points_per_wave, replace=False)
             u = chain[pick]
+            for i, p in enumerate(chosen):
+                if p.zero_mass > 0:  # a quarter of the sets at no effect: the spike's evidence
+                    u[: len(u) // 4, i] = 0.0
         t0 = time.perf_counter()
         value, se, _ = simulate_design(scenario, to_parameters(chosen, u),
                                        settings.reps_per_point, settings.seed, stream=wave + 1,
@@ -324,13 +344,54 @@ def calibrate(settings: Settings, workers: int = 1, progress: bool = True,
             log(_wave_line(record))
 
     pick = rng.choice(len(chain), size=settings.posterior_size, replace=False)
-    draws = pd.DataFrame(to_parameters(chosen, chain[pick]))
-    draws["weight"] = 1.0 / len(draws)
+    draws, spike = add_no_effect(emulators, chosen, chain[pick])
+    if spike:
+        waves[-1].update(spike)
+        if progress:
+            log(f"  P(no effect) {spike['p_no_effect']:.3f} (prior {spike['prior_zero_mass']:g}; "
+                f"Bayes factor for none {spike['bayes_factor_no_effect']:.3g})")
     design = pd.concat(designs, ignore_index=True)
     for p in chosen:  # designed sets in parameter units, for the record
-        design[p.key] = np.asarray(p.truncated().ppf(design[p.key].to_numpy(float)))
+        design[p.key] = np.asarray(p.slab().ppf(design[p.key].to_numpy(float)))
     return CalibrationRun(settings, draws, pd.DataFrame(waves), design,
                           time.perf_counter() - start_time, workers)
+
+
+def add_no_effect(emulators: Emulators, priors: Sequence[Prior],
+                  u: np.ndarray) -> tuple[pd.DataFrame, dict]:
+    """The posterior draws (weighted), with the point mass at 0 of a spike-and-slab prior.
+
+    The MCMC explores the slab (the prior's continuous part). With prior probability ``z`` of no
+    effect, Bayes' rule gives P(no effect | data) = z B / (z B + 1 - z), where the Bayes factor
+    B = Z0 / Z1 (marginal likelihoods with no effect and under the slab) is, for the slab's
+    posterior draws (theta_i, e_i), the mean of r_i = L(theta_i, 0) / L(theta_i, e_i) - an
+    exact identity, since E[r] = int L(theta, 0) p(theta) dtheta / Z1 - and the other
+    parameters given no effect are the same draws reweighted by r_i. So the result is the slab's
+    draws, weighted 1 - P(no effect) in all, and their copies with the effect set to 0, weighted
+    P(no effect) x r_i / sum r. Likelihoods are the emulators' (:meth:`Emulators.log_posterior`).
+    Returns the draws and a record (empty without such a prior)."""
+    draws = pd.DataFrame(to_parameters(priors, u))
+    spikes = [i for i, p in enumerate(priors) if p.zero_mass > 0]
+    if not spikes:
+        return draws.assign(weight=1.0 / len(draws)), {}
+    if len(spikes) > 1:
+        raise PausesimError("calibration: at most one prior may have a point mass at 0 "
+                            f"({', '.join(priors[i].key for i in spikes)})")
+    i, prior = spikes[0], priors[spikes[0]]
+    none = u.copy()
+    none[:, i] = 1e-12  # the slab's lowest quantile: 0 (log_posterior needs the open cube)
+    # only the macro targets depend on the system effect: the micro targets' ratio is exactly 1
+    log_r = emulators.log_posterior(none, ("macro",)) - emulators.log_posterior(u, ("macro",))
+    r = np.exp(log_r - log_r.max())
+    bayes = float(np.exp(log_r.max()) * r.mean())
+    z = prior.zero_mass
+    p0 = z * bayes / (z * bayes + 1.0 - z)
+    at_zero = draws.assign(**{prior.key: prior.to_value(0.0)}, weight=p0 * r / r.sum())
+    slab = draws.assign(weight=(1.0 - p0) / len(draws))
+    record = {"spike_parameter": prior.key, "prior_zero_mass": z,
+              "bayes_factor_no_effect": bayes, "p_no_effect": p0,
+              "spike_effective_draws": float(r.sum() ** 2 / (r ** 2).sum())}
+    return pd.concat([slab, at_zero], ignore_index=True), record
 
 
 def validate(emulators: Emulators, u: np.ndarray, value: pd.DataFrame,

@@ -7,7 +7,8 @@ calibration as targets (:mod:`calibration.targets`), not as priors. Priors carry
 about the parameters themselves: an informative prior where there is a direct count (enrolment),
 weakly informative priors centred on the evidence (pool sizes, rates), uniform priors over a
 generous range where there is no evidence, and priors centred on *no effect* for candidate
-mechanisms without evidence (spill-over); the authority-wide system effect's prior includes 0.
+mechanisms without evidence (spill-over); the authority-wide system effect's prior puts half its
+mass on no effect at all (a spike at 0) and the rest on a continuous slab.
 """
 
 from __future__ import annotations
@@ -55,8 +56,19 @@ class Calibrated:
     def is_int(self) -> bool:
         return BY_KEY[self.key].kind == "int"
 
-    def truncated(self) -> Truncated:
+    @property
+    def zero_mass(self) -> float:
+        """Prior probability of exactly 0 (no effect), for a spike-and-slab prior."""
+        return self.prior.zero_mass
+
+    def truncated(self):
+        """The whole prior (with any point mass at 0)."""
         return self.prior.truncated()
+
+    def slab(self) -> Truncated:
+        """The continuous part of the prior: what the emulators and the MCMC explore (a point
+        mass at 0 is added afterwards, :func:`calibration.emulate.add_no_effect`)."""
+        return Truncated(self.prior.frozen(), *self.prior.bounds)
 
     def to_value(self, x: float) -> float | int:
         """A sampled value as the scenario takes it (integers rounded)."""

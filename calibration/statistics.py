@@ -66,15 +66,19 @@ def edges(scenario: Scenario) -> np.ndarray:
 # ------------------------------------------------------------------------ macro targets
 class avoided_care_entries:  # noqa: N801 - used like a function factory
     """Infants kept out of care authority-wide (the practice's women and the authority layer) in
-    months ``[start, end)``: no-programme arm minus programme arm, per replication."""
+    months ``[start, end)``: no-programme arm minus programme arm, per replication (``per_year``:
+    divided by the window's length in years)."""
 
-    def __init__(self, start: float, end: float, sources=SOURCES):
+    def __init__(self, start: float, end: float, sources=SOURCES, per_year: bool = False):
         self.start, self.end, self.sources = start, end, tuple(sources)
+        self.per_year = per_year
 
     def __call__(self, t: Tallies) -> Ratio:
         diff = sum(t.total(f"care_entries_{s}", COUNTERFACTUAL, self.start, self.end)
                    - t.total(f"care_entries_{s}", PROGRAMME, self.start, self.end)
                    for s in self.sources)
+        if self.per_year:
+            diff = diff * (12.0 / (self.end - self.start))
         return diff, np.ones(t.reps)
 
 

@@ -3,7 +3,7 @@
     python experiments/calibrate_national.py [--workers 2] [--out DIR] [--only NAME] [--small]
                                              [--install] [--install-only] [--report-only]
 
-Three calibrations of the national scenario with the shipped settings (seeded: the same numbers
+Four calibrations of the national scenario with the shipped settings (seeded: the same numbers
 whatever --workers), each written to OUT/NAME/ exactly as ``pausesim calibrate`` writes it
 (default OUT: results/experiments/calibrate_national/, with parameters.csv and run.json):
 
@@ -12,8 +12,12 @@ whatever --workers), each written to OUT/NAME/ exactly as ``pausesim calibrate``
   at 0, a direct-effects-only calibration);
 - ``national-no-T1``: T2 and the micro targets; T1 is unverified (evidence.md s2)
   (``pausesim calibrate --without T1``);
-- ``national``: every target, the default posterior (``pausesim calibrate``), whose report compares
-  all three and measures the pull of the macro targets against ``national-micro``.
+- ``national-T2-year5``: T2 read as the council documents read it ("year 5 of one practice",
+  months 48-60) instead of years 3-5: a structural sensitivity (``pausesim calibrate --targets
+  T1,T2-year5,micro``);
+- ``national``: every target, the authority-wide scenario's posterior (``pausesim calibrate``),
+  whose report compares all four and measures the pull of the macro targets against
+  ``national-micro`` (the base case's posterior).
 
 Nothing is installed unless asked: ``--install`` copies the posteriors into
 simulation/data/posteriors/ and the report of ``national`` (with its figures) into
@@ -37,7 +41,9 @@ from pathlib import Path  # noqa: E402
 from experiments import common  # noqa: E402
 
 ROOT = common.ROOT
-NAMES = ("national-micro", "national-no-T1", "national")
+NAMES = ("national-micro", "national-no-T1", "national-T2-year5", "national")
+#: The calibrations the national report compares with (the default one first in the report).
+COMPARED = ("national-no-T1", "national-T2-year5", "national-micro")
 REPORT_FILES = ("report.md", "targets.png", "parameters.png", "targets.csv", "parameters.csv")
 #: Sizes of a smoke test (full sizes: :func:`full_sizes`).
 SMALL = {"budget": 60, "reps": 10, "steps": 50, "posterior_size": 50,
@@ -58,7 +64,7 @@ def full_sizes() -> dict[str, int]:
 
 def _options(p) -> None:
     p.add_argument("--only", choices=NAMES, default=None,
-                   help="run one calibration (default: all three; with --small: national)")
+                   help="run one calibration (default: all four; with --small: national)")
     p.add_argument("--install", action="store_true",
                    help="copy the posteriors to simulation/data/posteriors/ and the national "
                         "report to docs/calibration/")
@@ -74,14 +80,14 @@ def targets_of(name: str) -> tuple[str, ...]:
     every = tuple(t.name for t in targets_mod.TARGETS)
     return {"national-micro": tuple(targets_mod.MICRO),
             "national-no-T1": tuple(n for n in every if n != "T1"),
+            "national-T2-year5": tuple("T2-year5" if n == "T2" else n for n in every),
             "national": every}[name]
 
 
 def settings_for(name: str, args):
     """The shipped settings of one calibration, at the sizes asked for (as ``pausesim
     calibrate`` builds them: without a macro target the system effect is fixed at 0)."""
-    from calibration import priors as priors_mod
-    from calibration import targets as targets_mod
+    from calibration import emulate
     from calibration.emulate import Settings
 
     targets = targets_of(name)
@@ -95,10 +101,7 @@ def settings_for(name: str, args):
                         ("posterior_size", "posterior_size")):
         if getattr(args, size) != full[size]:
             given[field] = getattr(args, size)
-    if not set(targets) & set(targets_mod.MACRO):
-        given["parameters"] = tuple(p.key for p in priors_mod.PRIORS
-                                    if not p.key.startswith("authority."))
-        given["fixed"] = {"authority.system_effect": 0.0}
+    given.update(emulate.without_system_effect(targets))
     settings = Settings(name=name, targets=targets, seed=args.seed, **given)
     settings.check()
     return settings
@@ -141,10 +144,8 @@ def calibrate(args, out: Path, only: str | None) -> None:
                 done[name] = workflow.load_outcome(folder)
             continue
         settings = settings_for(name, args)
-        compare = [done[n] for n in ("national-no-T1", "national-micro") if n in done] \
-            if name == "national" else []
-        compare_dirs = [out / n for n in ("national-no-T1", "national-micro") if n in done] \
-            if name == "national" else []
+        compare = [done[n] for n in COMPARED if n in done] if name == "national" else []
+        compare_dirs = [out / n for n in COMPARED if n in done] if name == "national" else []
         reference = done.get("national-micro") if name != "national-micro" else None
         start = time.perf_counter()
         done[name] = workflow.run(
@@ -169,12 +170,10 @@ def rewrite_reports(out: Path, workers: int) -> None:
 
     done = {name: workflow.load_outcome(out / name) for name in NAMES}
     for name in NAMES:
-        compare = [done[n] for n in ("national-no-T1", "national-micro")] \
-            if name == "national" else []
+        compare = [done[n] for n in COMPARED] if name == "national" else []
         reference = done["national-micro"] if name != "national-micro" else None
         settings = workflow.settings_of(done[name].posterior)
-        compare_dirs = [out / n for n in ("national-no-T1", "national-micro")] \
-            if name == "national" else []
+        compare_dirs = [out / n for n in COMPARED] if name == "national" else []
         workflow.report_mod.write(
             [done[name], *compare], out / name, reference=reference, reproduce=[
                 reproduce_line(settings, out / name, compare_dirs,

@@ -1,7 +1,8 @@
 """One page: what each seed business case claimed, against the simulated range.
 
 Runs every business case in simulation/report/claims.py (its scenario, in the document's price
-year, with parameter uncertainty, same seed) and writes seed_claims.md, seed_claims.html,
+year, with parameter uncertainty, same seed) in both views - the base case (the practice's own
+women) and the authority-wide scenario - and writes seed_claims.md, seed_claims.html,
 seed_claims.csv, parameters.csv and run.json to results/experiments/compare_seed_claims/ (or
 --out); --install also copies seed_claims.md to docs/seed_claims.md:
 
@@ -33,7 +34,8 @@ def run(argv=None) -> None:
     from simulation.core import output
     from simulation.report import comparison
     from simulation.report.claims import BUSINESS_CASES
-    from simulation.results import study
+    from simulation.report.sentences import PREFIX
+    from simulation.results import study, views
     from simulation.results.text import parameter_note
 
     args = common.parse("compare_seed_claims", __doc__.splitlines()[0], FULL, SMALL,
@@ -41,10 +43,14 @@ def run(argv=None) -> None:
     frames, scenarios, notes = [], {}, {}
     for case in BUSINESS_CASES:
         scenario = case.scenario()
-        results = study.simulate(scenario, args.reps, args.seed, draws=args.draws,
-                                 engine=args.engine, workers=args.workers, progress=False)
-        frames.append(comparison.compare(case, results))
-        notes[case.id] = parameter_note(results.meta, scenario)
+        both = views.simulate(scenario, args.reps, args.seed, draws=args.draws,
+                              engine=args.engine, workers=args.workers, progress=False)
+        for view, results in both.items():
+            frame = comparison.compare(case, results)
+            frames.append(frame.assign(view=view, sentence=PREFIX[view] + frame.sentence.map(
+                lambda s: s[0].lower() + s[1:])))
+        notes[case.id] = "; ".join(f"{views.SHORT[v]}: {parameter_note(r.meta, r.scenario)}"
+                                   for v, r in both.items())
         scenarios[case.id] = f"{scenario.name} ({scenario.origin}, digest {scenario.digest()})"
     frame = pd.concat(frames, ignore_index=True)
     meta = output.provenance(experiment=args.name, seed=args.seed, reps=args.reps,

@@ -3,12 +3,14 @@
 For notebooks and scripts, one call runs a scenario::
 
     import simulation
+    both = simulation.run_views("dorset-2022", reps=500)  # base case + authority-wide scenario
+    both.headline()      # the two views side by side; both.break_even(): the threshold
     res = simulation.run("dorset-2022", reps=500, **{"practice.practitioners": 4})
     res.summary()        # tidy DataFrame (simulation.results.display.formatted: money as text)
     res.fan_chart()      # matplotlib figure
 
-``run``, ``load`` (a scenario, with a calibration and overrides), ``simulate`` and ``Results``
-are loaded on first use, so ``import simulation`` stays light.
+``run``, ``run_views``, ``load`` (a scenario, with a calibration and overrides), ``simulate`` and
+``Results`` are loaded on first use, so ``import simulation`` stays light.
 
 Layers (imports point down only): ``cli`` -> ``report | sensitivity | calibration`` ->
 ``results`` -> ``runner`` -> ``engine | fast`` -> ``model`` -> ``core``.
@@ -24,6 +26,7 @@ except PackageNotFoundError:  # running from a source tree without installing
 
 #: Names exported lazily: name -> (module, attribute).
 _LAZY = {"run": ("simulation.results.study", "run"),
+         "run_views": ("simulation.results.study", "run_views"),
          "load": ("simulation.results.study", "load"),
          "simulate": ("simulation.results.study", "simulate"),
          "Results": ("simulation.results.results", "Results")}

@@ -30,7 +30,11 @@ def test_run_writes_every_output(run_folder):
         assert (run_folder / name).stat().st_size > 0, name
     record = json.loads((run_folder / "run.json").read_text())
     assert record["seed"] == 3 and record["reps"] == 40 and record["engine"] == "fast"
-    assert record["uncertainty"]["draws"] == 10 and record["calibration"] == "national"
+    # the folder holds the base case; authority-wide/ the authority-wide scenario
+    assert record["uncertainty"]["draws"] == 10 and record["calibration"] == "national-micro"
+    assert record["view"].startswith("Base case")
+    other = json.loads((run_folder / "authority-wide" / "run.json").read_text())
+    assert other["calibration"] == "national" and other["seed"] == 3
     assert record["price_base"] == "GBP 2024/25 prices" and record["pausesim_version"]
     assert len(pd.read_csv(run_folder / "parameter_sets.csv")) == 10
 

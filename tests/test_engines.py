@@ -36,7 +36,7 @@ PROGRAMME_ONLY = {"offers", "women_offered", "declined", "turned_away", "pregnan
                   "assessed_later", "assessed_later_on_larc"}
 
 VARIANTS = {
-    "every mechanism": {"authority.system_effect": 0.3,
+    "every mechanism": {"authority.system_effect_per_year": 11.4,
                         "outreach.declined_pregnancy_rate_ratio": 0.5,
                         "outreach.declined_effect_months": 9.0,
                         "post_programme.pregnancy_rate_ratio": 0.5,
@@ -47,7 +47,7 @@ VARIANTS = {
                                      "outreach.declined_effect_months": 40.0,
                                      "programme.dropout_rate_per_year": 1.5},
     "single cohort, lead-in": {"practice.successive_cycles": False, "practice.lead_in_months": 2.5,
-                               "authority.system_effect": 0.2,
+                               "authority.system_effect_per_year": 7.6,
                                "authority.effect_half_life_after_stop_months": 6.0},
     "crowded, no re-offers": {"outreach.reoffer_declined": False, "practice.practitioners": 1,
                               "practice.caseload_per_practitioner": 3,
@@ -68,7 +68,7 @@ VARIANTS = {
                                          "programme.already_on_larc_probability": 0.0,
                                          "programme.larc_uptake_probability": 0.0,
                                          "post_programme.pregnancy_rate_ratio": 0.3},
-    "no practice": {"practice.operates": False, "authority.system_effect": 0.5,
+    "no practice": {"practice.operates": False, "authority.system_effect_per_year": 19.0,
                     "outreach.declined_pregnancy_rate_ratio": 0.5},
 }
 
@@ -140,7 +140,7 @@ def test_no_practice_is_no_action(uncalibrated):
 
 
 def test_without_a_system_effect_the_authority_layer_is_the_same_in_both_arms(uncalibrated):
-    sc = uncalibrated.with_overrides({"authority.system_effect": 0.0,
+    sc = uncalibrated.with_overrides({"authority.system_effect_per_year": 0.0,
                                       "outreach.declined_pregnancy_rate_ratio": 1.0})
     tally = fast_reps(sc, 8, list(range(40)))[0]
     assert tally[:, 0, INDEX["enrolled"]].sum() > 0
@@ -159,25 +159,30 @@ def test_entries_before_a_womans_first_decision_are_equal_in_both_arms(uncalibra
 
 # --------------------------------------------------------------------- authority layer
 def _expected_reduction(sc, enrolled_before, month):
-    """The system effect as evidence.md s0.1 and docs/model.md state it, written out here."""
-    effect = sc["authority.system_effect"] * min(1.0, enrolled_before /
-                                                 sc["authority.women_for_full_effect"])
+    """The system effect as evidence.md s0.1-0.2 and docs/model.md state it, written out here:
+    ``system_effect_per_year`` of the authority's other entries a year (per-practice form), none
+    before the first enrolment, building up with women enrolled, and after the practice stops
+    ending (half-life 0) or halving every half-life."""
+    share = min(1.0, sc["authority.system_effect_per_year"]
+                / sc["authority.other_infant_care_entries_per_year"])
+    effect = share * min(1.0, enrolled_before / sc["authority.women_for_full_effect"])
     stops = math.inf if sc["practice.successive_cycles"] else \
         sc["practice.lead_in_months"] + sc["practice.outreach_months"] + \
         sc["practice.programme_months"]
     if month > stops:
-        effect *= 0.5 ** ((month - stops) / sc["authority.effect_half_life_after_stop_months"])
+        half_life = sc["authority.effect_half_life_after_stop_months"]
+        effect = 0.0 if half_life == 0 else effect * 0.5 ** ((month - stops) / half_life)
     return effect
 
 
-@pytest.mark.parametrize("successive", [True, False])
-def test_system_effect_rate_matches_its_definition(uncalibrated, successive):
+@pytest.mark.parametrize("successive,half_life", [(True, 0.0), (False, 10.0), (False, 0.0)])
+def test_system_effect_rate_matches_its_definition(uncalibrated, successive, half_life):
     """Avoided authority entries are a thinned Poisson count: given the replication's
     enrolments, their expectation is rate x integral of the reduction; the total over
     replications is Poisson, so its standard error is the square root of the expectation."""
-    sc = uncalibrated.with_overrides({"authority.system_effect": 0.4,
+    sc = uncalibrated.with_overrides({"authority.system_effect_per_year": 15.2,
                                       "authority.women_for_full_effect": 40.0,
-                                      "authority.effect_half_life_after_stop_months": 10.0,
+                                      "authority.effect_half_life_after_stop_months": half_life,
                                       "practice.successive_cycles": successive})
     tally = fast_reps(sc, 13, list(range(300)))[0]
     rate = sc["authority.other_infant_care_entries_per_year"] / 12.0
@@ -192,6 +197,46 @@ def test_system_effect_rate_matches_its_definition(uncalibrated, successive):
     observed = (tally[:, 1, INDEX["care_entries_authority"]]
                 - tally[:, 0, INDEX["care_entries_authority"]]).sum()
     assert abs(observed - expected) < Z * math.sqrt(expected), (observed, expected)
+
+
+def test_nothing_of_the_system_effect_falls_before_the_first_enrolment(uncalibrated):
+    """A large system effect, outreach starting at month 9: in every replication, no other
+    mother's infant care entry is prevented in a month before the practice's first enrolment
+    (the authority layer is identical in both arms until then)."""
+    sc = uncalibrated.with_overrides({"authority.system_effect_per_year": 30.0,
+                                      "authority.women_for_full_effect": 5.0,
+                                      "practice.lead_in_months": 9.0})
+    tally = fast_reps(sc, 21, list(range(100)))[0]
+    enrolled = tally[:, 0, INDEX["enrolled"]]
+    assert enrolled.sum() > 0
+    first = np.argmax(enrolled > 0, axis=-1)  # month of each replication's first enrolment
+    avoided = tally[:, 1, INDEX["care_entries_authority"]] - \
+        tally[:, 0, INDEX["care_entries_authority"]]
+    for rep in range(len(first)):
+        # the month of the first enrolment uses the enrolments *before* it: none
+        assert not avoided[rep, : first[rep] + 1].any(), rep
+    assert avoided.sum() > 0  # (and the effect does act afterwards)
+
+
+@pytest.mark.parametrize("form,ratio", [("per-practice", 1.0), ("share-of-entries", 2.0)])
+def test_doubling_the_authoritys_other_entries_changes_the_effect_only_as_its_form_says(
+        uncalibrated, form, ratio):
+    """Other mothers' infant care entries prevented, with the authority's other entries at 30
+    and at 60 a year: the same in expectation (per-practice) or twice as many
+    (share-of-entries). The counts are thinned Poisson totals: tolerance Z standard errors of
+    the difference, sqrt(a + b ratio^2)."""
+    def prevented(entries):
+        sc = uncalibrated.with_overrides({"authority.system_effect_per_year": 8.0,
+                                          "authority.system_effect_form": form,
+                                          "authority.other_infant_care_entries_per_year":
+                                              entries})
+        tally = fast_reps(sc, 23, list(range(200)))[0]
+        return float((tally[:, 1, INDEX["care_entries_authority"]]
+                      - tally[:, 0, INDEX["care_entries_authority"]]).sum())
+
+    a, b = prevented(30.0), prevented(60.0)
+    assert a > 100
+    assert abs(b - ratio * a) < Z * math.sqrt(b + ratio ** 2 * a), (a, b)
 
 
 # ------------------------------------------------------------------------- closed forms

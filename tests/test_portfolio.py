@@ -338,9 +338,14 @@ def test_files_open_and_hold_the_national_total(written):
     summary = [p.text for p in docx.Document(str(written / "portfolio.docx")).paragraphs]
     page = unescape(re.sub(r"<[^>]+>", "", (written / "portfolio.html").read_text("utf-8")))
     notes = [c.value for c in wb["notes"]["B"]]
-    first = next(s for s in summary if s.startswith("Across the 3 practices"))
+    # the folder holds the base case; its first sentence says so, then the authority-wide one
+    first = next(s for s in summary if "across the 3 practices" in s)
+    assert first.startswith("Base case (the practice's own women")
     assert f"{row['median']:.0f} (" in first  # the total's median, as the CSV has it
     assert first in page and first in notes
+    scenario = [s for s in summary if s.startswith("Authority-wide scenario")]
+    assert len(scenario) == 3 and summary.index(scenario[0]) > summary.index(first)
+    assert (written / "authority-wide" / "national_headline.csv").exists()
     record = json.loads((written / "run.json").read_text())
     areas = pd.read_csv(written / "areas.csv")
     assert [a["scenario_digest"] for a in record["areas"]] == list(areas.digest)

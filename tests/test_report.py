@@ -1,13 +1,14 @@
 """The business-case report: files, numbers traced to cells, Word/Excel/HTML agreeing, print.
 
-One shared run (national, 12 replications over 6 parameter sets, simpy engine so a fresh worktree
-needs no compile, fixed seed) feeds most tests: they check the report's plumbing and that its
+One shared run (national: its base case and authority-wide scenario, 12 replications over 6
+parameter sets each, simpy engine so a fresh worktree needs no compile, fixed seed) feeds most
+tests: they check the report's plumbing and that its
 numbers agree with each other and with its tables, not the model's statistics, so they need no
 Monte Carlo tolerance; where two figures are compared they come from the same replications and
 agree to the rounding shown. The print test needs Debian's ``chromium`` (``apt-get install -y
 chromium``; .ci/run installs it) and is skipped, with the reason, only where it is absent.
 
-Checked to fail: recording the headline's ``hi`` cell for the ``lo`` number of the first sentence
+Checked to fail: recording the two_views' ``hi`` cell for the ``lo`` number of the first sentence
 breaks test_every_number_in_the_sentences_is_its_table_cell; dropping the print page breaks
 (``#summary`` break-after, ``section.page`` break-before) or the print font size breaks
 test_print_pdf_is_bounded_with_the_summary_on_page_1;
@@ -34,11 +35,13 @@ from simulation.report.build import DIRECT_EFFECTS
 
 REPORT = ["report", "--reps", "12", "--draws", "6", "--workers", "1", "--seed", "5",
           "--no-progress", "--engine", "simpy"]
-TABLES = ("headline", "by_year", "sources", "structural", "money_inputs", "council_method",
+TABLES = ("two_views", "break_even", "net_saving_by_system_effect", "headline", "by_year",
+          "sources", "money_inputs", "council_method",
           "council_inputs", "council_vs_simulation", "activity", "assumptions", "ce_plane",
-          "ce_acceptability", "summary", "replications", "parameter_sets", "sentences")
-FIGURES = ("sources", "fan_infants_avoided", "costs", "net_histogram_council", "ce_plane",
-           "ce_acceptability")
+          "ce_acceptability", "summary", "summary_authority", "replications", "parameter_sets",
+          "assumptions_authority", "sentences")
+FIGURES = ("break_even", "sources", "sources_authority", "fan_infants_avoided", "costs",
+           "net_histogram_council", "ce_plane", "ce_acceptability")
 #: The PDF printed from the HTML has at most this many A4 pages (measured: 16 for national; the
 #: assumptions table of every parameter with its source is most of it).
 MAX_PAGES = 20
@@ -64,7 +67,8 @@ def test_writes_html_word_excel_figures_and_tables(report_dir):
         assert (report_dir / f"{f}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     record = json.loads((report_dir / "run.json").read_text())
     assert record["seed"] == 5 and record["reps"] == 12 and record["scenario"] == "national"
-    assert record["other_calibration"] == DIRECT_EFFECTS
+    assert record["calibration"] == DIRECT_EFFECTS  # the base case
+    assert record["authority_calibration"] == "national"
     assert record["uncertainty"]["parameters"] == "posterior draws"  # uncertainty by default
     assert not [p for p in report_dir.parent.iterdir() if p.name.startswith(".")]
 
@@ -141,11 +145,17 @@ def test_every_number_in_the_sentences_is_its_table_cell(tables):
     cited = sentences[sentences.section.isin(["citable", "money", "council"])]
     assert all(json.loads(r) for r in cited.refs)  # every figure sentence cites cells
     assert mismatches(sentences, tables) == []
-    # not vacuous: move one cell (shown as a whole number) by more than one unit
+    # not vacuous: move one cell (shown as a whole number) by more than one unit, or one money
+    # cell by a million
     broken = {**tables, "headline": tables["headline"].copy()}
-    row = (broken["headline"].metric == "infants_avoided_cumulative") & \
+    row = (broken["headline"].metric == "cost_avoided_cumulative_discounted") & \
         (broken["headline"].period == "year_5")
-    broken["headline"].loc[row, "hi"] += 1.1
+    broken["headline"].loc[row, "hi"] += 1e6
+    assert len(mismatches(sentences, broken)) == 1
+    broken = {**tables, "two_views": tables["two_views"].copy()}
+    row = (broken["two_views"].view == "authority") & \
+        (broken["two_views"].figure == "infants_to_horizon")
+    broken["two_views"].loc[row, "hi"] += 1.1
     assert len(mismatches(sentences, broken)) == 1
 
 
@@ -163,15 +173,17 @@ def test_break_even_and_probability_of_a_net_saving_cannot_contradict(tables):
 
 # ---------------------------------------------------------------- the same sentences everywhere
 class _Summary(HTMLParser):
-    """Text of the <li> and <p> elements inside <section id="summary">'s sentence list and box."""
+    """Text of the <li> and unclassed <p> elements inside <section id=...> (default "summary"):
+    its sentence lists and box."""
 
-    def __init__(self):
+    def __init__(self, section: str = "summary"):
         super().__init__()
+        self.section = section
         self.depth, self.inside, self.items, self.current = 0, False, [], None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "section" and attrs.get("id") == "summary":
+        if tag == "section" and attrs.get("id") == self.section:
             self.inside = True
         if self.inside and (tag == "li" or (tag == "p" and not attrs.get("class"))):
             self.current = []
@@ -189,19 +201,26 @@ class _Summary(HTMLParser):
 
 
 def test_docx_summary_has_the_html_summary_sentences(report_dir, tables):
+    """The HTML summary's sentences (base case, authority-wide scenario, threshold, the box) and
+    page 1 of the Word file: the same texts in the same order."""
     from docx import Document
 
+    html = (report_dir / "report.html").read_text()
     parser = _Summary()
-    parser.feed((report_dir / "report.html").read_text())
+    parser.feed(html)
     said = tables["sentences"]
-    summary = said[said.section.isin(["citable", "where"])].text.tolist()
+    summary = said[said.section == "citable"].text.tolist()
     assert parser.items == summary  # the HTML summary shows exactly these, in this order
+    where = said[said.section == "where"].text.tolist()
+    box = _Summary("views")
+    box.feed(html)
+    assert box.items == where  # the box beside the effect by source, on the next page
     caveat = said[said.section == "caveat"].text.iloc[0]
     paragraphs = [p.text for p in Document(str(report_dir / "report.docx")).paragraphs]
     # page 1 of the Word file: the same sentences, in the same order, before the page break
     first_page = paragraphs[:paragraphs.index(caveat) + 1]
     assert [p for p in first_page if p in summary] == summary
-    html = (report_dir / "report.html").read_text()
+    assert [p for p in paragraphs if p in where] == where
     assert caveat in html
 
 
@@ -209,6 +228,7 @@ def test_where_the_effect_comes_from_has_no_jargon(tables):
     said = tables["sentences"]
     box = " ".join(said[said.section.isin(["where", "caveat"])].text)
     assert "system-wide effect" in box and "direct effects" in box
+    assert "base case" in box and "authority-wide scenario" in box
     assert not re.search(r"medoid|emulat|\bT1\b|\bT2\b|posterior|\bGP\b", box, re.I), box
 
 
@@ -217,9 +237,12 @@ def test_xlsx_numbers_are_the_csv_numbers(report_dir, tables):
     from openpyxl import load_workbook
 
     wb = load_workbook(report_dir / "report.xlsx")
-    assert {"headline", "year_by_year", "effect_by_source", "council_method", "money_inputs",
+    assert {"two_views", "break_even", "net_saving_by_system_effect", "headline",
+            "year_by_year", "effect_by_source", "council_method", "money_inputs",
             "assumptions", "notes"} <= set(wb.sheetnames)
-    for sheet, table in (("headline", "headline"), ("year_by_year", "by_year"),
+    assert wb.sheetnames[0] == "two_views"
+    for sheet, table in (("two_views", "two_views"), ("break_even", "break_even"),
+                         ("headline", "headline"), ("year_by_year", "by_year"),
                          ("effect_by_source", "sources")):
         ws = wb[sheet]
         header = [c.value for c in ws[1]]
@@ -254,7 +277,7 @@ def test_xlsx_numbers_are_the_csv_numbers(report_dir, tables):
 def test_money_labels_name_the_price_base(report_dir, tables):
     price = scenario_mod.load("national").price_label()
     assert re.fullmatch(r"GBP \d{4}/\d{2} prices", price)
-    for name in ("headline", "by_year", "sources", "structural", "activity",
+    for name in ("two_views", "headline", "by_year", "sources", "activity",
                  "council_vs_simulation", "ce_plane"):
         units = set(tables[name].unit.dropna())
         money = {u for u in units if "GBP" in u}
@@ -266,8 +289,10 @@ def test_money_labels_name_the_price_base(report_dir, tables):
     assert "GBP as entered" not in html
 
 
-def test_sources_add_up_to_the_total(tables):
+@pytest.mark.parametrize("view", ["base", "authority"])
+def test_sources_add_up_to_the_total(tables, view):
     src = tables["sources"]
+    src = src[src.view == view]
     for quantity in ("infants_avoided", "cost_avoided"):
         part = src[src.quantity == quantity].set_index("source")
         parts = part.drop("total")
@@ -283,15 +308,16 @@ def test_sources_add_up_to_the_total(tables):
         assert (abs(points - 100 * parts["share"].to_numpy()) < 1).all()
 
 
-def test_structural_views_side_by_side(tables):
-    st = tables["structural"]
-    assert list(dict.fromkeys(st.calibration)) == ["national", DIRECT_EFFECTS]
-    assert set(st.metric) >= {"infants_avoided_cumulative",
-                              "net_cost_avoidance_cumulative_discounted",
-                              "probability_net_saving_discounted"}
-    direct = st[st.calibration == DIRECT_EFFECTS].set_index("metric")
-    # direct effects only: the system-wide effect is fixed at none
-    assert direct.loc["infants_avoided_authority_cumulative", "mean"] == 0
+def test_two_views_side_by_side(tables):
+    two = tables["two_views"]
+    assert list(dict.fromkeys(two.view)) == ["base", "authority"]  # the base case first
+    assert set(two.figure) >= {"infants_to_horizon", "net_to_horizon", "probability_net_saving"}
+    for view in ("base", "authority"):
+        assert set(two[two.view == view].figure) == set(two[two.view == "base"].figure)
+    src = tables["sources"].set_index(["view", "quantity", "source"])
+    # the base case: the system-wide effect is fixed at none
+    assert src.loc[("base", "infants_avoided", "authority"), "mean"] == 0
+    assert src.loc[("authority", "infants_avoided", "authority"), "mean"] > 0
 
 
 def test_council_fixed_input_is_not_a_percentage(report_dir, tables):
@@ -365,9 +391,9 @@ def test_print_pdf_is_bounded_with_the_summary_on_page_1(report_dir, tables, tmp
 
     first, second = words(pages[0].extract_text()), words(pages[1].extract_text())
     said = tables["sentences"]
-    summary = said[said.section.isin(["citable", "where", "caveat"])].text
+    summary = said[said.section.isin(["citable", "caveat"])].text
     for text in summary:  # every summary sentence is on page 1 (lines may wrap anywhere)
         assert words(text)[:60] in first, text
-    assert "Cite as" in first and "Money" not in first.split("Cite as")[-1]
-    assert second.startswith("Money"), second[:80]
+    assert "Cite as" in first and "break-even threshold, and" not in first.split("Cite as")[-1]
+    assert second.startswith("The break-even threshold"), second[:80]
     assert "Summary" not in second

@@ -21,6 +21,7 @@ import pytest
 
 from simulation.report import comparison
 from simulation.report.claims import AUTHORITY_WIDE, BUSINESS_CASES, BY_ID
+from simulation.report.sentences import PREFIX
 from simulation.results import study
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,7 +98,11 @@ def test_business_case_script_writes_its_report(tmp_path, monkeypatch, capsys):
     out = tmp_path / "dorset"
     script.run(["--engine", "simpy", "--workers", "1", "--draws", "2", "--out", str(out)])
     claims = pd.read_csv(out / "claims.csv")
-    assert list(claims.claim) == [c.id for c in BY_ID["dorset-2022"].claims]
+    assert list(dict.fromkeys(claims.view)) == ["base", "authority"]  # the base case first
+    for view in ("base", "authority"):  # each claim against each view, the view named
+        rows = claims[claims.view == view]
+        assert list(rows.claim) == [c.id for c in BY_ID["dorset-2022"].claims]
+        assert all(s.startswith(PREFIX[view] + "Seed 004") for s in rows.sentence)
     assert json.loads((out / "run.json").read_text())["reps"] == 4
     assert (out / "parameters.csv").exists() and (out / "report.docx").exists()
     assert "What the business case claimed" in (out / "report.html").read_text()
@@ -105,14 +110,17 @@ def test_business_case_script_writes_its_report(tmp_path, monkeypatch, capsys):
 
 
 def test_compare_seed_claims_page(tmp_path, monkeypatch):
-    """The one-page comparison: every case, every claim, one generated sentence each."""
+    """The one-page comparison: every case, every claim in both views (the base case first),
+    one generated sentence each, naming its view."""
     from experiments import compare_seed_claims as script
 
     monkeypatch.setenv("PAUSESIM_REPS", "4")
     out = tmp_path / "claims"
     script.run(["--engine", "simpy", "--workers", "1", "--draws", "2", "--out", str(out)])
     frame = pd.read_csv(out / "seed_claims.csv")
-    assert len(frame) == sum(len(case.claims) for case in BUSINESS_CASES)
+    assert len(frame) == 2 * sum(len(case.claims) for case in BUSINESS_CASES)
+    assert list(dict.fromkeys(frame.view)) == ["base", "authority"]
+    assert frame.sentence.str.startswith(("Base case (", "Authority-wide scenario (")).all()
     page = (out / "seed_claims.md").read_text()
     html = (out / "seed_claims.html").read_text()
     for case in BUSINESS_CASES:

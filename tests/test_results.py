@@ -16,7 +16,7 @@ REPS = 60
 
 @pytest.fixture(scope="module")
 def run(uncalibrated):
-    sc = uncalibrated.with_overrides({"authority.system_effect": 0.3,
+    sc = uncalibrated.with_overrides({"authority.system_effect_per_year": 11.4,
                                       "post_programme.removal_rate_ratio_completed": 0.6})
     return study.simulate(sc, REPS, seed=5, engine="fast")
 
@@ -167,3 +167,27 @@ def test_period_resolution_gives_the_same_period_figures(uncalibrated):
     # tallies are kept as float32 (7 significant digits), summed into bins before or after
     pd.testing.assert_frame_equal(a[keep].reset_index(drop=True),
                                   b[keep].reset_index(drop=True), rtol=1e-6)
+
+
+def test_the_mean_se_is_clustered_by_parameter_set_and_agrees_with_a_cluster_bootstrap(national):
+    """Replications of one posterior draw share its parameters: the standard error of a mean is
+    that of the draws' means. Checked against a cluster bootstrap (draws resampled with
+    replacement): they agree within the bootstrap SD's own error (relative 1/sqrt(2B)) times
+    Z = 4, plus the bootstrap's small-sample bias (sqrt((k-1)/k)). The unclustered error, which
+    treats replications as independent, is far smaller here: it would understate the error."""
+    from simulation.results.results import mean_se
+
+    res = study.simulate(national, 600, seed=12, draws=40)
+    npv = res.value("net_cost_avoidance_cumulative_discounted", 60)
+    sets = res.simulated.set_index
+    table = res.summary()
+    row = table[(table.metric == "net_cost_avoidance_cumulative_discounted")
+                & (table.period == "year_5")].iloc[0]
+    assert row.mean_se == pytest.approx(mean_se(npv, sets))
+    means = pd.Series(npv).groupby(sets).mean().to_numpy()
+    k, boots = len(means), 4000
+    rng = np.random.default_rng(1)
+    boot_sd = means[rng.integers(0, k, size=(boots, k))].mean(axis=1).std(ddof=1)
+    bias = np.sqrt((k - 1) / k)
+    assert abs(row.mean_se * bias / boot_sd - 1.0) < 4.0 / np.sqrt(2 * boots)
+    assert mean_se(npv) < 0.7 * row.mean_se  # ignoring the clusters understates the error

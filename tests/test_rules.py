@@ -18,7 +18,7 @@ def r(uncalibrated):
         "post_programme.removal_rate_ratio_completed": 0.5,
         "post_programme.removal_rate_ratio_dropout": 0.8,
         "post_programme.removal_effect_half_life_months": 24.0,
-        "authority.system_effect": 0.4, "authority.women_for_full_effect": 50.0,
+        "authority.system_effect_per_year": 15.2, "authority.women_for_full_effect": 50.0,
         "practice.successive_cycles": False,
         "authority.effect_half_life_after_stop_months": 10.0}))
 
@@ -81,6 +81,30 @@ def test_the_system_effect_builds_up_and_fades(r):
     stop = r.practice_stops
     assert rules.system_reduction(r, 500.0, stop + 10.0) == pytest.approx(0.2)
     assert rules.system_reduction(r._replace(system_effect=0.0), 500.0, 10.0) == 0.0
+
+
+def test_no_system_effect_before_the_first_enrolment_and_by_default_none_after_a_stop(r):
+    assert rules.system_reduction(r, 0.0, 30.0) == 0.0  # nobody enrolled yet
+    assert rules.system_reduction(r, 1.0, 0.5) == pytest.approx(0.4 / 50.0)
+    ended = r._replace(effect_half_life=0.0)  # the default: it ends when the practice stops
+    stop = ended.practice_stops
+    assert rules.system_reduction(ended, 500.0, stop) == pytest.approx(0.4)
+    assert rules.system_reduction(ended, 500.0, stop + 1e-6) == 0.0
+
+
+@pytest.mark.parametrize("form,entries,share", [
+    ("per-practice", 38.0, 10.0 / 38.0), ("per-practice", 76.0, 10.0 / 76.0),
+    ("per-practice", 5.0, 1.0), ("share-of-entries", 38.0, 10.0 / 38.0),
+    ("share-of-entries", 76.0, 10.0 / 38.0), ("per-practice", 0.0, 0.0)])
+def test_the_system_effects_form_scales_with_the_authority_as_documented(uncalibrated, form,
+                                                                         entries, share):
+    """10 entries a year prevented at full effect: the same number in any authority
+    (per-practice, capped at all of them) or the same share as in the measured authorities of
+    ~38 other entries a year (share-of-entries)."""
+    sc = uncalibrated.with_overrides({"authority.system_effect_per_year": 10.0,
+                                      "authority.system_effect_form": form,
+                                      "authority.other_infant_care_entries_per_year": entries})
+    assert Rates.from_scenario(sc).system_effect == pytest.approx(share)
 
 
 def test_age_bands_and_their_edges():

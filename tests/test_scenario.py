@@ -143,3 +143,27 @@ def test_money_given_without_its_price_year_is_a_warning(tmp_path, capsys, monke
     err = capsys.readouterr().err
     assert "pausesim: warning: costs.programme_cost_per_year_gbp = 340000 is read as GBP at " \
            "2018/19 prices" in err
+
+
+def test_an_authority_size_that_is_not_the_areas_own_is_flagged(tmp_path):
+    """Placeholder or inherited authority figures get a warning (the break-even share and the
+    share-of-entries form rest on them); the area's own figure and the national scenario don't."""
+    from simulation.core.scenario import placeholder_authority
+
+    assert "a placeholder" in placeholder_authority(scenario_mod.load("dorset-2022"))[0]
+    assert placeholder_authority(scenario_mod.load("southampton-2021")) == []
+    assert placeholder_authority(scenario_mod.load("national")) == []
+    own = tmp_path / "mine.toml"
+    own.write_text('[scenario]\nname = "mine"\n[practice]\npractitioners = 2\n')
+    assert "inherited" in placeholder_authority(scenario_mod.load(own))[0]
+    own.write_text('[scenario]\nname = "mine"\n[authority]\n'
+                   'other_infant_care_entries_per_year = { value = 41, source = "our LAC data" }\n')
+    assert placeholder_authority(scenario_mod.load(own)) == []
+
+
+def test_the_replaced_system_effect_share_names_what_to_write_instead(national):
+    from simulation.core.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match="authority.system_effect_per_year") as err:
+        national.with_overrides({"authority.system_effect": 0.3})
+    assert "\n" not in str(err.value) and "0.3 x 38 = 11.4" in str(err.value)

@@ -74,6 +74,7 @@ def add_parser(sub) -> None:
 
 def settings_from(args):
     """The calibration settings the options describe (defaults: the shipped calibration)."""
+    from calibration import emulate
     from calibration import targets as targets_mod
     from calibration.emulate import Settings
 
@@ -98,12 +99,8 @@ def settings_from(args):
     names = tuple(t.name for t in chosen)
     if parameters:
         given["parameters"] = tuple(p.key for p in priors_mod.select(parameters))
-    elif not set(names) & set(targets_mod.MACRO):
-        # Only the macro targets inform the system effect: without them, calibrate the direct
-        # effects alone, with no system effect (a direct-effects-only calibration).
-        given["parameters"] = tuple(p.key for p in priors_mod.PRIORS
-                                    if not p.key.startswith("authority."))
-        given["fixed"] = {"authority.system_effect": 0.0}
+    elif direct := emulate.without_system_effect(names):
+        given.update(direct)
         print("calibrate: no macro target: the system effect is fixed at 0 (direct effects "
               "only)", file=sys.stderr)
     name = args.name if args.name is not None else default_name(scenario.name, names)

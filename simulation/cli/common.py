@@ -114,12 +114,25 @@ def parse_overrides(texts, option: str = "--set") -> dict[str, object]:
 
 def load_scenario(args: argparse.Namespace, reference: str | None = None) -> Scenario:
     """The scenario the options name: file or built-in, ``--calibration``, ``--set``; a warning
-    line for each money amount given without its price year."""
+    line for each money amount given without its price year, and for an authority size that is
+    not the area's own."""
     scenario = study.load(reference or args.scenario, getattr(args, "calibration", None),
                           parse_overrides(getattr(args, "overrides", [])) or None)
-    for warning in scenario_mod.unpriced_money(scenario):
-        print(f"pausesim: warning: {warning}", file=sys.stderr)
+    warn_about(scenario)
     return scenario
+
+
+def warn_about(scenario: Scenario) -> None:
+    """One stderr line for each money amount given without its price year, and for an authority
+    size that is not the area's own (each line once per process)."""
+    for warning in scenario_mod.unpriced_money(scenario) + \
+            scenario_mod.placeholder_authority(scenario):
+        if warning not in _WARNED:
+            _WARNED.add(warning)
+            print(f"pausesim: warning: {warning}", file=sys.stderr)
+
+
+_WARNED: set[str] = set()
 
 
 def uncertainty(args: argparse.Namespace) -> str:

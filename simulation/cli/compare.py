@@ -14,6 +14,7 @@ from simulation.cli.common import (
     parse_overrides,
     run_options,
     uncertainty,
+    warn_about,
 )
 from simulation.core import output
 from simulation.core import scenario as scenario_mod
@@ -21,7 +22,7 @@ from simulation.core.errors import PausesimError
 from simulation.core.scenario import Scenario
 from simulation.results import study
 from simulation.sensitivity import compare, report
-from simulation.sensitivity.compare_text import format_comparison
+from simulation.sensitivity.compare_text import format_views
 
 DEFAULT_REPS = 500
 
@@ -79,23 +80,38 @@ def main(args) -> int:
     check_run_options(args)
     opts = options(args)
     compare.check_options(opts)
+    for _, sc in opts:
+        warn_about(sc)
     check_memory(args.reps * len(opts), opts[0][1])
     out = args.out or default_out(f"compare-{opts[0][1].name}")
     output.check_writable(out, args.force, input_paths(args))
     with run_options(args) as run:
-        result = compare.compare(opts, args.reps, args.seed, uncertainty(args), args.draws,
-                                 run["engine"], run["workers"], run["executor"], run["progress"],
-                                 args.band, checkpoint=run["checkpoint"])
-    meta = result.results[0].meta
-    record = {"analysis": "compare", "seed": args.seed, "reps": result.reps,
-              "engine": args.engine, "workers": result.results[0].simulated.workers,
-              "band": args.band, "conf": result.conf,
-              "parameters_from": {k: v for k, v in meta.items() if k != "posterior_note"},
-              "wall_seconds": round(result.wall_seconds, 3),
-              "options": [{"label": label, **report.scenario_record(sc)}
-                          for label, sc in zip(result.labels, result.scenarios)]}
-    report.save(result, out, record, args.force, inputs=input_paths(args))
-    print(format_comparison(result))
-    print(f"\nwrote {out}/ (comparison.csv, options.csv, comparison.png, sources.png, "
-          f"run.json) in {result.wall_seconds:.1f} s of simulation", file=sys.stderr)
+        both = compare.compare_views(
+            opts, args.reps, args.seed, uncertainty=uncertainty(args), draws=args.draws,
+            engine=run["engine"], workers=run["workers"], executor=run["executor"],
+            progress=run["progress"], band=args.band, checkpoint=run["checkpoint"])
+    with output.atomic_folder(out, args.force, input_paths(args)) as folder:
+        for name, result in both.items():
+            where = folder if name == "base" else folder / "authority-wide"
+            where.mkdir(exist_ok=True)
+            report.write(result, where, _record(args, result, name))
+    print(format_views(both))
+    seconds = sum(r.wall_seconds for r in both.values())
+    print(f"\nwrote {out}/ (base case: comparison.csv, options.csv, comparison.png, "
+          f"sources.png, run.json; authority-wide/: the same for the authority-wide scenario) "
+          f"in {seconds:.1f} s of simulation", file=sys.stderr)
     return 0
+
+
+def _record(args, result, view: str) -> dict:
+    from simulation.results.views import LABELS, WORDS
+
+    meta = result.results[0].meta
+    return {"analysis": "compare", "view": LABELS[view], "view_meaning": WORDS[view],
+            "seed": args.seed, "reps": result.reps,
+            "engine": args.engine, "workers": result.results[0].simulated.workers,
+            "band": args.band, "conf": result.conf,
+            "parameters_from": {k: v for k, v in meta.items() if k != "posterior_note"},
+            "wall_seconds": round(result.wall_seconds, 3),
+            "options": [{"label": label, **report.scenario_record(sc)}
+                        for label, sc in zip(result.labels, result.scenarios)]}

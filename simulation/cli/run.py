@@ -16,18 +16,22 @@ from simulation.cli.common import (
     uncertainty,
 )
 from simulation.core import output
-from simulation.results import study, write
-from simulation.results.text import summary_text
+from simulation.results import study, views, write
+from simulation.results.text import views_text
 
 DEFAULT_REPS = study.DEFAULT_REPS
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("run", help="simulate a scenario (default: national)",
-                       description="Simulate a scenario: paired replications with and without the "
-                       "practice, with parameter sets drawn from the scenario's calibration "
-                       "posterior (--point: its point estimate). Prints a summary and writes "
-                       "summary.csv, tables, figures and run.json to --out.")
+                       description="Simulate a scenario in two views: the base case (the "
+                       "practice's own women, calibrated to the micro-evidence, no effect on "
+                       "other mothers) and the authority-wide scenario (the system effect "
+                       "calibrated to the national figures); paired replications with and "
+                       "without the practice, parameter sets drawn from each calibration's "
+                       "posterior (--point: its point estimate). Prints both, the break-even "
+                       "threshold and P(no effect); writes the base case to --out and the "
+                       "authority-wide scenario to --out/authority-wide/.")
     add_scenario_argument(p)
     add_run_options(p, DEFAULT_REPS)
     p.add_argument("--events", action="store_true",
@@ -43,12 +47,14 @@ def main(args) -> int:
     out = args.out or default_out(scenario.name)
     output.check_writable(out, args.force, input_paths(args))
     with run_options(args) as options:
-        results = study.simulate(scenario, args.reps, args.seed, uncertainty(args), args.draws,
-                                 keep_events=args.events, band=args.band, **options)
-    table = results.summary()
+        both = views.simulate(scenario, args.reps, args.seed, uncertainty(args), args.draws,
+                              keep_events=args.events, band=args.band, **options)
+    tables = {name: res.summary() for name, res in both.items()}
     with output.atomic_folder(out, args.force, input_paths(args)) as folder:
-        write.run_folder(results, table, folder)
-    print(summary_text(results, table))
-    print(f"\nwrote {out}/ (summary.csv, tables, figures, run.json) in "
-          f"{results.simulated.wall_seconds:.1f} s of simulation", file=sys.stderr)
+        write.views_folder(both, tables, folder)
+    print(views_text(both, tables))
+    seconds = sum(res.simulated.wall_seconds for _, res in both.items())
+    print(f"\nwrote {out}/ (base case: summary.csv, tables, figures, run.json; break_even.csv, "
+          f"headline.csv; authority-wide/: the same for the authority-wide scenario) in "
+          f"{seconds:.1f} s of simulation", file=sys.stderr)
     return 0

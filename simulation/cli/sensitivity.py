@@ -123,6 +123,25 @@ def parse_lambdas(text: str | None):
                             "kept out of care)") from None
 
 
+def view_line(scenario) -> str:
+    """Which view an analysis is of: its calibration, and what that means for the system
+    effect (``pausesim run`` shows both views; an analysis varies one scenario)."""
+    from simulation.core import posterior
+
+    if scenario.calibration is None:
+        return (f"View: the scenario as given, no calibration (system effect "
+                f"{scenario['authority.system_effect_per_year']:g} a year).")
+    post = posterior.load(scenario.calibration)
+    p0 = posterior.p_no_effect(post)
+    if p0 is None:
+        return (f"View: calibration {scenario.calibration!r}, no system effect calibrated "
+                f"({scenario['authority.system_effect_per_year']:g} a year): the base case "
+                "when it is 0.")
+    return (f"View: calibration {scenario.calibration!r}, the authority-wide calibration, with "
+            f"its whole posterior: futures with a system effect and, with probability "
+            f"{p0:.0%}, without (the base case: --calibration national-micro).")
+
+
 def main(args) -> int:
     check_run_options(args)
     if args.calibration is not None and args.from_posterior is not None:
@@ -150,6 +169,7 @@ def main(args) -> int:
               "replications_simulated": model.replications,
               "wall_seconds": round(model.wall_seconds, 3), **_sizes(args, result)}
     report.save(result, out, record, args.force, selection, input_paths(args))
+    print(view_line(selection.scenario))
     with pd.option_context("display.width", 160, "display.max_columns", 20,
                            "display.max_colwidth", 48, "display.float_format", "{:,.4g}".format):
         print(shown.to_string(index=False))

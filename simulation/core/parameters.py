@@ -382,22 +382,37 @@ PARAMETERS: tuple[Param, ...] = (
        "Infant care entries a year in the local authority from mothers *not* on the practice's "
        "list, without the programme (Poisson).", 0, 5000,
        label="Infant care entries a year from other mothers"),
-    _P("authority.system_effect", "float", 0.0, "proportion",
-       "evidence.md s0.1: T1 and T2 are authority-wide ('the presence of Pause in local areas has "
-       "a cumulative effect'); no direct evidence on its size: calibrated, prior includes 0",
-       "Largest proportional reduction of other mothers' infant care entries that the practice's "
-       "presence brings about (0 = none).", 0, 1,
-       label="System effect: largest reduction in other infant care entries"),
+    _P("authority.system_effect_per_year", "float", 0.0, "infants per year",
+       "evidence.md s0.1, s0.2: T1 and T2 are authority-wide changes in all infant care entries, "
+       "measured in five long-running Pause areas; no study measures an effect of a practice on "
+       "other mothers' infants: calibrated (authority-wide scenario), prior with half its mass on "
+       "none",
+       "Infant care entries a year among mothers *not* on the practice's list that the practice "
+       "prevents once the effect has built up (0 = none): the authority-wide 'system effect'. "
+       "How it carries to an authority of another size: authority.system_effect_form.", 0, 1000,
+       label="System effect: other mothers' infant care entries prevented a year"),
+    _P("authority.system_effect_form", "choice", "per-practice", "",
+       "assumption (evidence.md s0.2: the plausible channels are practitioners' work - pre-birth "
+       "assessment, advocacy - limited by the practice's capacity, not the authority's size)",
+       "How the system effect carries to another authority: 'per-practice' (the same number of "
+       "entries prevented a year whatever the authority's size, up to all of them) or "
+       "'share-of-entries' (the same share of other mothers' entries as in the measured "
+       "authorities, ~38 a year: grows in proportion with the authority).",
+       labels=("per-practice", "share-of-entries"), label="System effect: form",
+       structural=True),
     _P("authority.women_for_full_effect", "float", 72.0, "women enrolled",
        "assumption: the effect builds up with the practice's work (evidence.md s0.1); 72 = three "
        "cohorts of 24",
        "Women enrolled (cumulative) at which the system effect reaches its full size; it grows "
-       "in proportion before that.", 1, 5000,
+       "in proportion before that (none before the first enrolment).", 1, 5000,
        label="System effect: women enrolled for the full effect"),
-    _P("authority.effect_half_life_after_stop_months", "float", 24.0, "months",
-       "assumption [NF]",
+    _P("authority.effect_half_life_after_stop_months", "float", 0.0, "months",
+       "evidence.md s0.2: the evaluation covers practices that ran continuously, so nothing "
+       "measures an effect after a practice stops: by default it ends at once (0); persistence "
+       "is a sensitivity (uncertainty registry)",
        "Half-life of the system effect once the practice stops (a single cohort's programme "
-       "has ended).", 1, 1200, label="System effect: half-life after the practice stops"),
+       "has ended); 0 = it ends when the practice stops.", 0, 1200,
+       label="System effect: half-life after the practice stops (0 = ends)"),
     # -------------------------------------------------------------------- death
     _P("mortality.general_population_rate_per_year", "float", 0.0006, "per woman-year",
        "assumption: ONS mortality of women aged 25-39 in England",

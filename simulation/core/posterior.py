@@ -133,10 +133,48 @@ def available() -> list[str]:
                   if f.name.endswith(".json") and folder.joinpath(f.name[:-5] + ".csv").is_file())
 
 
+#: A calibration reference ending so names the posterior *given a system effect*
+#: (:func:`given_effect`): what the authority-wide scenario draws from.
+GIVEN_EFFECT = "|given-effect"
+SYSTEM_EFFECT = "authority.system_effect_per_year"
+
+
+def given_effect(post: Posterior) -> Posterior:
+    """The posterior given that the practice has a system effect: its draws with none set aside
+    and the rest reweighted to sum to 1, with their own point estimate (medoid). Unchanged
+    without a calibrated system effect, or when every draw or none has one."""
+    if SYSTEM_EFFECT not in post.keys:
+        return post
+    effect = post.table[SYSTEM_EFFECT].to_numpy(float) > 0
+    w = post.weights
+    if not effect.any() or not (w[~effect] > 0).any() or not w[effect].sum() > 0:
+        return post
+    table = post.table[effect].reset_index(drop=True)
+    table["weight"] = table["weight"] / table["weight"].sum()
+    keys = [k for k in table.columns if k != "weight"]
+    best = medoid(table, keys)
+    meta = dict(post.meta, point_estimate={k: _native(table.loc[best, k]) for k in keys},
+                point_estimate_index=best,
+                conditioned=f"given a system effect: the draws with none (P(no effect) = "
+                            f"{float(w[~effect].sum() / w.sum()):.3f}) set aside")
+    return Posterior(post.name + GIVEN_EFFECT, table, meta)
+
+
+def p_no_effect(post: Posterior) -> float | None:
+    """Posterior probability of no system effect at all (None without a calibrated one)."""
+    if SYSTEM_EFFECT not in post.keys:
+        return None
+    none = post.table[SYSTEM_EFFECT].to_numpy(float) <= 0
+    return float(post.weights[none].sum() / post.weights.sum())
+
+
 def load(name_or_path: str | Path) -> Posterior:
     """A shipped posterior by name, or ``NAME.csv``/``NAME.json`` by path (either file, or a
-    folder holding exactly one posterior)."""
+    folder holding exactly one posterior); a reference ending ``|given-effect``: that posterior
+    given a system effect (:func:`given_effect`)."""
     ref = str(name_or_path)
+    if ref.endswith(GIVEN_EFFECT):
+        return _given_effect(ref[:-len(GIVEN_EFFECT)])
     if ref in available():
         return _shipped(ref)
     path = Path(ref)
@@ -152,6 +190,11 @@ def load(name_or_path: str | Path) -> Posterior:
     raise PausesimError(f"posterior: {ref!r} is neither a shipped posterior "
                         f"({', '.join(available()) or 'none shipped'}) nor a NAME.csv + NAME.json "
                         "pair")
+
+
+@functools.lru_cache(maxsize=8)
+def _given_effect(ref: str) -> Posterior:
+    return given_effect(load(ref))  # (a medoid of ~1,000 draws: computed once per process)
 
 
 @functools.lru_cache(maxsize=None)

@@ -294,6 +294,30 @@ def unpriced_money(scenario: Scenario) -> list[str]:
     return out
 
 
+AUTHORITY_ENTRIES = "authority.other_infant_care_entries_per_year"
+
+
+def placeholder_authority(scenario: Scenario) -> list[str]:
+    """A warning when the authority's other infant care entries are not the area's own: a value
+    inherited from ``national`` or one whose source calls it a placeholder. The break-even
+    threshold's share of those entries depends on it, and so does the authority-wide scenario
+    under the ``share-of-entries`` form."""
+    if scenario.name == "national" and AUTHORITY_ENTRIES not in scenario.given:
+        return []  # the typical authority is the national scenario's own subject
+    source = scenario.sources.get(AUTHORITY_ENTRIES, "")
+    inherited = AUTHORITY_ENTRIES not in scenario.given and \
+        source == BY_KEY[AUTHORITY_ENTRIES].source
+    if not inherited and "placeholder" not in source.lower():
+        return []
+    why = "inherited from the national scenario" if inherited else "a placeholder"
+    return [f"{AUTHORITY_ENTRIES} = {show(scenario[AUTHORITY_ENTRIES])} is {why}, not this "
+            "authority's own figure: the break-even threshold's share of other mothers' entries "
+            "(and the authority-wide scenario under authority.system_effect_form = "
+            "'share-of-entries') rest on it; give your authority's own infant (under one) care "
+            "starters a year, less those of mothers on the practice's list (DfE publishes them "
+            "per authority)"]
+
+
 def _at(origin: str, where: Callable[[str], str] | None, key: str) -> str:
     return f"{origin}, {where(key)}" if where is not None else origin
 
@@ -341,8 +365,18 @@ def suggest(name: str, choices) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+#: Parameters that were renamed or replaced, with what to write instead.
+RENAMED = {
+    "authority.system_effect": "replaced in pausesim 0.3 by authority.system_effect_per_year, "
+    "other mothers' infant care entries prevented a year at full effect (the old share x "
+    "authority.other_infant_care_entries_per_year, e.g. 0.3 x 38 = 11.4)",
+}
+
+
 def lookup(key: str, origin: str) -> Param:
     """The declaration of ``key``, or one line naming what is allowed."""
+    if key in RENAMED:
+        raise ScenarioError(f"{origin}: {key!r} was {RENAMED[key]}")
     if key not in BY_KEY:
         section = key.split(".", 1)[0]
         names = [p.name for p in PARAMETERS if p.section == section]

@@ -73,6 +73,32 @@ class Truncated:
         return float(np.mean(self.ppf((np.arange(2000) + 0.5) / 2000)))
 
 
+class WithZero:
+    """A point mass ``zero_mass`` at 0 ("no effect") mixed with a continuous distribution on
+    [0, high] (a :class:`Truncated`). Its quantile function is continuous, so calibrating in
+    prior-quantile space works as for any other prior: quantiles below ``zero_mass`` are 0."""
+
+    def __init__(self, slab: Truncated, zero_mass: float):
+        self.slab, self.zero_mass = slab, float(zero_mass)
+        self.low, self.high = 0.0, slab.high
+
+    def ppf(self, q):
+        q = np.asarray(q, dtype=float)
+        above = np.clip((q - self.zero_mass) / (1.0 - self.zero_mass), 0.0, 1.0)
+        return np.where(q <= self.zero_mass, 0.0, self.slab.ppf(above))
+
+    def cdf(self, x):
+        x = np.asarray(x, dtype=float)
+        return np.where(x < 0, 0.0, self.zero_mass + (1.0 - self.zero_mass) * self.slab.cdf(x))
+
+    def pdf(self, x):
+        """Density of the continuous part (the point mass at 0 has none)."""
+        return (1.0 - self.zero_mass) * self.slab.pdf(x)
+
+    def mean(self) -> float:
+        return (1.0 - self.zero_mass) * self.slab.mean()
+
+
 @dataclass(frozen=True)
 class Spread:
     """A PSA distribution around a value ``v``.
@@ -126,7 +152,8 @@ class Prior:
     """A calibration prior (absolute). ``dist``: ``uniform`` (on ``bounds``), ``beta`` (``args`` =
     (a, b)) or ``lognormal`` (``args`` = its central 90% range), truncated to ``bounds``.
     ``neutral`` is the value meaning "no such mechanism", where there is one; ``evidence_range``
-    what the evidence alone supports, where it says anything."""
+    what the evidence alone supports, where it says anything. ``zero_mass``: a prior probability
+    that the parameter is exactly 0 (no effect), the rest spread as ``dist``."""
 
     dist: str
     args: tuple[float, ...]
@@ -134,6 +161,7 @@ class Prior:
     source: str
     evidence_range: tuple[float, float] | None = None
     neutral: float | None = None
+    zero_mass: float = 0.0
 
     def frozen(self):
         lo, hi = self.bounds
@@ -147,8 +175,9 @@ class Prior:
                                  scale=math.sqrt(a * b))
         raise ValueError(f"unknown prior distribution {self.dist!r}")
 
-    def truncated(self) -> Truncated:
-        return Truncated(self.frozen(), *self.bounds)
+    def truncated(self) -> Truncated | WithZero:
+        slab = Truncated(self.frozen(), *self.bounds)
+        return WithZero(slab, self.zero_mass) if self.zero_mass > 0 else slab
 
 
 @dataclass(frozen=True)
@@ -184,20 +213,24 @@ _NO_EVIDENCE = "a candidate mechanism without evidence (evidence.md s0); prior c
 
 REGISTRY: tuple[Uncertainty, ...] = (
     # ----------------------------------------------------------------- authority
-    U("authority.system_effect", "authority",
+    U("authority.system_effect_per_year", "authority",
       S("lognormal", 2.0, source="assumption: the calibrated size x/2 to x2"),
-      Prior("uniform", (), (0.0, 0.8),
-            "evidence.md s0.1: T1 and T2 are authority-wide changes in all infant care entries; "
-            "the size of the practice's effect on other mothers' infants has no direct evidence. "
-            "Uniform from 0 (none) to 0.8: the 2020 evaluation's 30% of all infant entries lies "
-            "well inside.", None, 0.0)),
+      Prior("uniform", (), (0.0, 30.0),
+            "evidence.md s0.1, s0.2: T1 and T2 are authority-wide changes in all infant care "
+            "entries; no study measures an effect of a practice on other mothers' infants. Half "
+            "the prior's mass on no effect at all (an even chance: assumption, stated so that "
+            "the posterior's P(no effect) is read against 50%), the other half uniform up to 30 "
+            "a year, ~80% of other mothers' entries in the measured authorities (T2's 14.4 lies "
+            "well inside).", None, 0.0, zero_mass=0.5)),
     U("authority.women_for_full_effect", "authority",
       S("lognormal", 2.0, source="assumption"),
       _lognormal_prior(24.0, 240.0, (5.0, 2000.0),
                        "assumption: the effect builds up over one (24 women) to ten cohorts "
                        "(evidence.md s0.1: 'a cumulative effect')")),
     U("authority.effect_half_life_after_stop_months", "authority",
-      S("lognormal", 3.0, source="assumption [NF]: no evidence on how long it lasts")),
+      S("absolute", 0.0, 36.0, source="assumption [NF]: evidence.md s0.2, the evaluation covers "
+        "practices that ran continuously; persistence after a practice stops is a sensitivity, "
+        "from none to a half-life of 3 years")),
     U("authority.other_infant_care_entries_per_year", "local",
       S("relative", 0.25, source="evidence.md s0.1 [I]: ~38-48 a year per authority; +-25%")),
     # ----------------------------------------------------------------- fertility

@@ -10,7 +10,7 @@ the authority explicitly, in both arms:
 - in the programme arm an entry at month ``t`` is avoided when its thinning draw falls below the
   system effect then (:func:`simulation.model.rules.system_reduction`), which grows with the women
   the practice has enrolled by the end of the previous month and fades once it stops. With
-  ``authority.system_effect = 0`` the two arms are identical.
+  ``authority.system_effect_per_year = 0`` the two arms are identical.
 
 Entries are tallied under source ``authority`` and costed like any other care entry. Used by both
 engines after they have simulated the practice's women (it needs the programme arm's enrolments).

@@ -58,7 +58,7 @@ class Rates(NamedTuple):
     death: float
     age_ratios: tuple          # by current age band (normalised), then 0 from age 50
     other_entries_per_month: float
-    system_effect: float
+    system_effect: float       # share of other mothers' entries prevented at the full effect
     women_for_full_effect: float
     effect_half_life: float
     practice_stops: float      # month the practice stops (inf: runs beyond the horizon)
@@ -115,11 +115,31 @@ class Rates(NamedTuple):
             death=p.mortality.general_population_rate_per_year * p.mortality.relative_risk / 12,
             age_ratios=tuple(float(x) for x in ratios) + (0.0,),
             other_entries_per_month=p.authority.other_infant_care_entries_per_year / 12,
-            system_effect=p.authority.system_effect,
+            system_effect=system_share(p.authority),
             women_for_full_effect=p.authority.women_for_full_effect,
             effect_half_life=p.authority.effect_half_life_after_stop_months,
             practice_stops=stops,
         )
+
+
+#: Other mothers' infant care entries a year in the authorities where the national evaluation
+#: measured T2 (evidence.md s0.1 [I]: ~48 a year, less ~10 from the practice's own list): the
+#: reference size for the 'share-of-entries' form of the system effect.
+MEASURED_OTHER_ENTRIES_PER_YEAR = 38.0
+
+
+def system_share(authority) -> float:
+    """The share of other mothers' infant care entries the system effect prevents at full size:
+    ``system_effect_per_year`` entries a year out of the authority's own (``per-practice``: the
+    same number in any authority, at most all of them) or out of the measured authorities'
+    (``share-of-entries``: the same share in any authority)."""
+    effect = authority.system_effect_per_year
+    if effect <= 0.0:
+        return 0.0
+    if authority.system_effect_form == "share-of-entries":
+        return min(1.0, effect / MEASURED_OTHER_ENTRIES_PER_YEAR)
+    entries = authority.other_infant_care_entries_per_year
+    return min(1.0, effect / entries) if entries > 0 else 0.0
 
 
 #: The national evaluation's age mix (DfE 2017), over which the age ratios are normalised: so

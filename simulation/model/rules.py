@@ -174,13 +174,16 @@ def source_at(month, declined_at, enrolled_at, left_at):
 @rule
 def system_reduction(r, enrolled_so_far, month):
     """Proportional reduction of other mothers' infant care entries at ``month`` in the
-    programme arm: it grows with the women the practice has enrolled so far (in proportion,
-    up to ``women_for_full_effect``) and, once the practice has stopped, halves every
-    ``effect_half_life`` months."""
-    if r.system_effect <= 0.0:
+    programme arm: none before the first enrolment, then growing with the women the practice has
+    enrolled so far (in proportion, up to ``women_for_full_effect``); once the practice has
+    stopped it ends (``effect_half_life`` 0, the default) or halves every ``effect_half_life``
+    months."""
+    if r.system_effect <= 0.0 or enrolled_so_far <= 0.0:
         return 0.0
     effect = r.system_effect * min(1.0, enrolled_so_far / r.women_for_full_effect)
     if month > r.practice_stops:
+        if r.effect_half_life <= 0.0:
+            return 0.0
         effect *= 0.5 ** ((month - r.practice_stops) / r.effect_half_life)
     return effect
 

@@ -1,10 +1,14 @@
-"""Making a business-case report: two runs, tables, sentences, figures; written atomically.
+"""Making a business-case report: two views, tables, sentences, figures; written atomically.
 
-:func:`simulate` runs the scenario under its own calibration and under the direct-effects-only
-calibration (same seed, same options); :func:`build` turns the two :class:`Results` into a
-:class:`Report`; :func:`write` puts it in a folder (``report.html``, ``report.docx``,
-``report.xlsx``, every figure as PNG, every table as CSV, ``run.json``, ``scenario.toml``);
-:func:`make` does the whole job, leaving a complete folder or none.
+:func:`simulate` runs the scenario's two views (:mod:`simulation.results.views`): the **base
+case** (the practice's own women, calibrated to the micro-evidence, no system effect) and the
+**authority-wide scenario** (if the fall in all infant care entries measured in five long-running
+Pause areas also happens here), same seed and options; :func:`build` turns them into a
+:class:`Report` whose every headline leads with the base case and gives the authority-wide
+scenario beside it, with the break-even threshold between them; :func:`write` puts it in a
+folder (``report.html``, ``report.docx``, ``report.xlsx``, every figure as PNG, every table as
+CSV, ``run.json``, ``scenario.toml``); :func:`make` does the whole job, leaving a complete folder
+or none.
 """
 
 from __future__ import annotations
@@ -19,17 +23,18 @@ from simulation.core.scenario import Scenario
 from simulation.report import council, export, figures, sentences, tables
 from simulation.report.claims import BusinessCase
 from simulation.results import Results, study
+from simulation.results import views as views_mod
 from simulation.results import write as results_write
 from simulation.results.text import parameter_note
 
-#: The calibration with no system-wide effect (direct effects on the practice's women only).
-DIRECT_EFFECTS = "national-micro"
+#: The calibration of the base case (direct effects on the practice's women only).
+DIRECT_EFFECTS = views_mod.BASE_CALIBRATION
 
 
 @dataclass
 class Report:
-    results: Results
-    direct: Results  # the same scenario under the direct-effects-only calibration
+    results: Results  # the base case: every single-view table (headline, by year, money ...)
+    authority: Results  # the authority-wide scenario, same seed and options
     band: float
     note: str
     tables: dict[str, pd.DataFrame]  # written as <name>.csv
@@ -40,6 +45,14 @@ class Report:
     record: dict = field(default_factory=dict)  # provenance for run.json
 
     @property
+    def views(self) -> views_mod.Views:
+        return views_mod.Views(self.results, self.authority)
+
+    @property
+    def base(self) -> Results:
+        return self.results
+
+    @property
     def scenario(self) -> Scenario:
         return self.results.scenario
 
@@ -48,83 +61,100 @@ class Report:
         return self.scenario.title
 
 
-def other_calibration(scenario: Scenario) -> str:
-    """The calibration of the structural comparison: direct effects only, or - for a scenario
-    already calibrated that way - the default one."""
-    return "national" if scenario.calibration == DIRECT_EFFECTS else DIRECT_EFFECTS
-
-
-def view_names(scenario: Scenario) -> tuple[str, str]:
-    own = scenario.calibration or "none"
-    other = other_calibration(scenario)
-    direct = f"Direct effects only (calibration '{DIRECT_EFFECTS}')"
-    if own == DIRECT_EFFECTS:
-        return direct, f"With the system-wide effect (calibration '{other}')"
-    return f"As calibrated (calibration '{own}')", direct
-
-
 def simulate(scenario: Scenario, reps: int, seed: int, uncertainty: str = "posterior",
              draws: int = study.DEFAULT_DRAWS, band: float = 0.9, checkpoint=None,
              **options) -> tuple[Results, Results]:
-    """The scenario under its calibration and under :func:`other_calibration`, same seed and
-    options (``options``: engine, workers, executor, progress of :func:`study.simulate`)."""
-    main = study.simulate(scenario, reps, seed, uncertainty, draws, band=band,
-                          checkpoint=checkpoint, **options)
-    other = study.simulate(scenario.with_calibration(other_calibration(scenario)), reps, seed,
-                           uncertainty, draws, band=band,
-                           checkpoint=None if checkpoint is None else
-                           Path(checkpoint) / "other-calibration", **options)
-    return main, other
+    """(base case, authority-wide scenario) of ``scenario`` (:func:`views.simulate`: same seed
+    and options; ``checkpoint``: a folder holding one per view; ``options``: engine, workers,
+    executor, progress of :func:`study.simulate`)."""
+    both = views_mod.simulate(scenario, reps, seed, uncertainty, draws, band=band,
+                              checkpoint=checkpoint, **options)
+    return both.base, both.authority
 
 
-def build(results: Results, other: Results, band: float = 0.9,
+def _with_years(frame: pd.DataFrame, months) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["months"] = months
+    frame["years"] = frame["months"] / 12.0
+    return frame
+
+
+def two_views(both: views_mod.Views, band: float) -> pd.DataFrame:
+    """:func:`views.headline` (both views side by side, the base case first) with the month
+    each figure runs to (``months``, ``years``)."""
+    frame = views_mod.headline(both, band)
+    ends = {"infants_first_21_months": 21.0, "infants_a_year_years_3_5": 60.0}
+    last_year = max((m for p, m in views_mod.period_ends(both.base.horizon).items()
+                     if p.startswith("year_")), default=both.base.horizon)
+    months = [ends.get(f, last_year if f == "infants_last_year" else both.base.horizon)
+              for f in frame.figure]
+    return _with_years(frame, months)
+
+
+def build(results, other: Results | None = None, band: float = 0.9,
           council_removals: float | None = None, case: BusinessCase | None = None) -> Report:
-    """Everything the report shows, computed from the two runs."""
+    """Everything the report shows, from the base case and the authority-wide scenario
+    (``results``: the base case's :class:`Results` with ``other`` the authority-wide one, or a
+    :class:`views.Views`)."""
     from simulation.report import comparison
 
-    sc = results.scenario
-    note = parameter_note(results.meta, sc)
+    both = results if isinstance(results, views_mod.Views) else \
+        views_mod.Views(results, other)
+    base, authority = both.base, both.authority
+    sc = base.scenario
+    note = parameter_note(base.meta, sc)
+    authority_note = parameter_note(authority.meta, authority.scenario)
     inputs = council.from_scenario(sc, council_removals)
     council_table = council.estimate(inputs)
-    versus = council.versus_simulation(inputs, council_table, results, band)
-    names = view_names(sc)
-    views = {names[0]: results, names[1]: other}
-    if sc.calibration == DIRECT_EFFECTS:  # the direct-effects view is always the second row
-        views = {names[1]: other, names[0]: results}
-    plane_points = tables.per_parameter_set(results)
-    plane, plane_summary, ceac = figures.cost_effectiveness(results, plane_points)
-    price = results.price_label
+    versus = council.versus_simulation(inputs, council_table, base, band)
+    plane_points = tables.per_parameter_set(base)
+    plane, plane_summary, ceac = figures.cost_effectiveness(base, plane_points)
+    price = base.price_label
+    be = views_mod.break_even(both, band)
     t = {
-        "headline": tables.headline(results, band),
-        "by_year": tables.by_year(results, band),
-        "sources": tables.sources(results, band),
-        "structural": tables.structural(views, band),
-        "money_inputs": tables.money_inputs(results),
+        "two_views": two_views(both, band),
+        "break_even": be.assign(years=be.months / 12.0, unit="infant care entries"),
+        "net_saving_by_system_effect": views_mod.net_saving_curve(both),
+        "headline": tables.headline(base, band).assign(view="base"),
+        "by_year": tables.by_year(base, band).assign(view="base"),
+        "sources": pd.concat([tables.sources(res, band).assign(view=name)
+                              for name, res in both.items()], ignore_index=True),
+        "money_inputs": tables.money_inputs(base),
         "council_method": council_table.assign(unit=inputs.yearly().price_base),
         "council_inputs": pd.DataFrame(inputs.rows(), columns=["input", "value", "unit",
                                                                 "source"]),
-        "council_vs_simulation": versus,
-        "activity": tables.activity(results, band),
-        "assumptions": tables.assumptions(results),
-        "ce_plane": plane.assign(point=plane_points[2], unit=price),
-        "ce_acceptability": ceac,
-        "summary": results.summary(band),
-        "replications": results.replications(),
-        "parameter_sets": results.parameter_sets(),
+        "council_vs_simulation": versus.assign(view="base"),
+        "activity": tables.activity(base, band).assign(view="base"),
+        "assumptions": tables.assumptions(base),
+        "assumptions_authority": tables.assumptions(authority),
+        "ce_plane": plane.assign(point=plane_points[2], unit=price, view="base"),
+        "ce_acceptability": ceac.assign(view="base"),
+        "summary": base.summary(band),
+        "summary_authority": authority.summary(band),
+        "replications": base.replications(),
+        "parameter_sets": base.parameter_sets(),
     }
     said = sentences.citable(t)
     t["sentences"] = sentences.to_frame(said)
     if case is not None:
-        t["claims"] = comparison.compare(case, results, band, inputs)
+        # each claim against both views, the base case's rows first, each sentence naming its view
+        t["claims"] = pd.concat(
+            [comparison.compare(case, res, band, inputs).pipe(
+                lambda f, name=name: f.assign(view=name,
+                                              sentence=sentences.PREFIX[name] + f.sentence))
+             for name, res in both.items()], ignore_index=True)
     net = versus[versus.metric == "net_cost_avoidance_cumulative_discounted"].iloc[0]
-    figs = figures.all_figures(results, band, net.council, net.share_of_futures_below_council,
-                               plane, plane_summary, ceac, plane_points[2])
+    figs = figures.all_figures(base, band, net.council, net.share_of_futures_below_council,
+                               plane, plane_summary, ceac, plane_points[2], views=both)
     record = results_write.record(
-        results, command="report", other_calibration=other.scenario.calibration,
-        other_uncertainty={k: v for k, v in other.meta.items() if k != "posterior_note"},
+        base, command="report", view=views_mod.LABELS["base"],
+        authority_calibration=authority.scenario.calibration,
+        authority_uncertainty={k: v for k, v in authority.meta.items()
+                               if k != "posterior_note"},
+        authority_note=authority_note,
         note=note, council_removals_per_cohort=list(inputs.removals_avoided_per_cohort),
         business_case=case.id if case else None, title=sc.title)
-    return Report(results, other, band, note, t, said, figs, inputs, case, record)
+    return Report(base, authority, band, note, t, said, figs, inputs, case, record)
 
 
 def write(report: Report, folder: Path) -> None:
@@ -140,6 +170,8 @@ def write(report: Report, folder: Path) -> None:
     word.write(report, folder / "report.docx")
     excel.write(report, folder / "report.xlsx")
     (folder / "scenario.toml").write_text(report.scenario.to_toml(), encoding="utf-8")
+    (folder / "scenario_authority.toml").write_text(report.authority.scenario.to_toml(),
+                                                    encoding="utf-8")
     output.write_json(folder / "run.json", report.record)
 
 
@@ -147,13 +179,13 @@ def make(scenario: Scenario, out: Path, reps: int, seed: int, band: float = 0.9,
          force: bool = False, council_removals: float | None = None,
          case: BusinessCase | None = None, uncertainty: str = "posterior",
          draws: int = study.DEFAULT_DRAWS, inputs=(), **run_options) -> Report:
-    """Simulate ``scenario`` (both calibrations) and write its report to ``out`` (complete, or
-    not at all; ``--force`` never replaces a folder holding one of ``inputs``). ``run_options``
-    go to :func:`study.simulate` (engine, workers, executor, progress, checkpoint): they change
-    how fast, never which numbers."""
+    """Simulate ``scenario``'s two views and write its report to ``out`` (complete, or not at
+    all; ``--force`` never replaces a folder holding one of ``inputs``). ``run_options`` go to
+    :func:`study.simulate` (engine, workers, executor, progress, checkpoint): they change how
+    fast, never which numbers."""
     output.check_writable(Path(out), force, inputs)
-    main, other = simulate(scenario, reps, seed, uncertainty, draws, band, **run_options)
-    report = build(main, other, band, council_removals, case)
+    base, authority = simulate(scenario, reps, seed, uncertainty, draws, band, **run_options)
+    report = build(base, authority, band, council_removals, case)
     with output.atomic_folder(Path(out), force, inputs) as folder:
         write(report, folder)
     return report

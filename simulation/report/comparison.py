@@ -17,10 +17,13 @@ from simulation.report.sentences import FORMATS
 from simulation.results import band_stats
 from simulation.results.metrics import PROGRAMME
 
-INTRO = ("Money claims are compared undiscounted (no seed says it discounts), in the document's "
+INTRO = ("Each claim is compared with both views: the base case (the practice's own women, as "
+         "the evidence on them supports) and the authority-wide scenario (if the fall in all "
+         "infant care entries measured in five long-running Pause areas also happens here). "
+         "Money claims are compared undiscounted (no seed says it discounts), in the document's "
          "own price year; claims derived from the national evaluation's figures are changes in "
-         "all of an authority's infant care entries and are compared with the authority-wide "
-         "total.")
+         "all of an authority's infant care entries, which only the authority-wide scenario "
+         "models.")
 
 
 def month_of(period: str) -> float:
@@ -163,7 +166,17 @@ def compare(case: BusinessCase, results, band: float = 0.9,
 
 # ------------------------------------------------------------------------- the one-page summary
 def overall(frame: pd.DataFrame) -> str:
-    """One generated sentence on all cases together."""
+    """Generated sentences on all cases together (one per view, the base case first, where the
+    frame has a ``view`` column)."""
+    if "view" not in frame:
+        return _overall(frame)
+    from simulation.results.views import SHORT
+
+    return " ".join(f"**{SHORT[v].capitalize()}:** {_overall(part)}"
+                    for v, part in frame.groupby("view", sort=False))
+
+
+def _overall(frame: pd.DataFrame) -> str:
     numeric = frame[frame["kind"].isin(["point", "up_to"])]
     above = int((numeric["claimed"] > numeric["hi"]).sum())
     below = int((numeric["claimed"] < numeric["lo"]).sum())
@@ -213,7 +226,13 @@ def cells(frame: pd.DataFrame) -> pd.DataFrame:
         return "" if not np.isfinite(r["council"]) else _fmt(r["metric"], r["council"])
 
     rows = [r for _, r in frame.iterrows()]
+    shown = {}
+    if "view" in frame:
+        from simulation.results import views
+
+        shown["View"] = [views.LABELS[r["view"]] for r in rows]
     return pd.DataFrame({
+        **shown,
         "Claim (the document's words)": [f"\u201c{r['quote']}\u201d ({r['where']})" for r in rows],
         "Compared with": [f"{LABELS[r['metric']]}, {_period_words(r['metric'], r['period'])}"
                           for r in rows],
@@ -239,7 +258,7 @@ def page_markdown(frame: pd.DataFrame, cases, meta: dict) -> str:
              _intro(meta), "",
              f"**Overall.** {overall(frame)}", ""]
     for case in cases:
-        part = frame[frame["case"] == case.id]
+        part = _by_claim(frame[frame["case"] == case.id])
         grid = cells(part)
         lines += [f"## {case.title}", "",
                   f"Document: `docs/sources/seeds/{case.seed}`. "
@@ -254,6 +273,15 @@ def page_markdown(frame: pd.DataFrame, cases, meta: dict) -> str:
         if case.unquantified:
             lines += ["Not compared: " + " ".join(case.unquantified), ""]
     return "\n".join(lines)
+
+
+def _by_claim(part: pd.DataFrame) -> pd.DataFrame:
+    """A case's rows claim by claim, each claim's views together (the base case first)."""
+    if "view" not in part:
+        return part
+    order = {c: i for i, c in enumerate(dict.fromkeys(part["claim"]))}
+    return part.assign(_o=part["claim"].map(order)).sort_values("_o", kind="stable").drop(
+        columns="_o")
 
 
 def _intro(meta: dict) -> str:
@@ -274,7 +302,7 @@ def page_html(frame: pd.DataFrame, cases, meta: dict) -> str:
             f"<p class='meta'>{escape(_intro(meta))}</p>",
             f"<p><strong>Overall.</strong> {escape(overall(frame))}</p>"]
     for case in cases:
-        part = frame[frame["case"] == case.id]
+        part = _by_claim(frame[frame["case"] == case.id])
         grid = cells(part)
         columns = [(c, (lambda c: lambda r: escape(str(r[c])))(c), False)  # noqa: B023 (bound)
                    for c in grid.columns]

@@ -1,9 +1,12 @@
 """The report as an Excel workbook (openpyxl): numbers as numbers, with number formats.
 
-Sheets: headline (with bands), year_by_year, effect_by_source, two_views, council_method,
-money_inputs, assumptions (readable labels), notes. Cells hold the same (tidied) values as the
-CSV files; a cell's number format follows its row's unit (GBP at the price base, probability,
-ratio, count). Infinite figures (never broke even) are written as text, NaN as an empty cell.
+Sheets: two_views (first: the base case and the authority-wide scenario side by side, the base
+case's rows first), break_even (the threshold by year), net_saving_by_system_effect, headline
+(the base case, with bands), year_by_year, effect_by_source (both views), council_method,
+money_inputs, assumptions (readable labels), notes (every sentence, naming its view). Cells
+hold the same (tidied) values as the CSV files; a cell's number format follows its row's unit
+(GBP at the price base, probability, ratio, count). Infinite figures (never broke even) are
+written as text, NaN as an empty cell.
 """
 
 from __future__ import annotations
@@ -20,21 +23,29 @@ FORMATS = {"probability": "0%", "ratio": "0.00", "factor": "0.0000", "count": "#
            "year": "0"}
 #: (sheet, table, columns shown); column order as written.
 SHEETS = (
-    ("headline", "headline", ["label", "metric", "period", "unit", "mean", "median", "lo", "hi",
-                              "band", "share_infinite"]),
+    ("two_views", "two_views", ["view_label", "label", "figure", "unit", "mean", "median", "lo",
+                                "hi", "band", "months", "view"]),
+    ("break_even", "break_even", ["period", "months", "unit", "threshold", "mean", "median",
+                                  "lo", "hi",
+                                  "band", "share_of_other_entries", "other_entries_expected",
+                                  "value_per_entry", "authority_scenario_prevents_mean",
+                                  "authority_scenario_prevents_median"]),
+    ("net_saving_by_system_effect", "net_saving_by_system_effect",
+     ["prevented", "probability_net_saving", "months"]),
+    ("headline", "headline", ["view", "label", "metric", "period", "unit", "mean", "median",
+                              "lo", "hi", "band", "share_infinite"]),
     ("year_by_year", "by_year", ["year", "label", "metric", "unit", "mean", "median", "lo", "hi",
                                  "band"]),
-    ("effect_by_source", "sources", ["quantity", "source", "label", "unit", "mean", "median",
-                                     "lo", "hi", "band", "share", "share_shown"]),
-    ("two_views", "structural", ["view", "calibration", "label", "metric", "unit", "mean",
-                                 "median", "lo", "hi", "band"]),
+    ("effect_by_source", "sources", ["view", "quantity", "source", "label", "unit", "mean",
+                                     "median", "lo", "hi", "band", "share", "share_shown"]),
     ("council_method", "council_method", None),
     ("money_inputs", "money_inputs", ["label", "parameter", "value", "price_year", "factor",
                                       "value_at_base", "base", "source"]),
     ("assumptions", "assumptions", ["label", "parameter", "section", "value", "unit", "how",
                                     "source", "changed_from_national"]),
 )
-STATISTICS = ("mean", "median", "lo", "hi")
+STATISTICS = ("mean", "median", "lo", "hi", "threshold")
+VIEW_WORDS = {"base": "base case", "authority": "authority-wide scenario", "both": "both views"}
 
 
 def cell_value(value):
@@ -55,13 +66,14 @@ def cell_value(value):
 def number_format(column: str, unit: str | None) -> str | None:
     """The format of a numeric cell: from its row's unit for the statistics columns."""
     if column in ("band", "share", "share_shown", "share_infinite",
-                  "share_of_futures_below_council"):
+                  "share_of_futures_below_council", "share_of_other_entries",
+                  "probability_net_saving"):
         return FORMATS["probability"]
     if column in ("factor", "discount_factor"):
         return FORMATS["factor"]
     if column == "year":
         return FORMATS["year"]
-    if column in ("value", "value_at_base") or column.startswith(
+    if column in ("value", "value_at_base", "value_per_entry") or column.startswith(
             ("cost_avoided", "programme_cost", "net_cost_avoidance")):
         return MONEY_FORMAT
     if column in STATISTICS and unit is not None:
@@ -120,7 +132,15 @@ def write(report, path: Path) -> None:
                   "Green Book rate in the assumptions sheet"),
         ("Ranges", f"lo to hi: the central {report.band:.0%} of {report.results.reps} simulated "
                    "futures; mean and median across them"),
-        ("Parameters", report.note),
+        ("Views", "base case (the practice's own women, as the evidence on them supports: "
+                  f"calibration '{report.results.scenario.calibration or 'none'}', no effect on "
+                  "other mothers) and authority-wide scenario (if the fall in all infant care "
+                  "entries measured in five long-running Pause areas also happens here: "
+                  f"calibration '{report.authority.scenario.calibration or 'none'}'); every "
+                  "sheet but two_views, break_even, net_saving_by_system_effect and "
+                  "effect_by_source is the base case"),
+        ("Parameters", f"base case: {report.note}; authority-wide scenario: "
+                       f"{report.record.get('authority_note', '')}"),
         ("Units", "each row's unit column names the unit of its mean, median, lo and hi; "
                   "'not reached' marks a figure that never occurs within the horizon"),
         ("Provenance", f"pausesim {rec['pausesim_version']}, seed {rec['seed']}, "
@@ -131,7 +151,8 @@ def write(report, path: Path) -> None:
                         "horizon are in the headline sheet, never in the horizon's figures"),
         ("Files", "every sheet is also a CSV file beside this workbook, with the same numbers"),
     ]
-    lines += [(f"Sentence ({s.section})", s.text) for s in report.sentences]
+    lines += [(f"Sentence ({s.section}; {VIEW_WORDS[s.view]})", s.text)
+              for s in report.sentences]
     for key, text in lines:
         notes.append([key, text])
         notes.cell(notes.max_row, 2).data_type = "s"

@@ -21,6 +21,7 @@ import pandas as pd
 from simulation.core import deflators
 from simulation.report import sentences as sentences_mod
 from simulation.results import format as fmt
+from simulation.results import views as views_mod
 
 Column = tuple[str, Callable[[pd.Series], str], bool]  # (header, row -> cell HTML, numeric?)
 #: A money figure or a number in a sentence: kept on one line with its sign.
@@ -101,7 +102,9 @@ def sentence_items(items) -> str:
 
 
 # --------------------------------------------------------------------------- sections
-def sources(frame: pd.DataFrame, price: str) -> str:
+def sources(frame: pd.DataFrame, price: str, view: str | None = None) -> str:
+    if view is not None and "view" in frame.columns:
+        frame = frame[frame.view == view]
     infants = frame[frame.quantity == "infants_avoided"].set_index("source")
     cost = frame[frame.quantity == "cost_avoided"].set_index("source")
     grid = infants.reset_index()[["source", "label"]]
@@ -116,13 +119,52 @@ def sources(frame: pd.DataFrame, price: str) -> str:
     ], row_class=lambda r: "total" if r["source"] == "total" else "")
 
 
-def structural(frame: pd.DataFrame) -> str:
+def two_views(frame: pd.DataFrame) -> str:
+    """The headline figures of both views side by side (the base case's column first)."""
     views = list(dict.fromkeys(frame.view))
-    grid = frame[frame.view == views[0]][["metric", "label"]]
-    rows = frame.set_index(["view", "metric"])
-    return table(grid, [("Figure", text("label"), False)] + [
-        (view, (lambda v: lambda r: banded(rows.loc[(v, r["metric"])], inline=True))(view), True)
-        for view in views])
+    labels = frame.drop_duplicates("view").set_index("view").view_label
+    grid = frame[frame.view == views[0]][["figure", "label"]]
+    rows = frame.set_index(["view", "figure"])
+
+    def cell(view):
+        return lambda r: banded(rows.loc[(view, r["figure"])], inline=True) \
+            if (view, r["figure"]) in rows.index else ""
+
+    return table(grid, [("Figure (median, central range)", text("label"), False)] + [
+        (labels[v], cell(v), True) for v in views], css="views")
+
+
+def break_even(frame: pd.DataFrame) -> str:
+    """The break-even threshold by period."""
+    def period(r):
+        return f"to the end of year {r['period'][5:]}" if r["period"].startswith("year_") \
+            else f"to month {r['months']:g}"
+
+    return table(frame, [
+        ("Period", lambda r: escape(period(r)), False),
+        ("Entries among other mothers to prevent: at the mean NPV (median, central range of "
+         "the base case's futures)", lambda r: f"{number(r['threshold'], 'entries', mean=True)} "
+         f"<span class='range'>({number(r['median'], 'entries')}; {number(r['lo'], 'entries')} "
+         f"to {number(r['hi'], 'entries')})</span>", True),
+        ("Share of the authority's other infant care entries",
+         lambda r: escape(fmt.percent(r["share_of_other_entries"])), True),
+        ("Care costs avoided per prevented entry (discounted)",
+         lambda r: number(r["value_per_entry"], "GBP"), True),
+        ("What the authority-wide scenario prevents (mean)",
+         lambda r: number(r["authority_scenario_prevents_mean"], "entries", mean=True), True)])
+
+
+def net_saving_curve(frame: pd.DataFrame, rows: int = 9) -> str:
+    """P(net saving) over the size of the system effect: ``rows`` evenly spaced rows of the
+    curve (all of them in net_saving_by_system_effect.csv)."""
+    import numpy as np
+
+    shown = frame.iloc[np.unique(np.linspace(0, len(frame) - 1, rows).round().astype(int))]
+    return table(shown, [
+        ("Other mothers' infant care entries prevented (expected)",
+         lambda r: number(r["prevented"], "entries"), True),
+        ("Probability of a net saving (base case plus that effect)",
+         lambda r: escape(fmt.percent(r["probability_net_saving"])), True)])
 
 
 def headline(frame: pd.DataFrame, optimism_bias: bool) -> str:
@@ -260,7 +302,7 @@ def claims(frame: pd.DataFrame, case) -> str:
     """The business case's claims against the simulation."""
     from simulation.report import comparison
 
-    cells = comparison.cells(frame)
+    cells = comparison.cells(frame)  # with a View column where the frame has both views
     columns = [(c, (lambda c: lambda r: escape(str(r[c])))(c), False)  # noqa: B023 (bound)
                for c in cells.columns]
     items = "\n".join(f"    <li>{sentence_html(s)}</li>" for s in frame.sentence)
@@ -315,6 +357,7 @@ def render(report) -> str:
                   f"created {rec['created_utc']}")
     said = report.sentences
     caveat = " ".join(s.text for s in by_section(said, "caveat"))
+    citable = by_section(said, "citable")
     figs = {f.name: f for f in report.figures}
     ce_names = ("ce_plane", "ce_acceptability")
     has_claims = "claims" in t
@@ -334,10 +377,20 @@ def render(report) -> str:
         prices=escape(price),
         rate=escape(fmt.percent(sc["costs.discount_rate_per_year"], 1)),
         period_words=escape(period_words),
-        sentences=sentence_items(by_section(said, "citable")),
-        sources=sources(t["sources"], price),
+        base_sentences=sentence_items([s for s in citable if s.view == "base"]),
+        authority_sentences=sentence_items([s for s in citable if s.view == "authority"]),
+        threshold_sentences=sentence_items([s for s in citable if s.view == "both"]),
+        two_views=two_views(t["two_views"]),
+        base_label=escape(views_mod.LABELS["base"]),
+        authority_label=escape(views_mod.LABELS["authority"]),
+        base_calibration=escape(report.results.scenario.calibration or "none"),
+        authority_calibration=escape(report.authority.scenario.calibration or "none"),
+        break_even_figure=figures_html([figs[n] for n in ("break_even",) if n in figs]),
+        break_even=break_even(t["break_even"]),
+        net_saving_curve=net_saving_curve(t["net_saving_by_system_effect"]),
+        sources_base=sources(t["sources"], price, "base"),
+        sources_authority=sources(t["sources"], price, "authority"),
         where="\n".join(f"    <p>{sentence_html(s.text)}</p>" for s in by_section(said, "where")),
-        structural=structural(t["structural"]),
         caveat=sentence_html(caveat),
         cite=escape(cite),
         money_sentences=sentence_items(by_section(said, "money")),
@@ -354,8 +407,10 @@ def render(report) -> str:
         council_vs_simulation=council_vs_simulation(t["council_vs_simulation"]),
         council_method=council_method(t["council_method"]),
         council_inputs=council_inputs(t["council_inputs"]),
-        figures=figures_html([f for f in report.figures if f.name not in ce_names]),
+        figures=figures_html([f for f in report.figures
+                              if f.name not in (*ce_names, "break_even")]),
         note=escape(report.note),
+        authority_note=escape(rec.get("authority_note", "")),
         assumptions=assumptions(t["assumptions"]),
         csv_files=escape(", ".join(f"{name}.csv" for name in t)),
         provenance=escape(provenance),

@@ -34,7 +34,7 @@ from simulation.core.parameters import show
 from simulation.report import export, tables
 from simulation.report.areas import Area
 from simulation.report.sentences import typographic
-from simulation.results import Results, period_edges, periods, study
+from simulation.results import Results, period_edges, periods, study, views
 from simulation.results import format as fmt
 from simulation.results.metrics import STATISTIC_BY_NAME, all_names
 
@@ -313,8 +313,10 @@ class PortfolioReport:
         return f"National portfolio: {len(self.portfolio.areas)} practices"
 
 
-def build(portfolio: Portfolio, origin: str, band: float = 0.9) -> PortfolioReport:
-    """Tables, sentences, notes, figures and provenance of a portfolio."""
+def build(portfolio: Portfolio, origin: str, band: float = 0.9,
+          view: str = "base") -> PortfolioReport:
+    """Tables, sentences, notes, figures and provenance of a portfolio in one view
+    (:mod:`simulation.results.views`: ``base`` or ``authority``)."""
     from simulation.report import portfolio_files
 
     national = portfolio.national
@@ -331,15 +333,18 @@ def build(portfolio: Portfolio, origin: str, band: float = 0.9) -> PortfolioRepo
         "parameter_sets": portfolio.parameter_sets(),
     }
     per_area = {"area_replications": area_replications(portfolio)}
-    report = PortfolioReport(portfolio, str(origin), t, summary_sentences(portfolio, t),
+    report = PortfolioReport(portfolio, str(origin), t, summary_sentences(portfolio, t, view),
                              notes(portfolio, t), parquet=per_area)
     report.figures = portfolio_files.figures(report)
-    report.record = record(portfolio, origin)
+    report.record = record(portfolio, origin) | {"view": views.LABELS[view],
+                                                 "view_meaning": views.WORDS[view]}
     return report
 
 
-def summary_sentences(portfolio: Portfolio, t: dict[str, pd.DataFrame]) -> list[str]:
-    """The national figures in words (each number is a cell of ``national_headline``)."""
+def summary_sentences(portfolio: Portfolio, t: dict[str, pd.DataFrame],
+                      view: str = "base") -> list[str]:
+    """The national figures in words (each number is a cell of ``national_headline``), each
+    sentence opening with its view."""
     head = t["national_headline"].set_index(["metric", "period"])
     last = tables.last_year(portfolio.national)
     years = int(last[5:])
@@ -357,9 +362,10 @@ def summary_sentences(portfolio: Portfolio, t: dict[str, pd.DataFrame]) -> list[
 
     p = head.loc[("probability_net_saving_discounted", last), "mean"]
     n = len(portfolio.areas)
+    opening = f"{views.SHORT[view].capitalize()} ({views.WORDS[view].split('(', 1)[1]}"
     out = [
         f"Across the {n} practices, {over}: {show('infants_avoided_cumulative')} infants kept "
-        f"out of care authority-wide (median and central {band} of {portfolio.reps} simulated "
+        f"out of care (median and central {band} of {portfolio.reps} simulated "
         "futures).",
         f"Care costs avoided, discounted: {show('cost_avoided_cumulative_discounted', money=True)}"
         f", against a programme cost of "
@@ -369,7 +375,7 @@ def summary_sentences(portfolio: Portfolio, t: dict[str, pd.DataFrame]) -> list[
         f"portfolio has paid for itself in {fmt.percent(p)} of simulated futures by the end of "
         f"year {years}.",
     ]
-    return out
+    return [f"{opening}: {sentence[0].lower()}{sentence[1:]}" for sentence in out]
 
 
 def notes(portfolio: Portfolio, t: dict[str, pd.DataFrame]) -> list[str]:
@@ -449,15 +455,28 @@ def write(report: PortfolioReport, folder: Path) -> None:
 def make(areas: Sequence[Area], origin, out: Path, reps: int, seed: int, band: float = 0.9,
          force: bool = False, uncertainty: str = "posterior", draws: int = study.DEFAULT_DRAWS,
          inputs=(), **run_options) -> PortfolioReport:
-    """Simulate the areas and write the portfolio to ``out`` (complete, or not at all;
+    """Simulate the areas in both views and write the portfolio to ``out``: the base case at
+    its top, the authority-wide scenario in ``authority-wide/``, both views' sentences (the base
+    case first) in every document. Complete, or not at all;
     ``--force`` never replaces a folder holding the areas file, a scenario file or one of
     ``inputs``). ``run_options`` (engine, workers, executor, progress, checkpoint) change how
     fast, never which numbers."""
     inputs = [origin, *inputs, *[a.scenario.origin for a in areas
                                  if Path(a.scenario.origin).exists()]]
     output.check_writable(Path(out), force, inputs)
-    portfolio = simulate(areas, reps, seed, uncertainty, draws, band, **run_options)
-    report = build(portfolio, origin, band)
+    checkpoint = run_options.pop("checkpoint", None)
+    reports = {}
+    for view, k in (("base", 0), ("authority", 1)):
+        viewed = [replace(a, scenario=views.scenarios(a.scenario)[k]) for a in areas]
+        portfolio = simulate(viewed, reps, seed, uncertainty, draws, band,
+                             checkpoint=None if checkpoint is None else Path(checkpoint) / view,
+                             **run_options)
+        reports[view] = build(portfolio, origin, band, view)
+    both = reports["base"].sentences + reports["authority"].sentences
+    for report in reports.values():  # every output shows both views, the base case first
+        report.sentences = both
     with output.atomic_folder(Path(out), force, inputs) as folder:
-        write(report, folder)
-    return report
+        write(reports["base"], folder)
+        (folder / "authority-wide").mkdir()
+        write(reports["authority"], folder / "authority-wide")
+    return reports["base"]

@@ -40,7 +40,7 @@ HEADLINE = (
 )
 #: Short labels for the report's tables (the registry's labels are the long definitions).
 LABELS = {
-    "infants_avoided_cumulative": "Infants kept out of care (authority-wide)",
+    "infants_avoided_cumulative": "Infants kept out of care (all sources)",
     "infants_avoided_in_year": "Infants kept out of care in the year",
     "cost_avoided_cumulative": "Care costs avoided",
     "cost_avoided_cumulative_discounted": "Care costs avoided, discounted",
@@ -98,12 +98,6 @@ SOURCE_NAMES = {
     "after_programme": "After the programme (completed or left early)",
     "authority": "Other mothers in the authority (system-wide effect)",
 }
-STRUCTURAL = (
-    ("infants_avoided_cumulative", "Infants kept out of care"),
-    ("infants_avoided_authority_cumulative", "of which other mothers (system-wide effect)"),
-    ("net_cost_avoidance_cumulative_discounted", "Net present value (NPV), council costs only"),
-    ("probability_net_saving_discounted", "Probability of a net saving"),
-)
 TOLERANCE = 1e-9  # relative: figures this close are equal (a fixed input is not "0%" below itself)
 
 
@@ -229,22 +223,6 @@ def _cumulative(metric: str, discounted: bool) -> str:
     if name not in BY_NAME[metric].names():
         raise KeyError(f"{name} is not a reported metric")
     return name
-
-
-def structural(views: dict, band: float) -> pd.DataFrame:
-    """The headline under each calibration side by side: ``views`` maps a plain name of the
-    view to its :class:`Results` (same seed)."""
-    rows = []
-    for view, results in views.items():
-        period = last_year(results)
-        total = figure_row(results, "infants_avoided_cumulative", period, band)["mean"]
-        for name, label in STRUCTURAL:
-            row = figure_row(results, name, period, band)
-            share = row["mean"] / total if name == "infants_avoided_authority_cumulative" and \
-                total else np.nan
-            rows.append({"view": view, "calibration": results.scenario.calibration or "none",
-                         **{**row, "label": label}, "share_of_total": share})
-    return pd.DataFrame(rows).drop(columns="share_infinite")
 
 
 def activity(results, band: float) -> pd.DataFrame:

@@ -114,6 +114,31 @@ FIGURES = {"fan_infants_avoided": fan_chart, "costs": cost_chart,
            "net_cost_histogram": net_histogram, "sources": sources_chart}
 
 
+def break_even_chart(views):
+    """P(net saving) to the horizon against the other mothers' infant care entries the practice
+    prevents (the system effect's size), with the break-even threshold and the authority-wide
+    scenario's median marked."""
+    from . import views as views_mod
+
+    curve = views_mod.net_saving_curve(views)
+    table = views_mod.break_even(views)
+    last = table.iloc[-1]
+    fig, ax = _axes((8, 4.2))
+    ax.plot(curve.prevented, curve.probability_net_saving * 100, color="tab:blue")
+    ax.axvline(last.threshold, color="tab:red", ls="--", lw=1,
+               label=f"break-even: {last.threshold:.0f} prevented (mean NPV = 0)")
+    ax.axvline(last.authority_scenario_prevents_median, color="tab:green", ls=":", lw=1.5,
+               label=f"authority-wide scenario's median: "
+                     f"{last.authority_scenario_prevents_median:.0f}")
+    ax.set(xlabel="other mothers' infant care entries prevented to the horizon (expected)",
+           ylabel="P(net saving) to the horizon (%)", ylim=(-2, 102),
+           title=plain(f"{views.scenario.name}: how large must the effect on other mothers "
+                       "be?"))
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
 def save_all(results, folder: Path, band: float | None = None) -> list[Path]:
     """Write the run's standard figures as PNG files into ``folder``."""
     import matplotlib.pyplot as plt

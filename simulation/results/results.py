@@ -42,15 +42,37 @@ def period_edges(horizon_months: float) -> np.ndarray:
     return np.asarray(sorted(ends))
 
 
-def band_stats(values: np.ndarray, band: float) -> dict[str, float]:
-    """Mean, median and the central ``band`` of values (inf allowed, e.g. never broke even)."""
+def mean_se(values: np.ndarray, clusters: np.ndarray | None = None) -> float:
+    """Monte Carlo standard error of the mean of ``values``. Replications that share a parameter
+    set (``clusters``: its index per replication) are not independent of each other, so the
+    error is that of the mean of the sets' means (the cluster-robust estimator for sets of equal
+    size, as a run draws them; sets' means weighted by their sizes otherwise); with one set, or
+    none given, the replications are independent."""
+    values = np.asarray(values, dtype=float)
+    if len(values) < 2 or not np.isfinite(values).all():
+        return float("nan")
+    if clusters is not None:
+        ids, index, sizes = np.unique(clusters, return_inverse=True, return_counts=True)
+        if len(ids) > 1:
+            means = np.bincount(index, weights=values) / sizes
+            w = sizes / sizes.sum()
+            mean = float(np.dot(w, means))
+            # sandwich (CR1-like) variance of a weighted mean of cluster means
+            k = len(ids)
+            return float(np.sqrt(k / (k - 1) * np.sum(w ** 2 * (means - mean) ** 2)))
+    return float(np.std(values, ddof=1) / np.sqrt(len(values)))
+
+
+def band_stats(values: np.ndarray, band: float,
+               clusters: np.ndarray | None = None) -> dict[str, float]:
+    """Mean (with its standard error, :func:`mean_se`), median and the central ``band`` of values
+    (inf allowed, e.g. never broke even)."""
     q = (1.0 - band) / 2.0
     finite = np.isfinite(values).all()
     method = "linear" if finite else "inverted_cdf"
     mean = float(np.mean(values)) if finite else (
         float(np.mean(values)) if np.isfinite(np.mean(values)) else float("inf"))
-    se = float(np.std(values, ddof=1) / np.sqrt(len(values))) if finite and len(values) > 1 \
-        else float("nan")
+    se = mean_se(values, clusters)
     return {"mean": mean, "mean_se": se,
             "median": float(np.quantile(values, 0.5, method=method)),
             "lo": float(np.quantile(values, q, method=method)),
@@ -241,6 +263,7 @@ class Results:
         mean_se, median, lo, hi, band``."""
         band = self.band if band is None else band
         named = periods(self.horizon)
+        sets = self.simulated.set_index  # replications of one parameter set are clustered
         rows = []
         for metric in METRICS:
             for discounted in ((False, True) if metric.money else (False,)):
@@ -252,7 +275,7 @@ class Results:
                     i = self.end_bin(end)
                     rows.append({"metric": f"{metric.name}_cumulative{suffix}",
                                  "unit": self.unit(metric.unit), "period": period,
-                                 **band_stats(cum[:, i], band)})
+                                 **band_stats(cum[:, i], band, sets)})
                 if metric.in_year:
                     for period, end in named.items():
                         if not period.startswith("year_"):
@@ -260,18 +283,17 @@ class Results:
                         values = self.value(f"{metric.name}_in_year{suffix}", end)
                         rows.append({"metric": f"{metric.name}_in_year{suffix}",
                                      "unit": self.unit(metric.unit), "period": period,
-                                     **band_stats(values, band)})
+                                     **band_stats(values, band, sets)})
         for stat in STATISTICS:
             ends = {"horizon": self.horizon} if stat.periods == "horizon" else \
                 {p: e for p, e in named.items() if p.startswith("year_")}
             for period, end in ends.items():
                 values = self.statistic(stat, end)
                 if stat.probability:
-                    row = {"mean": float(values.mean()), "mean_se": float(
-                        np.sqrt(values.mean() * (1 - values.mean()) / len(values))),
+                    row = {"mean": float(values.mean()), "mean_se": mean_se(values, sets),
                            "median": np.nan, "lo": np.nan, "hi": np.nan}
                 else:
-                    row = band_stats(values, band)
+                    row = band_stats(values, band, sets)
                     if stat.ratio is not None:
                         num = self.value(stat.ratio[0], end).mean()
                         den = self.value(stat.ratio[1], end).mean()

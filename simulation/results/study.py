@@ -183,3 +183,25 @@ def run(scenario: str | Path | Scenario = "national", reps: int = 500, seed: int
         if values:
             sc = sc.with_overrides(values, source="override")
     return simulate(sc, reps, seed, uncertainty, draws, engine, workers, progress=progress)
+
+
+def run_views(scenario: str | Path | Scenario = "national", reps: int = 500,
+              seed: int = DEFAULT_SEED, uncertainty: str = "posterior",
+              draws: int = DEFAULT_DRAWS, engine: str = "fast", workers: int = 1,
+              progress: bool | None = None, **overrides):
+    """Both views of a scenario in one call (:mod:`simulation.results.views`)::
+
+        both = simulation.run_views("national", reps=500)
+        both.headline()          # base case and authority-wide scenario side by side
+        both.break_even()        # entries among other mothers to prevent, by year
+        both.break_even_chart()  # P(net saving) over the size of the system effect
+
+    Overrides as :func:`run`."""
+    from . import views
+
+    values = {k.replace("__", "."): v for k, v in overrides.items()}
+    sc = scenario if isinstance(scenario, Scenario) else load(scenario, None, values)
+    if isinstance(scenario, Scenario) and values:
+        sc = sc.with_overrides(values, source="override")
+    return views.simulate(sc, reps, seed, uncertainty, draws, engine=engine, workers=workers,
+                          progress=progress)

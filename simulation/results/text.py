@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from . import format as fmt
@@ -53,13 +54,19 @@ def summary_text(results, table: pd.DataFrame | None = None) -> str:
              f"replications | engine {sim.engine} | capacity {sc.capacity} women",
              f"Parameters: {parameter_note(results.meta, sc)}.",
              f"Ranges: mean  [central {band:.0%} of simulated futures].", ""]
-    lines.append("Infants kept out of care, authority-wide")
+    lines.append("Infants kept out of care (all sources below)")
     if "month_21" in set(table.period):
         t1 = _banded(table, "infants_avoided_cumulative", "month_21")
-        lines.append(f"  first 21 months (T1)          {t1}")
+        lines.append(f"  first 21 months (T1 period)   {t1}")
     for y in years:
-        label = f"in {y.replace('_', ' ')}" + (" (T2)" if y == "year_5" else "")
+        label = f"in {y.replace('_', ' ')}"
         lines.append(f"  {label:<30}{_banded(table, 'infants_avoided_in_year', y)}")
+    if results.horizon >= 60:
+        per_year = (results.value("infants_avoided_cumulative", 60)
+                    - results.value("infants_avoided_cumulative", 24)) / 3.0
+        lines.append(f"  a year over years 3-5 (T2)    {fmt.count(per_year.mean(), 1):>7}  "
+                     f"[{fmt.interval(*np.quantile(per_year, [(1 - band) / 2, (1 + band) / 2]))}"
+                     "]")
     lines.append(f"  cumulative to {last.replace('_', ' '):<16}"
                  f"{_banded(table, 'infants_avoided_cumulative', last)}")
     total = _row(table, "infants_avoided_cumulative", last)["mean"]
@@ -101,4 +108,82 @@ def summary_text(results, table: pd.DataFrame | None = None) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["parameter_note", "summary_text", "SOURCE_LABELS"]
+#: The printed heading of each view (the base case first).
+VIEW_HEADINGS = {
+    "base": ["BASE CASE: the practice's own women, as the evidence on them supports",
+             "(calibrated to the micro-evidence; no effect on other mothers' infants)"],
+    "authority": ["AUTHORITY-WIDE SCENARIO: if the fall in all infant care entries measured in "
+                  "five long-running Pause areas also happens here",
+                  "(a system effect on other mothers' infants, calibrated to the national "
+                  "figures and given that there is one; no study has measured it)"]}
+
+
+def view_headings(name: str, scenario, p_no_effect: float | None = None) -> list[str]:
+    """The heading of one view as its scenario was simulated: :data:`VIEW_HEADINGS`, said
+    otherwise for a run without a calibration or without any system effect."""
+    head = list(VIEW_HEADINGS[name])
+    if scenario.calibration is None:
+        head[1] = ("(no calibration: the registry's evidence-based defaults"
+                   + ("; no effect on other mothers' infants)" if name == "base" else
+                      f"; system effect {scenario['authority.system_effect_per_year']:g} a year "
+                      "as given)"))
+    elif name == "authority" and p_no_effect is not None:
+        head[1] = head[1][:-1] + (f"; its calibration gives P(no effect) {fmt.percent(p_no_effect)}"
+                                  ", set aside here)")
+    elif name == "authority" and "authority.system_effect_per_year" not in \
+            scenario.calibrated_keys():
+        head[1] = (f"(calibration {scenario.calibration!r}; system effect "
+                   f"{scenario['authority.system_effect_per_year']:g} a year as given)")
+    return head
+
+
+def views_text(views, tables: dict | None = None) -> str:
+    """The printed summary of both views (the base case first), the break-even threshold and
+    P(no effect): what ``pausesim run`` prints."""
+
+    tables = tables or {}
+    out = []
+    sc = views.scenario
+    p0 = views.p_no_effect()
+    for name, res in views.items():
+        rule = "=" * 100
+        out += [rule, *view_headings(name, res.scenario, p0), rule,
+                summary_text(res, tables.get(name)), ""]
+    out += [break_even_text(views), ""]
+    out.append(f"Both views: same seed, replications and options ({sc.name}); every figure "
+               "above belongs to the view it is printed under.")
+    return "\n".join(out)
+
+
+def break_even_text(views) -> str:
+    """The break-even threshold by year and P(net saving) over the system effect's size."""
+    from . import views as views_mod
+
+    table = views_mod.break_even(views)
+    curve = views_mod.net_saving_curve(views)
+    band = table.band.iloc[0]
+    lines = ["BREAK-EVEN: infant care entries among other mothers the practice must prevent, on "
+             "top of the base case, for its net present value to reach zero",
+             f"(cumulative to the end of each period; at the base case's mean NPV [central "
+             f"{band:.0%} of the base case's futures]; as a share of the authority's other "
+             "infant care entries in the period; and what the authority-wide scenario has the "
+             "practice prevent, mean)"]
+    for _, r in table.iterrows():
+        label = r.period.replace("_", " ")
+        lines.append(f"  to {label:<12} {fmt.count(r.threshold, 1):>7}  "
+                     f"[{fmt.count(r.lo, 1)} to {fmt.count(r.hi, 1)}]   "
+                     f"{fmt.percent(r.share_of_other_entries)} of other mothers' entries;   "
+                     f"authority-wide scenario: {fmt.count(r.authority_scenario_prevents_mean, 1)}")
+    last = table.iloc[-1]
+    lines.append(f"  each prevented entry is worth {fmt.money(last.value_per_entry)} of care costs "
+                 f"to {last.period.replace('_', ' ')} ({views.base.price_label}, discounted)")
+    marks = curve.iloc[np.linspace(0, len(curve) - 1, 6).round().astype(int)]
+    lines.append("  P(net saving) to the horizon if the practice prevents, in expectation, this "
+                 "many other mothers' infant care entries:")
+    lines.append("    " + "   ".join(f"{fmt.count(r.prevented, 0)}: "
+                                      f"{fmt.percent(r.probability_net_saving)}"
+                                      for _, r in marks.iterrows()))
+    return "\n".join(lines)
+
+
+__all__ = ["parameter_note", "summary_text", "views_text", "SOURCE_LABELS"]

@@ -48,3 +48,31 @@ def run_folder(results, table: pd.DataFrame, folder: Path) -> None:
     (folder / "scenario.toml").write_text(results.scenario.to_toml(), encoding="utf-8")
     figures.save_all(results, folder)
     output.write_json(folder / "run.json", record(results))
+
+
+def views_folder(both, summaries: dict, folder: Path) -> None:
+    """Both views of a run: the base case in ``folder``, the authority-wide scenario in
+    ``folder/authority-wide``, and beside them the two views' headline figures side by side
+    (``headline.csv``), the break-even threshold by year (``break_even.csv``) and P(net saving)
+    over the size of the system effect (``net_saving_by_system_effect.csv``)."""
+    from . import views as views_mod
+
+    sub = folder / "authority-wide"
+    sub.mkdir()
+    for res, table, where, name in ((both.base, summaries["base"], folder, "base"),
+                                    (both.authority, summaries["authority"], sub, "authority")):
+        tables(res, table, where)
+        (where / "scenario.toml").write_text(res.scenario.to_toml(), encoding="utf-8")
+        figures.save_all(res, where)
+        output.write_json(where / "run.json", record(
+            res, view=views_mod.LABELS[name], view_meaning=views_mod.WORDS[name]))
+    output.write_table(tidy_frame(views_mod.headline(both)), folder, "headline", parquet=False)
+    output.write_table(tidy_frame(views_mod.break_even(both)), folder, "break_even",
+                       parquet=False)
+    output.write_table(tidy_frame(views_mod.net_saving_curve(both)), folder,
+                       "net_saving_by_system_effect", parquet=False)
+    import matplotlib.pyplot as plt
+
+    fig = figures.break_even_chart(both)
+    fig.savefig(folder / "break_even.png", dpi=120, bbox_inches="tight")
+    plt.close(fig)

@@ -238,3 +238,16 @@ def compare(options: Sequence[tuple[str, Scenario]], reps: int, seed: int,
                 values[k, :, m, p] = _values(res, metric, named[k][period])
     return ComparisonResult(labels, results, values, shared, tuple(metrics), seed, band, conf,
                             {"calls": calls, "uncertainty": results[0].meta})
+
+
+def compare_views(options: Sequence[tuple[str, Scenario]], reps: int, seed: int,
+                  **kwargs) -> dict[str, ComparisonResult]:
+    """:func:`compare` in both views (:mod:`simulation.results.views`): every option as its base
+    case (the practice's own women, no system effect), then as its authority-wide scenario;
+    ``kwargs`` as :func:`compare`. Keys ``base`` and ``authority``, in that order."""
+    from simulation.results import views
+
+    check_options(options)
+    pairs = [(label, views.scenarios(sc)) for label, sc in options]
+    return {name: compare([(label, both[k]) for label, both in pairs], reps, seed, **kwargs)
+            for k, name in enumerate(("base", "authority"))}
