@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulation.results.format import tidy_frame
+from simulation.results.views import calibration_words
 
 MONEY_FORMAT = '"£"#,##0;-"£"#,##0'
 FORMATS = {"probability": "0%", "ratio": "0.00", "factor": "0.0000", "count": "#,##0.0",
@@ -133,10 +134,12 @@ def write(report, path: Path) -> None:
         ("Ranges", f"lo to hi: the central {report.band:.0%} of {report.results.reps} simulated "
                    "futures; mean and median across them"),
         ("Views", "base case (the practice's own women, as the evidence on them supports: "
-                  f"calibration '{report.results.scenario.calibration or 'none'}', no effect on "
+                  f"calibration {calibration_words(report.results.scenario.calibration)}, no "
+                  "effect on "
                   "other mothers) and authority-wide scenario (if the fall in all infant care "
                   "entries measured in five long-running Pause areas also happens here: "
-                  f"calibration '{report.authority.scenario.calibration or 'none'}'); every "
+                  f"calibration {calibration_words(report.authority.scenario.calibration)}); "
+                  "every "
                   "sheet but two_views, break_even, net_saving_by_system_effect and "
                   "effect_by_source is the base case"),
         ("Parameters", f"base case: {report.note}; authority-wide scenario: "

@@ -383,8 +383,9 @@ def render(report) -> str:
         two_views=two_views(t["two_views"]),
         base_label=escape(views_mod.LABELS["base"]),
         authority_label=escape(views_mod.LABELS["authority"]),
-        base_calibration=escape(report.results.scenario.calibration or "none"),
-        authority_calibration=escape(report.authority.scenario.calibration or "none"),
+        base_calibration=escape(views_mod.calibration_words(report.results.scenario.calibration)),
+        authority_calibration=escape(views_mod.calibration_words(
+            report.authority.scenario.calibration)),
         break_even_figure=figures_html([figs[n] for n in ("break_even",) if n in figs]),
         break_even=break_even(t["break_even"]),
         net_saving_curve=net_saving_curve(t["net_saving_by_system_effect"]),

@@ -18,12 +18,18 @@ def parameter_note(meta: dict, scenario) -> str:
     if meta.get("parameters") == "posterior draws":
         kept = meta.get("kept_from_scenario") or []
         own = f"; the scenario's own values of {', '.join(kept)} kept" if kept else ""
-        return (f"{meta['draws']} parameter sets drawn from calibration {meta['calibration']!r} "
+        from .views import calibration_words
+
+        return (f"{meta['draws']} parameter sets drawn from calibration "
+                f"{calibration_words(meta['calibration'])} "
                 f"({meta['reps_per_draw']} replications each): the ranges include parameter "
                 f"uncertainty{own}")
     if scenario.calibration:
-        return (f"point estimate of calibration {scenario.calibration!r} (--point): the ranges "
-                "are chance alone, not parameter uncertainty")
+        from .views import calibration_words
+
+        return (f"point estimate of calibration {calibration_words(scenario.calibration)} "
+                "(--point): the ranges are chance alone, not parameter uncertainty - too narrow "
+                "to cite; quote a run with parameter uncertainty (the default)")
     return ("uncalibrated evidence-based defaults (calibration 'none'): the ranges are chance "
             "alone")
 

@@ -107,6 +107,16 @@ def scenarios(scenario: Scenario) -> tuple[Scenario, Scenario]:
     return base, authority
 
 
+def calibration_words(calibration: str | None) -> str:
+    """A calibration reference as people read it: ``'national', given a system effect`` for the
+    authority-wide scenario's conditioned posterior, ``'national-micro'``, or ``none``."""
+    if calibration is None:
+        return "none"
+    if calibration.endswith(posterior_mod.GIVEN_EFFECT):
+        return f"'{whole(calibration)}', given a system effect"
+    return f"'{calibration}'"
+
+
 def whole(calibration: str) -> str:
     """The calibration reference without :data:`posterior.GIVEN_EFFECT`."""
     return calibration[:-len(posterior_mod.GIVEN_EFFECT)] \
