@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import openpyxl
 import pandas as pd
 
 from simulation.core import scenario as scenario_mod
+from simulation.core import workbook
 from simulation.sensitivity import report as sensitivity_report
 from simulation.sensitivity import varied
 
@@ -35,3 +37,21 @@ def test_sensitivity_parameters_csv_cannot_hold_formulas(tmp_path):
     back = pd.read_csv(tmp_path / "parameters.csv", dtype=str, keep_default_na=False)
     assert list(back.loc[back.parameter.isin(keys), "source"]) == [
         "'=HYPERLINK(\"http://x\",\"y\")", "'@SUM(A1)", "'-2+3+cmd", "'+cmd", "a\nb"]
+
+
+# ---------------------------------------- item 2: the template writes formula-like text as text
+def test_template_writes_text_that_starts_with_equals_as_text(tmp_path):
+    text = ('[scenario]\nname = "=1+1"\ndescription = "@SUM(A1)"\nsource = "=HYPERLINK(\\"x\\")"\n'
+            '[practice]\npractitioners = { value = 4, source = "=cmd|\' /C calc\'!A0" }\n')
+    scenario = scenario_mod.parse(text, origin="f.toml")
+    path = tmp_path / "t.xlsx"
+    workbook.write_template(scenario, path)
+    book = openpyxl.load_workbook(path)  # formulas kept as formulas: none may be there
+    formulas = [c.coordinate for ws in book for row in ws.iter_rows() for c in row
+                if c.data_type == "f"]
+    assert formulas == []
+    fields = {r[0].value: r[1].value for r in book[workbook.SCENARIO_SHEET].iter_rows(min_row=2)}
+    assert (fields["name"], fields["source"]) == ("=1+1", '=HYPERLINK("x")')
+    back = scenario_mod.load(str(path))  # and they read back as the same text
+    assert (back.name, back.description, back.sources["practice.practitioners"]) == \
+        ("=1+1", "@SUM(A1)", "=cmd|' /C calc'!A0")

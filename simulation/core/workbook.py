@@ -97,10 +97,9 @@ def _scenario_sheet(ws, scenario) -> None:
     ]
     _header(ws, SCENARIO_COLUMNS)
     for r, (field, value, note) in enumerate(rows, start=2):
-        ws.cell(r, 1, field)
-        cell = ws.cell(r, 2, value)
-        cell.fill = INPUT_FILL
-        ws.cell(r, 3, note)
+        _put(ws, r, 1, field)
+        _put(ws, r, 2, value).fill = INPUT_FILL
+        _put(ws, r, 3, note)
     choices = DataValidation(type="list", formula1='"' + ",".join([*shipped, "none"]) + '"',
                              allow_blank=True, showInputMessage=True, showErrorMessage=True,
                              errorStyle="warning", promptTitle="Calibration",
@@ -135,7 +134,7 @@ def _inputs_sheet(ws, scenario) -> None:
                  "unit": p.unit or "-", "allowed": _allowed(p), "default (inherited)": default,
                  "source": source, "notes": _row_note(p, calibrated)}
         for name, value in cells.items():
-            ws.cell(r, col[name], value)
+            _put(ws, r, col[name], value)
         value_cell = ws.cell(r, col["value"])
         if p.kind in _LIST_KINDS:
             value_cell.number_format = "@"  # keep '0.5; 0.3' and a lone '331000' as typed
@@ -220,16 +219,25 @@ def _notes_sheet(ws, scenario) -> None:
     ]
     styles = {"title": Font(bold=True, size=14), "head": Font(bold=True, size=12)}
     for r, (style, text) in enumerate(lines, start=1):
-        cell = ws.cell(r, 1, text)
+        cell = _put(ws, r, 1, text)
         if style:
             cell.font = styles[style]
     ws.column_dimensions["A"].width = 120
     _wrap(ws)
 
 
+def _put(ws, row: int, column: int, value: Any):
+    """Write one cell; text is typed as text, so user text that begins ``=`` is never a live
+    formula (openpyxl takes any such string for one)."""
+    cell = ws.cell(row, column, value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
 def _header(ws, names) -> None:
     for i, name in enumerate(names, start=1):
-        cell = ws.cell(1, i, name)
+        cell = _put(ws, 1, i, name)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
     ws.freeze_panes = "A2"
