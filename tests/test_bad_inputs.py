@@ -290,6 +290,12 @@ def files(tmp_path_factory):
         "bad_value.toml": b"[practice]\npractitioners = 0\n",
         "empty.toml": b"",
         "short.toml": b"[practice]\nhorizon_months = 24\n",
+        # control characters (issue 23): refused on reading, never a traceback when writing
+        "control_name.toml": b'[scenario]\nname = "a\\u0001b"\n',
+        "control_title.toml": b'[scenario]\ntitle = "a\\u000Bb"\n',
+        "control_description.toml": b'[scenario]\ndescription = "a\\u0000b"\n',
+        "control_source.toml": b'[practice]\npractitioners = { value = 4, source = "\\uFFFE" }\n',
+        "control_area.csv": b"area,scenario\nA\x01B,national\n",
         "text.xlsx": b"area,scenario\n",
         "a_file": b"not a folder",
         "good_areas.csv": b"area,scenario\nA,national\n",
@@ -328,7 +334,9 @@ def files(tmp_path_factory):
 def scenario_files(f) -> list[str]:
     return [str(f / n) for n in ("binary.toml", "latin1.toml", "utf16.toml", "gzip.toml",
                                  "deep.toml", "bad_value.toml", "empty.toml", "folder.toml",
-                                 "text.xlsx", "missing.xlsx", "folder.xlsx")] + ["atlantis"]
+                                 "text.xlsx", "missing.xlsx", "folder.xlsx", "control_name.toml",
+                                 "control_title.toml", "control_description.toml",
+                                 "control_source.toml")] + ["atlantis"]
 
 
 def posterior_files(f) -> list[list[str]]:
@@ -382,7 +390,7 @@ EXPLICIT = {
     "areas": lambda f: [[str(f / n)] for n in (
         "missing.csv", "binary.csv", "empty.csv", "header_only.csv", "no_scenario.csv",
         "twice.csv", "unknown_column.csv", "bad_cell.csv", "bad_scenario.csv",
-        "price_year.csv", "areas.txt", "empty_folder", "text.xlsx")],
+        "price_year.csv", "areas.txt", "empty_folder", "text.xlsx", "control_area.csv")],
     "horizon_months": lambda f: [["0"], ["-1"], ["nan"], ["inf"], ["1e9"], ["5"]],
     # calibrate
     "targets": lambda f: [["nonsense"], ["T1,nonsense"], [","], [""]],

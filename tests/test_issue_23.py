@@ -7,9 +7,12 @@ from dataclasses import replace
 
 import openpyxl
 import pandas as pd
+import pytest
 
 from simulation.core import scenario as scenario_mod
 from simulation.core import workbook
+from simulation.core.errors import ScenarioError
+from simulation.report import areas
 from simulation.sensitivity import report as sensitivity_report
 from simulation.sensitivity import varied
 
@@ -55,3 +58,41 @@ def test_template_writes_text_that_starts_with_equals_as_text(tmp_path):
     back = scenario_mod.load(str(path))  # and they read back as the same text
     assert (back.name, back.description, back.sources["practice.practitioners"]) == \
         ("=1+1", "@SUM(A1)", "=cmd|' /C calc'!A0")
+
+
+# ------------------------------------------- item 3: control characters are one line, up front
+CONTROLS = {"U+0001": "\\u0001", "U+000B": "\\u000B", "U+0000": "\\u0000", "U+FFFE": "\\uFFFE",
+            "U+001B": "\\u001B", "U+007F": "\\u007F", "U+0085": "\\u0085"}
+
+
+@pytest.mark.parametrize("code", CONTROLS)
+@pytest.mark.parametrize("field", ["name", "title", "description", "source", "parameter source"])
+def test_control_characters_in_scenario_text_are_one_line(field, code):
+    text = f"a{CONTROLS[code]}b"
+    toml = (f'[practice]\npractitioners = {{ value = 4, source = "{text}" }}\n'
+            if field == "parameter source" else f'[scenario]\n{field} = "{text}"\n')
+    with pytest.raises(ScenarioError) as exc:
+        scenario_mod.parse(toml, origin="bad.toml")
+    line = str(exc.value)
+    assert "\n" not in line and line.startswith("bad.toml: ")
+    assert code in line and ("practice.practitioners" if field == "parameter source"
+                             else f"[scenario] {field}") in line
+
+
+@pytest.mark.parametrize("field,text", [("name", "a\tb"), ("title", "a\nb")])
+def test_names_and_titles_are_one_line_of_text(field, text):
+    with pytest.raises(ScenarioError, match=f"\\[scenario\\] {field}"):
+        scenario_mod.parse(f"[scenario]\n{field} = {scenario_mod.toml_value(text)}\n", "bad.toml")
+
+
+def test_line_breaks_and_tabs_stay_allowed_in_descriptions_and_sources():
+    s = scenario_mod.parse('[scenario]\ndescription = "one\\ntwo\\tthree"\n'
+                           '[practice]\npractitioners = { value = 4, source = "p.\\r\\n3" }\n')
+    assert s.description == "one\ntwo\tthree" and s.sources["practice.practitioners"] == "p.\r\n3"
+
+
+def test_control_characters_in_an_area_label_are_refused_before_simulating(tmp_path):
+    path = tmp_path / "areas.csv"
+    path.write_text("area,scenario\nLe\x01eds,national\n")
+    with pytest.raises(ScenarioError, match=r"row 2, column 'area'.*U\+0001"):
+        areas.read(path)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import sys
 import tomllib
+import unicodedata
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -158,6 +159,28 @@ def name_list(option: str, given: str | Iterable[str] | None) -> list[str] | Non
         raise PausesimError(f"{option} {given!r} names nothing: give comma-separated names, "
                             "or leave the option out")
     return names
+
+
+def check_text(text: str, where: str, multiline: bool = False) -> str:
+    """``text`` if it holds no control character, surrogate or noncharacter (which no
+    spreadsheet, XML file or terminal line can carry); line breaks and tabs only if
+    ``multiline``. Else one :class:`ScenarioError` line: ``WHERE = 'shown' is invalid ...``."""
+    for char in text:
+        code = ord(char)
+        if multiline and char in "\t\n\r":
+            continue
+        if unicodedata.category(char) in ("Cc", "Cs") or 0xFDD0 <= code <= 0xFDEF \
+                or code & 0xFFFE == 0xFFFE:
+            allowed = "printable text, line breaks and tabs" if multiline else \
+                "printable text on one line"
+            raise ScenarioError(f"{where} = {clip(text)!r} is invalid: holds the control "
+                                f"character U+{code:04X} (allowed: {allowed})")
+    return text
+
+
+def clip(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters for an error line (``...`` marks the cut)."""
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def finite_float(value: Any) -> float | None:

@@ -243,9 +243,12 @@ def from_mapping(data: Mapping[str, Any], origin: str, default_name: str = "cust
         raise ScenarioError(f"{origin}: [scenario] has unknown keys {extra} "
                             f"(allowed: {', '.join(_META_KEYS)})")
     for key in _META_KEYS:
-        if key in meta and not isinstance(meta[key], str):
-            raise ScenarioError(f"{_at(origin, where, 'scenario.' + key)}: [scenario] {key} = "
-                                f"{meta[key]!r} is invalid: must be a text string")
+        if key not in meta:
+            continue
+        at = f"{_at(origin, where, 'scenario.' + key)}: [scenario] {key}"
+        if not isinstance(meta[key], str):
+            raise ScenarioError(f"{at} = {meta[key]!r} is invalid: must be a text string")
+        inputs.check_text(meta[key], at, multiline=key in ("description", "source"))
     values = defaults()
     sources = {p.key: p.source for p in PARAMETERS}
     given = set()
@@ -264,7 +267,8 @@ def from_mapping(data: Mapping[str, Any], origin: str, default_name: str = "cust
                                         "keys 'value' and optionally 'source'")
                 value, source = raw["value"], raw.get("source")
             values[key] = validate_value(param, value, at)
-            sources[key] = str(source) if source else f"{origin} (no source given)"
+            sources[key] = inputs.check_text(str(source), f"{at}: {key} source", True) \
+                if source else f"{origin} (no source given)"
             given.add(key)
     calibration = meta.get("calibration", DEFAULT_SCENARIO)
     if calibration == NO_CALIBRATION:

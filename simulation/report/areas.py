@@ -156,6 +156,7 @@ def _rows(table: list[tuple[int, list[Any]]], place: str, origin: str) -> list[A
         label = workbook._text(cells[columns[AREA]])
         if not label:
             raise ScenarioError(f"{at}, column {AREA!r}: blank: give each area a label")
+        inputs.check_text(label, f"{at}, column {AREA!r}: area")
         key = label.casefold()
         if key in seen:
             raise ScenarioError(f"{at}, column {AREA!r}: area {label!r} is given twice (rows "
