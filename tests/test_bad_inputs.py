@@ -317,6 +317,8 @@ def files(tmp_path_factory):
     (folder / "notes").mkdir()
     (folder / "notes" / "mine.txt").write_text("a user's own notes")
     (folder / "exists.xlsx").write_bytes(b"an earlier workbook")
+    (folder / "own_run_json").mkdir()  # looks like an output, but pausesim did not write it
+    (folder / "own_run_json" / "run.json").write_text('{"pausesim_version": "0.1"}')
     shipped = resources.files("simulation").joinpath("data", "posteriors")
     table = pd.read_csv(shipped.joinpath("national.csv"))
     meta = shipped.joinpath("national.json").read_text()
@@ -368,7 +370,7 @@ EXPLICIT = {
     "band": lambda f: [["0"], ["1"], ["1.5"], ["-0.1"], ["nan"], ["inf"]],
     "out": lambda f: [[str(f / "a_file")], [str(f / "dangling")], ["."], [""], [".."], ["/"],
                       ["/sys/pausesim-test/out"], [str(f / "notes"), "--force"],
-                      [str(f), "--force"], ["out\x01"]],
+                      [str(f), "--force"], ["out\x01"], [str(f / "own_run_json"), "--force"]],
     "engine": lambda f: [["warp"], [""]],
     "scheduler": lambda f: [["not-an-address"], [""], ["http://127.0.0.1:8786"], ["tcp://h:0"],
                             ["tcp://h"], ["tcp://127.0.0.1:8786", "--dask-local", "2"]],
@@ -432,7 +434,8 @@ BY_COMMAND = {
         ["1990"], ["2015.5"], ["abc"], ["2015/16"], [""], ["15"]]] + [["2015"]],
     ("portfolio", "price_year"): lambda f: [["1990"], ["2100"], ["0"]],
     ("template", "out"): lambda f: [["x.txt"], [str(f / "folder.xlsx")],
-                                    [str(f / "exists.xlsx")], ["nowhere/x.xlsx"],
+                                    [str(f / "exists.xlsx")], [str(f / "exists.xlsx"), "--force"],
+                                    ["nowhere/x.xlsx"],
                                     ["/sys/pausesim-test.xlsx"], ["x"]],
 }
 #: Arguments a command needs before any bad option can be judged (its required positional).

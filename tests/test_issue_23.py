@@ -9,6 +9,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from simulation import runner
+from simulation.cli import main
+from simulation.core import output
 from simulation.core import scenario as scenario_mod
 from simulation.core import workbook
 from simulation.core.errors import ScenarioError
@@ -96,3 +99,89 @@ def test_control_characters_in_an_area_label_are_refused_before_simulating(tmp_p
     path.write_text("area,scenario\nLe\x01eds,national\n")
     with pytest.raises(ScenarioError, match=r"row 2, column 'area'.*U\+0001"):
         areas.read(path)
+
+
+# --------------------------------------------------- item 4: --force deletes only what it wrote
+RUN = ["run", "--reps", "2", "--workers", "1", "--seed", "3", "--no-progress",
+       "--set", "practice.horizon_months=12"]
+
+
+@pytest.fixture
+def no_simulation(monkeypatch):
+    monkeypatch.setattr(runner, "run", lambda *a, **k: pytest.fail("simulated"))
+
+
+def one_line(capsys) -> str:
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Traceback" not in err[0], err
+    return err[0]
+
+
+def pausesim_output(folder):
+    """An earlier output, as pausesim publishes one (with a subfolder)."""
+    with output.atomic_folder(folder, force=False) as tmp:
+        (tmp / "run.json").write_text("{}")
+        (tmp / "figures").mkdir()
+        (tmp / "figures" / "a.png").write_bytes(b"png")
+    return folder
+
+
+def tree(folder) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() if p.is_file() else b"/"
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.mark.parametrize("case", ["a run.json of one's own", "a file added", "a folder added",
+                                  "a file added in a subfolder"])
+def test_force_never_deletes_what_pausesim_did_not_write(tmp_path, capsys, no_simulation, case):
+    out = tmp_path / "res"
+    if case == "a run.json of one's own":
+        out.mkdir()
+        (out / "run.json").write_text('{"pausesim_version": "0.1"}')
+        (out / "thesis.docx").write_text("mine")
+    else:
+        pausesim_output(out)
+        mine = {"a file added": out / "notes.txt", "a folder added": out / "mine",
+                "a file added in a subfolder": out / "figures" / "mine.png"}[case]
+        mine.mkdir() if case == "a folder added" else mine.write_text("mine")
+    before = tree(out)
+    assert main([*RUN, "--out", str(out), "--force"]) == 2
+    line = one_line(capsys)
+    assert "--force refused" in line and ("did not write" in line or "not a pausesim" in line)
+    assert tree(out) == before
+
+
+def test_force_replaces_an_output_as_pausesim_wrote_it(tmp_path):
+    out = pausesim_output(tmp_path / "res")
+    with output.atomic_folder(out, force=True) as tmp:
+        (tmp / "new.csv").write_text("x")
+    assert sorted(p.name for p in out.iterdir()) == [output.MANIFEST, "new.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
+
+
+def test_council_force_refuses_the_folder_holding_its_scenario_file(tmp_path, capsys):
+    out = tmp_path / "council"
+    assert main(["council", "national", "--out", str(out)]) == 0
+    before = tree(out)
+    capsys.readouterr()
+    assert main(["council", str(out / "scenario.toml"), "--out", str(out), "--force"]) == 2
+    assert "an input of this run" in one_line(capsys)
+    assert tree(out) == before
+
+
+def test_template_force_replaces_only_a_workbook_pausesim_wrote(tmp_path, capsys):
+    own = tmp_path / "own.xlsx"
+    openpyxl.Workbook().save(own)
+    saved = tmp_path / "saved.xlsx"
+    assert main(["template", "--out", str(saved)]) == 0
+    book = openpyxl.load_workbook(saved)
+    book.properties.lastModifiedBy = "Jane"  # as Excel does on saving
+    book.save(saved)
+    capsys.readouterr()
+    for path in (own, saved):
+        before = path.read_bytes()
+        assert main(["template", "--out", str(path), "--force"]) == 2
+        assert "--force refused" in one_line(capsys) and path.read_bytes() == before
+    ours = tmp_path / "ours.xlsx"
+    assert main(["template", "--out", str(ours)]) == 0
+    assert main(["template", "--out", str(ours), "--force"]) == 0

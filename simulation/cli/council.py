@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from simulation.cli.common import default_out, load_scenario
+from simulation.cli.common import default_out, input_paths, load_scenario
 from simulation.core import output
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
@@ -169,7 +169,7 @@ def format_table(table, inputs: council.YearlyInputs) -> str:
 def main(args) -> int:
     inputs, name, record, toml = inputs_from(args)
     out = args.out or default_out(f"council-{name}")
-    output.check_writable(out, args.force)
+    output.check_writable(out, args.force, input_paths(args))
     table = council.rounded(council.estimate(inputs))
     units = {name: unit.format(money=inputs.price_base) for name, unit in council.CSV_UNITS.items()}
     run = output.provenance(
@@ -181,7 +181,7 @@ def main(args) -> int:
         discount_rate_per_year=inputs.discount_rate_per_year,
         price_year=inputs.price_year if inputs.price_year is not None else "as entered",
         price_base=inputs.price_base, units=units)
-    with output.atomic_folder(out, args.force) as folder:
+    with output.atomic_folder(out, args.force, input_paths(args)) as folder:
         table.to_csv(folder / "council_method.csv", index=False)
         output.write_json(folder / "run.json", run)
         if toml is not None:

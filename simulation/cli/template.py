@@ -21,7 +21,9 @@ def add_parser(sub) -> None:
     add_scenario_argument(p)
     p.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx",
                    help="the workbook to write (must end in .xlsx)")
-    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    p.add_argument("--force", action="store_true",
+                   help="replace --out if it is a workbook pausesim wrote and nobody has saved "
+                        "since")
     p.set_defaults(handler=main)
 
 
@@ -46,6 +48,10 @@ def check_out(out: Path, force: bool) -> None:
         raise PausesimError(f"--out {out}: is a folder; give a file name ending in .xlsx")
     if out.exists() and not force:
         raise PausesimError(f"--out {out}: file already exists (use --force to replace it)")
+    if out.exists() and not workbook.written_by_pausesim(out):
+        raise PausesimError(f"--out {out}: --force refused: the file is not a workbook pausesim "
+                            "wrote, or it has been saved since, so replacing it could lose your "
+                            "own work (allowed: a new file name)")
     folder = out.parent
     if not folder.is_dir():
         what = "is not a folder" if folder.exists() else "does not exist"

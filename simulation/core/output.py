@@ -96,30 +96,50 @@ def _check_replaceable(out, target: Path, force: bool, inputs: Iterable[Path | s
         if path == real or real in path.parents:
             raise PausesimError(f"--out {out}: --force refused: the folder holds {item}, an input "
                                 "of this run (allowed: a folder without this run's inputs)")
-    if not is_pausesim_output(real):
-        raise PausesimError(f"--out {out}: --force refused: the folder is not a pausesim output "
-                            "(no run.json), so replacing it could delete your own files "
-                            "(allowed: a new folder, or an earlier pausesim output)")
+    foreign = not_written_by_pausesim(real)
+    if foreign is not None:
+        raise PausesimError(f"--out {out}: --force refused: {foreign}, so replacing it could "
+                            "delete your own files (allowed: a new folder, or an earlier "
+                            "pausesim output as pausesim wrote it)")
 
 
-def is_pausesim_output(folder: Path) -> bool:
-    """Whether ``folder`` is empty or was written by pausesim: a ``run.json`` (run, report,
-    sensitivity, compare) or a calibration (``design.csv`` beside a ``NAME.csv`` + ``NAME.json``
-    posterior recording its pausesim version)."""
+#: In every folder pausesim publishes: what it wrote there (``--force`` deletes nothing else).
+MANIFEST = ".pausesim-output.json"
+
+
+def not_written_by_pausesim(folder: Path) -> str | None:
+    """None if ``folder`` is empty or holds only what pausesim wrote there (its
+    :data:`MANIFEST` lists every file and folder); else why not, for an error line."""
     folder = Path(folder)
-    if not any(folder.iterdir()) or (folder / "run.json").is_file():
-        return True
-    if not (folder / "design.csv").is_file():
-        return False
-    for meta in folder.glob("*.json"):
-        try:
-            record = json.loads(meta.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(record, dict) and "pausesim_version" in record \
-                and meta.with_suffix(".csv").is_file():
-            return True
-    return False
+    present = _entries(folder)
+    if not present:
+        return None
+    try:
+        record = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        written = set(record["entries"])
+    except (OSError, ValueError, TypeError, KeyError):
+        return f"the folder is not a pausesim output (no readable {MANIFEST})"
+    others = sorted(present - written - {MANIFEST})
+    if others:
+        more = f" and {len(others) - 1} more" if len(others) > 1 else ""
+        return f"the folder holds {others[0]!r}{more}, which pausesim did not write"
+    return None
+
+
+def _entries(folder: Path) -> set[str]:
+    """Every file and folder under ``folder`` (links not followed), as relative POSIX paths;
+    folders end in ``/``."""
+    out = set()
+    for root, dirs, files in os.walk(folder):
+        rel = Path(root).relative_to(folder)
+        out.update((rel / d).as_posix() + "/" for d in dirs)
+        out.update((rel / f).as_posix() for f in files)
+    return out
+
+
+def _write_manifest(folder: Path) -> None:
+    entries = sorted(_entries(folder) | {MANIFEST})
+    write_json(folder / MANIFEST, {"written_by": f"pausesim {__version__}", "entries": entries})
 
 
 def _check_writable_in(label: str, folder: Path) -> None:
@@ -153,6 +173,7 @@ def atomic_folder(out: Path, force: bool, inputs: Iterable[Path | str] = ()) -> 
         raise PausesimError(f"--out {out}: cannot write there ({exc.strerror})") from None
     try:
         yield tmp
+        _write_manifest(tmp)
         _publish(tmp, target, out, force, inputs)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)

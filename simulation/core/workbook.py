@@ -18,6 +18,7 @@ import io
 import re
 import tomllib
 import warnings
+import zipfile
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Callable
@@ -61,10 +62,29 @@ def write_template(scenario, path: str | Path) -> None:
     output.write_atomic(Path(path), template_bytes(scenario))
 
 
+def written_by_pausesim(path: str | Path) -> bool:
+    """Whether ``path`` is a workbook pausesim wrote that nobody has saved since: pausesim sets
+    its creator and last author to ``pausesim VERSION``; Excel and LibreOffice set the last
+    author on saving."""
+    from openpyxl.packaging.core import DocumentProperties
+    from openpyxl.xml.functions import fromstring
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("docProps/core.xml")
+            if info.file_size > 1 << 20:
+                return False
+            props = DocumentProperties.from_tree(fromstring(archive.read(info)))
+    except Exception:  # noqa: BLE001 - whatever cannot be read is not a workbook pausesim wrote
+        return False
+    return all(str(name or "").startswith("pausesim ")
+               for name in (props.creator, props.lastModifiedBy))
+
+
 def template_bytes(scenario) -> bytes:
     """The inputs workbook of ``scenario`` (a :class:`simulation.core.scenario.Scenario`)."""
     wb = openpyxl.Workbook()
-    wb.properties.creator = f"pausesim {__version__}"
+    wb.properties.creator = wb.properties.lastModifiedBy = f"pausesim {__version__}"
     _scenario_sheet(wb.active, scenario)
     _inputs_sheet(wb.create_sheet(INPUTS_SHEET), scenario)
     _notes_sheet(wb.create_sheet(NOTES_SHEET), scenario)
