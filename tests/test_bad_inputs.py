@@ -338,7 +338,7 @@ def scenario_files(f) -> list[str]:
                                  "deep.toml", "bad_value.toml", "empty.toml", "folder.toml",
                                  "text.xlsx", "missing.xlsx", "folder.xlsx", "control_name.toml",
                                  "control_title.toml", "control_description.toml",
-                                 "control_source.toml")] + ["atlantis"]
+                                 "control_source.toml")] + ["atlantis", "", " "]
 
 
 def posterior_files(f) -> list[list[str]]:

@@ -185,3 +185,13 @@ def test_template_force_replaces_only_a_workbook_pausesim_wrote(tmp_path, capsys
     ours = tmp_path / "ours.xlsx"
     assert main(["template", "--out", str(ours)]) == 0
     assert main(["template", "--out", str(ours), "--force"]) == 0
+
+
+# ------------------------------------------------------ item 14: an empty scenario names nothing
+@pytest.mark.parametrize("argv", [["run", ""], ["council", ""], ["template", "", "--out", "t.xlsx"],
+                                  ["scenarios", "show", "  "]])
+def test_an_empty_scenario_argument_is_refused(tmp_path, monkeypatch, capsys, no_simulation, argv):
+    monkeypatch.chdir(tmp_path)
+    assert main([*argv, *(["--no-progress"] if argv[0] == "run" else [])]) == 2
+    assert "is invalid: give a built-in scenario" in one_line(capsys)
+    assert list(tmp_path.iterdir()) == []

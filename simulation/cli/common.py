@@ -115,7 +115,8 @@ def parse_overrides(texts, option: str = "--set") -> dict[str, object]:
 def load_scenario(args: argparse.Namespace, reference: str | None = None) -> Scenario:
     """The scenario the options name: file or built-in, ``--calibration``, ``--set``; a warning
     line for each money amount given without its price year."""
-    scenario = study.load(reference or args.scenario, getattr(args, "calibration", None),
+    scenario = study.load(args.scenario if reference is None else reference,
+                          getattr(args, "calibration", None),
                           parse_overrides(getattr(args, "overrides", [])) or None)
     for warning in scenario_mod.unpriced_money(scenario):
         print(f"pausesim: warning: {warning}", file=sys.stderr)

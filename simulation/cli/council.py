@@ -130,7 +130,8 @@ def inputs_from(args: argparse.Namespace) -> tuple[council.YearlyInputs, str, di
                                 "invalid: must be a finite number >= 0")
     else:
         per_cohort = None
-    args.scenario = args.scenario or scenario_mod.DEFAULT_SCENARIO
+    if args.scenario is None:
+        args.scenario = scenario_mod.DEFAULT_SCENARIO
     scenario = load_scenario(args)
     cohorts = council.from_scenario(scenario, per_cohort)
     record = {"inputs_from": f"scenario {scenario.name} (simulation.report.council.from_scenario)",

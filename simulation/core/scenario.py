@@ -197,7 +197,10 @@ def builtin_text(name: str) -> str:
 
 def load(name_or_path: str | Path | None = None) -> Scenario:
     """Load a built-in scenario by name, or a scenario file (``.toml`` or ``.xlsx``) by path."""
-    ref = str(name_or_path or DEFAULT_SCENARIO)
+    ref = str(DEFAULT_SCENARIO if name_or_path is None else name_or_path)
+    if not ref.strip():
+        raise ScenarioError(f"scenario {ref!r} is invalid: give a built-in scenario "
+                            f"({', '.join(builtin_names())}) or a .toml or .xlsx file")
     if ref in builtin_names():
         return parse(builtin_text(ref), origin=f"builtin:{ref}", default_name=ref)
     path = Path(ref)
