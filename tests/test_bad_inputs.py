@@ -349,9 +349,9 @@ def posterior_files(f) -> list[list[str]]:
 #: Council figures by year that are fine, so that one bad figure is judged on its own.
 BY_YEAR = ["--removals-by-year", "1,2", "--programme-cost-by-year", "100,0",
            "--saving-per-removal-year", "50"]
-BAD_NUMBER_TEXT = [["abc"], [""], ["nan"], ["inf"], ["-1"], ["£57,102"]]
+BAD_NUMBER_TEXT = [["abc"], [""], ["nan"], ["inf"], ["-1"], ["£57,102"], ["1e308"]]
 BAD_YEARLY = [["1,x"], ["1;2"], [""], [","], ["nan,1"], ["inf,1"], ["-1,2"], ["1,2,3"],
-              ["1 000,2"]]
+              ["1 000,2"], ["1e308,1e308"]]
 
 #: Bad values by option ``dest``, beyond those every option of its type gets (``generic``).
 #: Each entry is a list of argument lists placed after the option name (or, for positionals,
@@ -379,10 +379,10 @@ EXPLICIT = {
     "calibration": lambda f: posterior_files(f) + [[""]],
     # (more draws than --reps is not bad input: capped at --reps, as --help says, and recorded)
     "draws": lambda f: [["0"], ["-1"]],
-    "council_removals": lambda f: [["-1"], ["nan"], ["inf"], ["-inf"]],
+    "council_removals": lambda f: [["-1"], ["nan"], ["inf"], ["-inf"], ["1e308"]],
     "action": lambda f: [["bogus"], ["list", "national"], ["show"]],
     # council
-    "removals_per_cohort": lambda f: BAD_NUMBER_TEXT[:-1] + [["1", *BY_YEAR]],
+    "removals_per_cohort": lambda f: BAD_NUMBER_TEXT + [["1", *BY_YEAR]],
     "removals_by_year": lambda f: [[*v, *BY_YEAR[2:]] for v in BAD_YEARLY] + [["1,2"]],
     "programme_cost_by_year": lambda f: [[*v, *BY_YEAR[:2], *BY_YEAR[4:]] for v in BAD_YEARLY],
     "saving_per_removal_year": lambda f: [[*v, *BY_YEAR[:4]] for v in BAD_NUMBER_TEXT],

@@ -195,3 +195,28 @@ def test_an_empty_scenario_argument_is_refused(tmp_path, monkeypatch, capsys, no
     assert main([*argv, *(["--no-progress"] if argv[0] == "run" else [])]) == 2
     assert "is invalid: give a built-in scenario" in one_line(capsys)
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------- item 13: council figures that overflow are refused
+BY_YEAR = {"--removals-by-year": "1,2", "--programme-cost-by-year": "100,0",
+           "--saving-per-removal-year": "50"}
+
+
+@pytest.mark.parametrize("option", BY_YEAR)
+def test_council_figures_too_large_to_add_up_are_one_line(tmp_path, capsys, option):
+    figures = {**BY_YEAR, option: "1e308,1e308" if "by-year" in option else "1e308"}
+    argv = [a for item in figures.items() for a in item]
+    assert main(["council", *argv, "--out", str(tmp_path / "c")]) == 2
+    line = one_line(capsys)
+    assert line.startswith(f"pausesim council: error: {option} = ") and "at most" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv,option", [
+    (["council", "national", "--removals-per-cohort", "1e308"], "--removals-per-cohort"),
+    (["report", "national", "--council-removals", "1e308", "--no-progress"], "--council-removals")])
+def test_removals_per_cohort_too_large_names_the_option_given(tmp_path, capsys, no_simulation,
+                                                              argv, option):
+    assert main([*argv, "--out", str(tmp_path / "c")]) == 2
+    line = one_line(capsys)
+    assert f"{option} = " in line and "--removals-by-year" not in line and "at most" in line

@@ -124,10 +124,7 @@ def inputs_from(args: argparse.Namespace) -> tuple[council.YearlyInputs, str, di
             raise PausesimError(f"{_option(dest)} goes with --removals-by-year; a scenario has its "
                                 f"own {key} (change it with --set {key}=...)")
     if args.removals_per_cohort is not None:
-        per_cohort = _one("--removals-per-cohort", args.removals_per_cohort)
-        if not per_cohort >= 0 or per_cohort == float("inf"):
-            raise PausesimError(f"--removals-per-cohort = {args.removals_per_cohort!r} is "
-                                "invalid: must be a finite number >= 0")
+        per_cohort = council.check_per_cohort("--removals-per-cohort", args.removals_per_cohort)
     else:
         per_cohort = None
     if args.scenario is None:
