@@ -220,3 +220,34 @@ def test_removals_per_cohort_too_large_names_the_option_given(tmp_path, capsys, 
     assert main([*argv, "--out", str(tmp_path / "c")]) == 2
     line = one_line(capsys)
     assert f"{option} = " in line and "--removals-by-year" not in line and "at most" in line
+
+
+# ------------------------------------------------ item 12: sizes too large to hold are one line
+@pytest.mark.parametrize("argv,fragment", [
+    (["sensitivity", "evppi", "--lambda", "0:1e11:1"], "--lambda"),
+    (["sensitivity", "evppi", "--lambda", ",".join(["1"] * 20000)], "--lambda"),
+    (["calibrate", "--budget", "1" * 40], "--budget"),
+    (["calibrate", "--steps", "1" * 40], "--steps"),
+    (["calibrate", "--reps-per-point", "1" * 40], "--reps-per-point"),
+])
+def test_sizes_too_large_are_one_line(tmp_path, monkeypatch, capsys, no_simulation, argv,
+                                     fragment):
+    from calibration import emulate
+
+    monkeypatch.setattr(emulate, "calibrate", lambda *a, **k: pytest.fail("calibrated"))
+    assert main([*argv, "--out", str(tmp_path / "o"), "--no-progress"]) == 2
+    line = one_line(capsys)
+    assert fragment in line and "at most" in line
+
+
+def test_a_list_cell_with_a_5000_digit_integer_is_one_line(tmp_path):
+    path = tmp_path / "w.xlsx"
+    path.write_bytes(workbook.template_bytes(scenario_mod.load("national")))
+    book = openpyxl.load_workbook(path)
+    sheet = book[workbook.INPUTS_SHEET]
+    row = next(r for r in range(2, sheet.max_row + 1)
+               if sheet.cell(r, 2).value == "age_band_probabilities")
+    sheet.cell(row, workbook.INPUT_COLUMNS.index("value") + 1).value = f"[1{'0' * 5000}, 1]"
+    book.save(path)
+    with pytest.raises(ScenarioError, match=f"row {row}: population.age_band_probabilities"):
+        scenario_mod.load(str(path))

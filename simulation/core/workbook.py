@@ -588,7 +588,7 @@ def _list(p: Param, text: str) -> Any:
     if text.startswith("[") and text.endswith("]"):
         try:
             return tomllib.loads(f"v = {text}")["v"]
-        except (tomllib.TOMLDecodeError, RecursionError):
+        except (tomllib.TOMLDecodeError, RecursionError, ValueError):  # ValueError: too long
             return text
     parts = text.split(";")
     if len(parts) > 1 and not parts[-1].strip():
