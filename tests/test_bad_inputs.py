@@ -31,6 +31,8 @@ from simulation.core.parameters import BY_KEY, PARAMETERS, SERIES_MAX, Param
 
 HUGE = "1" + "0" * 400  # overflows a float
 TOO_LONG = "1" + "0" * 5000  # beyond Python's 4,300-digit int conversion limit
+LONG_NAME = "b" * 5000  # longer than any file name or path the file system takes
+DEEP = "/".join(["d"] * 2000)  # folders deeper than Python's recursion limit
 YEARS = deflators.years()  # price years the GDP deflator table covers
 
 
@@ -338,12 +340,15 @@ def scenario_files(f) -> list[str]:
                                  "deep.toml", "bad_value.toml", "empty.toml", "folder.toml",
                                  "text.xlsx", "missing.xlsx", "folder.xlsx", "control_name.toml",
                                  "control_title.toml", "control_description.toml",
-                                 "control_source.toml")] + ["atlantis", "", " "]
+                                 "control_source.toml")] + ["atlantis", "", " ", LONG_NAME,
+                                                            LONG_NAME + ".toml",
+                                                            LONG_NAME + ".xlsx"]
 
 
 def posterior_files(f) -> list[list[str]]:
-    return [["no-such-posterior"], [str(f / "negative.csv")], [str(f / "nan.csv")],
-            [str(f / "not_object.csv")], [str(f / "structural.csv")], [str(f / "a_file")]]
+    return [["no-such-posterior"], [LONG_NAME + ".csv"], [str(f / "negative.csv")],
+            [str(f / "nan.csv")], [str(f / "not_object.csv")], [str(f / "structural.csv")],
+            [str(f / "a_file")]]
 
 
 #: Council figures by year that are fine, so that one bad figure is judged on its own.
@@ -370,12 +375,13 @@ EXPLICIT = {
     "band": lambda f: [["0"], ["1"], ["1.5"], ["-0.1"], ["nan"], ["inf"]],
     "out": lambda f: [[str(f / "a_file")], [str(f / "dangling")], ["."], [""], [".."], ["/"],
                       ["/sys/pausesim-test/out"], [str(f / "notes"), "--force"],
-                      [str(f), "--force"], ["out\x01"], [str(f / "own_run_json"), "--force"]],
+                      [str(f), "--force"], ["out\x01"], [str(f / "own_run_json"), "--force"],
+                      ["o" * 300], [DEEP], [LONG_NAME]],
     "engine": lambda f: [["warp"], [""]],
     "scheduler": lambda f: [["not-an-address"], [""], ["http://127.0.0.1:8786"], ["tcp://h:0"],
                             ["tcp://h"], ["tcp://127.0.0.1:8786", "--dask-local", "2"]],
     "dask_local": lambda f: [["0"], ["-1"]],
-    "checkpoint": lambda f: [[str(f / "a_file")], ["/sys/pausesim-test/ckpt"]],
+    "checkpoint": lambda f: [[str(f / "a_file")], ["/sys/pausesim-test/ckpt"], ["c" * 300], [DEEP]],
     "calibration": lambda f: posterior_files(f) + [[""]],
     # (more draws than --reps is not bad input: capped at --reps, as --help says, and recorded)
     "draws": lambda f: [["0"], ["-1"]],
@@ -392,7 +398,8 @@ EXPLICIT = {
     "areas": lambda f: [[str(f / n)] for n in (
         "missing.csv", "binary.csv", "empty.csv", "header_only.csv", "no_scenario.csv",
         "twice.csv", "unknown_column.csv", "bad_cell.csv", "bad_scenario.csv",
-        "price_year.csv", "areas.txt", "empty_folder", "text.xlsx", "control_area.csv")],
+        "price_year.csv", "areas.txt", "empty_folder", "text.xlsx", "control_area.csv")]
+        + [[LONG_NAME + ".csv"], [LONG_NAME + ".xlsx"]],
     "horizon_months": lambda f: [["0"], ["-1"], ["nan"], ["inf"], ["1e9"], ["5"]],
     # calibrate
     "targets": lambda f: [["nonsense"], ["T1,nonsense"], [","], [""]],
@@ -406,8 +413,9 @@ EXPLICIT = {
     "posterior_size": lambda f: [["1"], ["0"]],
     "check_draws": lambda f: [["0"]],
     "check_reps": lambda f: [["0"]],
-    "compare": lambda f: [["nope"], [str(f / "a_file")], [str(f / "empty_folder")]],
-    "reference": lambda f: [["nope"], [str(f / "a_file")], [str(f / "empty_folder")]],
+    "compare": lambda f: [["nope"], [str(f / "a_file")], [str(f / "empty_folder")], [LONG_NAME]],
+    "reference": lambda f: [["nope"], [str(f / "a_file")], [str(f / "empty_folder")],
+                            [LONG_NAME]],
     # sensitivity
     "from_posterior": lambda f: posterior_files(f) + [["national", "--calibration", "national"]],
     "params": lambda f: [["nonsense.key"], [","], ["practice.horizon_months"],
@@ -436,7 +444,8 @@ BY_COMMAND = {
     ("template", "out"): lambda f: [["x.txt"], [str(f / "folder.xlsx")],
                                     [str(f / "exists.xlsx")], [str(f / "exists.xlsx"), "--force"],
                                     ["nowhere/x.xlsx"],
-                                    ["/sys/pausesim-test.xlsx"], ["x"]],
+                                    ["/sys/pausesim-test.xlsx"], ["x"], ["t" * 300 + ".xlsx"],
+                                    [DEEP + ".xlsx"]],
 }
 #: Arguments a command needs before any bad option can be judged (its required positional).
 NEEDS = {("portfolio",): lambda f: [str(f / "good_areas.csv")]}

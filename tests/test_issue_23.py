@@ -11,9 +11,8 @@ import pytest
 
 from simulation import runner
 from simulation.cli import main
-from simulation.core import output
+from simulation.core import output, workbook
 from simulation.core import scenario as scenario_mod
-from simulation.core import workbook
 from simulation.core.errors import ScenarioError
 from simulation.report import areas
 from simulation.sensitivity import report as sensitivity_report
@@ -251,3 +250,17 @@ def test_a_list_cell_with_a_5000_digit_integer_is_one_line(tmp_path):
     book.save(path)
     with pytest.raises(ScenarioError, match=f"row {row}: population.age_band_probabilities"):
         scenario_mod.load(str(path))
+
+
+# --------------------------------------- item 11: names too long, folders too deep: short lines
+@pytest.mark.parametrize("argv", [
+    ["run", "--out", "o" * 300], ["template", "--out", "t" * 300 + ".xlsx"],
+    ["run", "b" * 5000], ["run", "b" * 5000 + ".toml"], ["run", "--out", "/".join(["d"] * 2000)],
+    ["run", "--checkpoint", "c" * 300], ["run", "--calibration", "p" * 5000 + ".csv"]])
+def test_names_too_long_and_folders_too_deep_are_one_short_line(tmp_path, monkeypatch, capsys,
+                                                                no_simulation, argv):
+    monkeypatch.chdir(tmp_path)
+    assert main([*argv, "--no-progress"] if argv[0] == "run" else argv) == 2
+    line = one_line(capsys)
+    assert "is invalid" in line and "allowed" in line and len(line) < 300
+    assert list(tmp_path.iterdir()) == []

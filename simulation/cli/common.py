@@ -187,7 +187,7 @@ def input_paths(args: argparse.Namespace) -> list[Path]:
             getattr(args, "calibration", None), getattr(args, "from_posterior", None),
             getattr(args, "checkpoint", None), *(getattr(args, "compare", None) or []),
             getattr(args, "reference", None), getattr(args, "areas", None)]
-    return [Path(ref) for ref in refs if ref and Path(ref).exists()]
+    return [Path(ref) for ref in refs if ref and os.path.exists(ref)]  # False for bad names
 
 
 @contextlib.contextmanager

@@ -17,6 +17,7 @@ names the file, what is wrong and what is allowed - never a traceback:
 from __future__ import annotations
 
 import math
+import os
 import sys
 import tomllib
 import unicodedata
@@ -159,6 +160,30 @@ def name_list(option: str, given: str | Iterable[str] | None) -> list[str] | Non
         raise PausesimError(f"{option} {given!r} names nothing: give comma-separated names, "
                             "or leave the option out")
     return names
+
+
+#: Longest name in a path and longest path (bytes) Linux file systems take, and the deepest a
+#: path may go (deeper ones exceed Python's recursion limit when their folders are made).
+NAME_MAX, PATH_MAX, MAX_FOLDERS = 255, 4095, 255
+
+
+def check_path(what: str, path: str | os.PathLike) -> None:
+    """One line if ``path`` (given by the user as ``what``: ``--out``, ``scenario``...) is too
+    long for the file system, or nested too deeply, rather than an OSError or RecursionError
+    later."""
+    text = os.fspath(path)
+    parts = Path(text).parts
+    longest = max(parts, key=lambda part: len(os.fsencode(part)), default="")
+    if len(os.fsencode(longest)) > NAME_MAX:
+        problem = f"a name of {len(os.fsencode(longest)):,} bytes ({clip(longest, 20)!r})"
+        allowed = f"names of at most {NAME_MAX} bytes"
+    elif len(os.fsencode(os.path.abspath(text))) > PATH_MAX:
+        problem, allowed = "the path is too long", f"at most {PATH_MAX:,} bytes in all"
+    elif len(parts) > MAX_FOLDERS:
+        problem, allowed = f"{len(parts):,} folders deep", f"at most {MAX_FOLDERS}"
+    else:
+        return
+    raise ScenarioError(f"{what} {clip(text)!r} is invalid: {problem} (allowed: {allowed})")
 
 
 def check_text(text: str, where: str, multiline: bool = False) -> str:

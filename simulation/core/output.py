@@ -31,6 +31,7 @@ from typing import Iterable, Iterator
 
 from simulation import __version__
 from simulation.core.errors import PausesimError
+from simulation.core.inputs import check_path
 
 #: errno values that mean "this location cannot take the results" (a user's problem, one line).
 _WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO,
@@ -56,6 +57,7 @@ def check_writable(out: Path, force: bool, inputs: Iterable[Path | str] = ()) ->
 def check_folder(option: str, folder: Path | str) -> None:
     """Fail early if ``folder`` (e.g. ``--checkpoint DIR``) is a file, or could not be created or
     written."""
+    check_path(option, folder)
     folder = Path(os.path.abspath(os.fspath(folder)))
     if folder.exists() and not folder.is_dir():
         raise PausesimError(f"{option} {folder}: is an existing file, not a folder")
@@ -70,6 +72,7 @@ def _target(out: Path | str) -> Path:
                             "characters")
     if text.strip() == "":
         raise PausesimError("--out '' is invalid: give a folder name")
+    check_path("--out", text)
     path = Path(os.path.abspath(text))
     if path.is_symlink():
         real = path.resolve()

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.core.errors import PausesimError
+from simulation.core.inputs import check_path
 from simulation.core.parameters import BY_KEY
 
 SHIPPED_PACKAGE = "simulation"
@@ -139,6 +140,7 @@ def load(name_or_path: str | Path) -> Posterior:
     ref = str(name_or_path)
     if ref in available():
         return _shipped(ref)
+    check_path("posterior:", ref)
     path = Path(ref)
     if path.is_dir():
         found = sorted(p.stem for p in path.glob("*.json") if p.with_suffix(".csv").exists())

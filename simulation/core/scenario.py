@@ -203,6 +203,7 @@ def load(name_or_path: str | Path | None = None) -> Scenario:
                             f"({', '.join(builtin_names())}) or a .toml or .xlsx file")
     if ref in builtin_names():
         return parse(builtin_text(ref), origin=f"builtin:{ref}", default_name=ref)
+    inputs.check_path("scenario", ref)
     path = Path(ref)
     if path.suffix.lower() == ".xlsx":
         from . import workbook

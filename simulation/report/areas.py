@@ -71,6 +71,7 @@ class Area:
 def read(path: str | Path) -> list[AreaRow]:
     """The rows of an areas file (CSV or XLSX), each checked: labels unique, scenario given,
     every column a known parameter, every cell readable."""
+    inputs.check_path("areas file", path)
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
