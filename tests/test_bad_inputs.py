@@ -331,6 +331,18 @@ def files(tmp_path_factory):
         (folder / f"{name}.json").write_text(meta)
     (folder / "not_object.csv").write_text(table.to_csv(index=False))
     (folder / "not_object.json").write_text(json.dumps([1, 2]))
+    record = json.loads(meta)
+    shapes = {  # posterior files of every bad shape (issue 23): name -> (table, NAME.json text)
+        "overflow": (table.assign(weight=1e308), meta),
+        "deep": (table, "[" * 100_000 + "]" * 100_000),
+        "settings_list": (table, json.dumps({**record, "settings": [1]})),
+        "targets_int": (table, json.dumps({**record, "settings": {"targets": 3}})),
+        "horizon_point": (table, json.dumps({**record, "point_estimate": {
+            **record["point_estimate"], "practice.horizon_months": 24}})),
+    }
+    for name, (frame, text) in shapes.items():
+        frame.to_csv(folder / f"{name}.csv", index=False)
+        (folder / f"{name}.json").write_text(text)
     (folder / "dangling").symlink_to(folder / "nowhere")
     return folder
 
@@ -348,7 +360,8 @@ def scenario_files(f) -> list[str]:
 def posterior_files(f) -> list[list[str]]:
     return [["no-such-posterior"], [LONG_NAME + ".csv"], [str(f / "negative.csv")],
             [str(f / "nan.csv")], [str(f / "not_object.csv")], [str(f / "structural.csv")],
-            [str(f / "a_file")]]
+            [str(f / "a_file")]] + [[str(f / f"{name}.csv")] for name in (
+                "overflow", "deep", "settings_list", "targets_int", "horizon_point")]
 
 
 #: Council figures by year that are fine, so that one bad figure is judged on its own.

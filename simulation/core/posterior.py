@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.core.errors import PausesimError
-from simulation.core.inputs import check_path
+from simulation.core.inputs import check_path, clip
 from simulation.core.parameters import BY_KEY
 
 SHIPPED_PACKAGE = "simulation"
@@ -172,8 +172,12 @@ def _read(csv, meta, name: str) -> Posterior:
     except pd.errors.EmptyDataError:
         raise PausesimError(f"posterior {name!r}: {csv} is empty (allowed: a header of parameter "
                             "keys and 'weight', then one row per draw)") from None
+    except RecursionError:
+        raise PausesimError(f"posterior {name!r}: {name}.json is nested too deeply to read "
+                            "(allowed: the record 'pausesim calibrate' writes)") from None
     except (OSError, ValueError) as exc:
-        raise PausesimError(f"posterior {name!r}: cannot read ({_one_line(exc)})") from None
+        raise PausesimError(f"posterior {name!r}: cannot read "
+                            f"({clip(_one_line(exc), 200)})") from None
     validate_posterior_table(table, record, name)
     return Posterior(name, table, record)
 
@@ -191,6 +195,20 @@ def validate_posterior_table(table: pd.DataFrame, meta: Any, name: str) -> None:
     if not isinstance(meta.get("point_estimate"), dict):
         raise PausesimError(f"{where}: not a pausesim posterior: {name}.json has no "
                             "'point_estimate' object")
+    settings = meta.get("settings", {})
+    if not isinstance(settings, dict):
+        raise PausesimError(f"{where}: {name}.json 'settings' is a JSON "
+                            f"{type(settings).__name__}, not an object")
+    targets = settings.get("targets", [])
+    if not (isinstance(targets, list) and all(isinstance(t, str) for t in targets)):
+        raise PausesimError(f"{where}: {name}.json 'settings.targets' = {clip(repr(targets))} "
+                            "is invalid: must be a list of target names")
+    for key in meta["point_estimate"]:
+        if key not in BY_KEY or BY_KEY[key].structural:
+            what = "structural (it shapes the output; set it in the scenario instead)" \
+                if key in BY_KEY else "not a parameter"
+            raise PausesimError(f"{where}: {name}.json 'point_estimate' key {clip(key)!r} is "
+                                f"invalid: {what}")
     if "weight" not in table.columns:
         raise PausesimError(f"{where}: not a pausesim posterior: {name}.csv has no 'weight' "
                             "column")
@@ -216,8 +234,13 @@ def validate_posterior_table(table: pd.DataFrame, meta: Any, name: str) -> None:
         row = int(np.argmax(weights < 0))
         raise PausesimError(f"{where}: weight = {float(weights[row])!r} on draw {row + 1} is "
                             "invalid: weights must be >= 0")
-    if not weights.sum() > 0:
-        raise PausesimError(f"{where}: the weights sum to {float(weights.sum())!r}: at least one "
+    with np.errstate(over="ignore"):
+        total = weights.sum()
+    if not np.isfinite(total):
+        raise PausesimError(f"{where}: the weights sum to more than a float holds "
+                            f"({np.finfo(float).max:.3g}): scale them down")
+    if not total > 0:
+        raise PausesimError(f"{where}: the weights sum to {float(total)!r}: at least one "
                             "must be > 0")
 
 
