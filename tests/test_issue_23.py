@@ -317,3 +317,14 @@ def test_a_posterior_cannot_change_the_horizon(tmp_path):
     path = _posterior_pair(tmp_path, "p", meta=meta)
     with pytest.raises(PausesimError, match="structural"):
         scenario_mod.parse(f'[scenario]\ncalibration = "{path}"\n', "s.toml")
+
+
+# ------------------------------------------------------ item 8: areas CSV quoting as Excel writes
+@pytest.mark.parametrize("line,label", [('"Dorset ""North""",national', 'Dorset "North"'),
+                                        ('"Leeds, West",national', "Leeds, West"),
+                                        ('"Leeds; West";national', "Leeds; West")])
+def test_areas_csv_reads_quoted_labels_as_excel_writes_them(tmp_path, line, label):
+    path = tmp_path / "areas.csv"
+    header = "area;scenario" if ";national" in line else "area,scenario"
+    path.write_text(f"{header}\n{line}\n")
+    assert [row.label for row in areas.read(path)] == [label]

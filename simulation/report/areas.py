@@ -92,11 +92,12 @@ def _csv(path: Path) -> tuple[list[tuple[int, list[Any]]], str]:
         raise ScenarioError(f"{path}: the file is empty: give a header row ({AREA}, {SCENARIO}, "
                             "parameter keys) and one row per area")
     try:
-        # Excel writes ';'-separated CSV in locales with a decimal comma
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+        # Excel writes ';'-separated CSV in locales with a decimal comma; only the separator is
+        # sniffed (from the header), quoting is Excel's ("" inside quotes, quoted separators)
+        delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)
     try:
         rows = [(i, row) for i, row in enumerate(reader, start=1)]
     except csv.Error as exc:
