@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import io
 import json
 import math
+import zipfile
 from importlib import resources
 from pathlib import PurePosixPath
 
@@ -344,6 +346,21 @@ def files(tmp_path_factory):
         frame.to_csv(folder / f"{name}.csv", index=False)
         (folder / f"{name}.json").write_text(text)
     (folder / "dangling").symlink_to(folder / "nowhere")
+    # workbooks that unpack to more than pausesim reads, or hold a far-away value (issue 23)
+    small = io.BytesIO()
+    openpyxl.Workbook().save(small)
+    for name in ("inflating.xlsx", "inflating_areas.xlsx"):
+        with zipfile.ZipFile(small) as src, \
+                zipfile.ZipFile(folder / name, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in src.infolist():
+                out.writestr(info, src.read(info))
+            out.writestr("xl/padding.xml", b" " * (workbook.MAX_UNPACKED_BYTES + 1))
+    book = openpyxl.Workbook()
+    book.active.title = "areas"
+    book.active.append(["area", "scenario"])
+    book.active.append(["A", "national"])
+    book.active["XFD1048576"] = "far"
+    book.save(folder / "far_areas.xlsx")
     return folder
 
 
@@ -352,7 +369,8 @@ def scenario_files(f) -> list[str]:
                                  "deep.toml", "bad_value.toml", "empty.toml", "folder.toml",
                                  "text.xlsx", "missing.xlsx", "folder.xlsx", "control_name.toml",
                                  "control_title.toml", "control_description.toml",
-                                 "control_source.toml")] + ["atlantis", "", " ", LONG_NAME,
+                                 "control_source.toml", "inflating.xlsx")] + [
+                                     "atlantis", "", " ", LONG_NAME,
                                                             LONG_NAME + ".toml",
                                                             LONG_NAME + ".xlsx"]
 
@@ -412,7 +430,8 @@ EXPLICIT = {
         "missing.csv", "binary.csv", "empty.csv", "header_only.csv", "no_scenario.csv",
         "twice.csv", "unknown_column.csv", "bad_cell.csv", "bad_scenario.csv",
         "price_year.csv", "areas.txt", "empty_folder", "text.xlsx", "control_area.csv")]
-        + [[LONG_NAME + ".csv"], [LONG_NAME + ".xlsx"]],
+        + [[LONG_NAME + ".csv"], [LONG_NAME + ".xlsx"], [str(f / "inflating_areas.xlsx")],
+           [str(f / "far_areas.xlsx")]],
     "horizon_months": lambda f: [["0"], ["-1"], ["nan"], ["inf"], ["1e9"], ["5"]],
     # calibrate
     "targets": lambda f: [["nonsense"], ["T1,nonsense"], [","], [""]],

@@ -3,7 +3,10 @@ pausesim wrote, and every input reader is bounded. One regression test (or more)
 
 from __future__ import annotations
 
+import io
 import json
+import time
+import zipfile
 from dataclasses import replace
 from importlib import resources
 
@@ -328,3 +331,47 @@ def test_areas_csv_reads_quoted_labels_as_excel_writes_them(tmp_path, line, labe
     header = "area;scenario" if ";national" in line else "area,scenario"
     path.write_text(f"{header}\n{line}\n")
     assert [row.label for row in areas.read(path)] == [label]
+
+
+# ------------------------------------ item 7: workbook readers are linear and bounded in size
+def _areas_book(path, far: str, value):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "areas"
+    sheet.append(["area", "scenario"])
+    sheet.append(["Leeds", "national"])
+    sheet[far] = value
+    if value is None:
+        sheet[far].font = openpyxl.styles.Font(bold=True)  # a styled, empty cell
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("far", ["Z5000", "XFD1048576"])
+def test_a_far_away_cell_costs_nothing(tmp_path, far):
+    start = time.monotonic()
+    assert [r.label for r in areas.read(_areas_book(tmp_path / "a.xlsx", far, None))] == ["Leeds"]
+    with pytest.raises(ScenarioError, match=f"row {far[1 if far[1].isdigit() else 3:]}: a value"):
+        areas.read(_areas_book(tmp_path / "b.xlsx", far, "far"))
+    inputs = tmp_path / "inputs.xlsx"
+    inputs.write_bytes(workbook.template_bytes(scenario_mod.load("national")))
+    book = openpyxl.load_workbook(inputs)
+    book[workbook.INPUTS_SHEET][far].font = openpyxl.styles.Font(bold=True)
+    book.save(inputs)
+    assert scenario_mod.load(str(inputs)).values == scenario_mod.load("national").values
+    assert time.monotonic() - start < 10
+
+
+@pytest.mark.parametrize("kind", ["areas", "inputs"])
+def test_a_workbook_that_unpacks_to_too_much_is_one_line(tmp_path, kind):
+    path = tmp_path / "big.xlsx"
+    small = (_areas_book(tmp_path / "a.xlsx", "A3", None).read_bytes() if kind == "areas" else
+             workbook.template_bytes(scenario_mod.load("national")))
+    with zipfile.ZipFile(io.BytesIO(small)) as src, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info, src.read(info))
+        out.writestr("xl/padding.xml", b" " * (workbook.MAX_UNPACKED_BYTES + 1))
+    assert path.stat().st_size < 2 ** 20
+    with pytest.raises(ScenarioError, match="unpacks to 50 MB, more than"):
+        areas.read(path) if kind == "areas" else scenario_mod.load(str(path))

@@ -19,7 +19,9 @@ import re
 import tomllib
 import warnings
 import zipfile
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
@@ -370,12 +372,9 @@ def read(path: str | Path) -> tuple[dict[str, Any], Callable[[str], str]]:
     types raise a one-line :class:`ScenarioError`; values are validated by
     :func:`simulation.core.scenario.from_mapping`."""
     origin = str(path)
-    values_wb = _open(Path(path), origin, data_only=True)
-    formulas_wb = _open(Path(path), origin, data_only=False)
-    meta, meta_rows = _read_scenario(_sheet(values_wb, SCENARIO_SHEET, origin),
-                                     _sheet(formulas_wb, SCENARIO_SHEET, origin), origin)
-    data, rows = _read_inputs(_sheet(values_wb, INPUTS_SHEET, origin),
-                              _sheet(formulas_wb, INPUTS_SHEET, origin), origin)
+    scenario_sheet, inputs_sheet = sheets(Path(path), origin, (SCENARIO_SHEET, INPUTS_SHEET))
+    meta, meta_rows = _read_scenario(scenario_sheet, origin)
+    data, rows = _read_inputs(inputs_sheet, origin)
 
     def where(key: str) -> str:
         if key.startswith("scenario."):
@@ -387,13 +386,89 @@ def read(path: str | Path) -> tuple[dict[str, Any], Callable[[str], str]]:
     return ({"scenario": meta, **data} if meta else data), where
 
 
+#: Most a workbook pausesim reads may unpack to (its XML); an inputs workbook unpacks to ~0.3 MB.
+MAX_UNPACKED_BYTES = 50 * 2 ** 20
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet's non-blank cells, read in one streaming pass (so a cell far away, such as
+    XFD1048576, costs nothing): values, and the formulas of formula cells."""
+
+    title: str
+    values: dict[tuple[int, int], Any]
+    formulas: dict[tuple[int, int], Any]
+    sheetnames: tuple[str, ...]  # of the whole workbook, for messages
+
+    @cached_property
+    def _widths(self) -> dict[int, int]:
+        """Each non-blank row's last non-blank column."""
+        widths: dict[int, int] = {}
+        for r, c in (*self.values, *self.formulas):
+            widths[r] = max(c, widths.get(r, 0))
+        return widths
+
+    def rows(self, first: int = 1) -> list[int]:
+        """Numbers of the rows from ``first`` on that hold anything, in order."""
+        return sorted(r for r in self._widths if r >= first)
+
+    def value(self, r: int, c: int) -> Any:
+        return self.values.get((r, c))
+
+    def row(self, r: int) -> list[Any]:
+        """Row ``r``'s values, up to its last non-blank cell."""
+        return [self.values.get((r, c)) for c in range(1, self._widths.get(r, 0) + 1)]
+
+
+def sheets(path: Path, origin: str, names, first_if_missing: str | None = None) -> list[Sheet]:
+    """The sheets ``names`` of the workbook at ``path`` (``first_if_missing``: the name of the
+    one sheet that may be missing, the first sheet read instead); one line if the file is not a
+    workbook, unpacks to more than :data:`MAX_UNPACKED_BYTES` or lacks a sheet."""
+    _check_unpacked_size(path, origin)
+    values_wb = _open(path, origin, data_only=True)
+    formulas_wb = _open(path, origin, data_only=False)
+    try:
+        out = []
+        for name in names:
+            if name == first_if_missing:
+                found = {n.strip().lower(): n for n in values_wb.sheetnames}
+                name = found.get(name, values_wb.sheetnames[0])
+            _check_sheet(values_wb, name, origin)
+            out.append(Sheet(name, _cells(values_wb[name], formula=False),
+                             _cells(formulas_wb[name], formula=True),
+                             tuple(values_wb.sheetnames)))
+        return out
+    finally:
+        values_wb.close()
+        formulas_wb.close()
+
+
+def _cells(ws, formula: bool) -> dict[tuple[int, int], Any]:
+    """The non-blank cells of a read-only sheet (only formula cells if ``formula``)."""
+    ws.reset_dimensions()  # rows as stored: no padding to a far-away cell's row and column
+    return {(cell.row, cell.column): cell.value for row in ws.iter_rows() for cell in row
+            if cell.value is not None and (not formula or cell.data_type == "f")}
+
+
+def _check_unpacked_size(path: Path, origin: str) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return  # openpyxl names what is wrong with the file (see _open)
+    if size > MAX_UNPACKED_BYTES:
+        raise ScenarioError(f"{origin}: the workbook unpacks to {size / 2 ** 20:,.0f} MB, more "
+                            f"than the {MAX_UNPACKED_BYTES // 2 ** 20} MB pausesim reads (allowed: "
+                            "an inputs or areas workbook; make one with 'pausesim template')")
+
+
 def _open(path: Path, origin: str, data_only: bool):
     try:
         with warnings.catch_warnings():
             # openpyxl warns about Excel features it drops on reading (extensions, styles):
             # irrelevant here, and the CLI promises one line on stderr.
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(path, data_only=data_only)
+            return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except FileNotFoundError:
         raise ScenarioError(f"{origin}: no such file") from None
     except OSError as exc:
@@ -420,22 +495,21 @@ def _not_xlsx(path: Path) -> str:
     return f"not an .xlsx workbook: {what}; {save}"
 
 
-def _sheet(wb, name: str, origin: str):
+def _check_sheet(wb, name: str, origin: str) -> None:
     if name not in wb.sheetnames:
         raise ScenarioError(f"{origin}: no sheet {name!r} (the workbook has "
                             f"{', '.join(repr(s) for s in wb.sheetnames)}); an inputs workbook "
                             f"needs sheets {SCENARIO_SHEET!r} and {INPUTS_SHEET!r}: make one with "
                             "'pausesim template'")
-    return wb[name]
 
 
-def _columns(ws, needed, expected, origin: str) -> dict[str, int]:
+def _columns(ws: Sheet, needed, expected, origin: str) -> dict[str, int]:
     """Column numbers of the ``needed`` headers, found by name in row 1 (any order, any case)."""
     found: dict[str, int] = {}
-    for i, cell in enumerate(next(ws.iter_rows(min_row=1, max_row=1), ()), start=1):
-        if cell.value is None:
+    for i, value in enumerate(ws.row(1), start=1):
+        if value is None:
             continue
-        name = str(cell.value).strip().lower()
+        name = str(value).strip().lower()
         if name in found and name in needed:
             raise ScenarioError(f"{origin}, sheet {ws.title!r}, row 1: column {name!r} appears "
                                 "twice: keep one")
@@ -450,13 +524,13 @@ def _columns(ws, needed, expected, origin: str) -> dict[str, int]:
     return {name: found[name] for name in needed}
 
 
-def _read_scenario(ws, formulas, origin: str) -> tuple[dict[str, str], dict[str, int]]:
+def _read_scenario(ws: Sheet, origin: str) -> tuple[dict[str, str], dict[str, int]]:
     col = _columns(ws, ("field", "value"), SCENARIO_COLUMNS, origin)
     meta: dict[str, str] = {}
     rows: dict[str, int] = {}
-    for r in range(2, ws.max_row + 1):
-        raw_field = ws.cell(r, col["field"]).value
-        value = _cached(ws, formulas, r, col["value"], origin, "scenario field")
+    for r in ws.rows(first=2):
+        raw_field = ws.value(r, col["field"])
+        value = _cached(ws, r, col["value"], origin, "scenario field")
         if _blank(raw_field):
             if not _blank(value):
                 raise ScenarioError(f"{origin}, sheet {ws.title!r}, row {r}: a value with no "
@@ -478,19 +552,19 @@ def _read_scenario(ws, formulas, origin: str) -> tuple[dict[str, str], dict[str,
     return meta, rows
 
 
-def _read_inputs(ws, formulas, origin: str) -> tuple[dict[str, dict], dict[str, int]]:
+def _read_inputs(ws: Sheet, origin: str) -> tuple[dict[str, dict], dict[str, int]]:
     from .scenario import lookup
 
     col = _columns(ws, READ_COLUMNS, INPUT_COLUMNS, origin)
     data: dict[str, dict] = {}
     rows: dict[str, int] = {}
-    for r in range(2, ws.max_row + 1):
+    for r in ws.rows(first=2):
         at = f"{origin}, sheet {ws.title!r}, row {r}"
-        section, name = (_text(ws.cell(r, col[c]).value) for c in ("section", "name"))
+        section, name = (_text(ws.value(r, col[c])) for c in ("section", "name"))
         if not section and "." in name:  # the full key typed in the name column
             section, name = name.split(".", 1)
-        value = _cached(ws, formulas, r, col["value"], origin, f"{section}.{name}")
-        source = _cached(ws, formulas, r, col["source"], origin, f"{section}.{name} source")
+        value = _cached(ws, r, col["value"], origin, f"{section}.{name}")
+        source = _cached(ws, r, col["source"], origin, f"{section}.{name} source")
         if not section and not name:
             if not (_blank(value) and _blank(source)):
                 raise ScenarioError(f"{at}: a value or source with no parameter: fill in its "
@@ -513,11 +587,11 @@ def _read_inputs(ws, formulas, origin: str) -> tuple[dict[str, dict], dict[str, 
     return data, rows
 
 
-def _cached(ws, formulas, r: int, c: int, origin: str, key: str) -> Any:
+def _cached(ws: Sheet, r: int, c: int, origin: str, key: str) -> Any:
     """A cell's value; a formula's saved result (an unsaved formula is an error, not a blank)."""
-    value = ws.cell(r, c).value
-    if value is None and formulas.cell(r, c).data_type == "f":
-        formula = formulas.cell(r, c).value
+    value = ws.value(r, c)
+    if value is None and (r, c) in ws.formulas:
+        formula = ws.formulas[r, c]
         text = getattr(formula, "text", formula)  # array formulas are objects
         raise ScenarioError(f"{origin}, sheet {ws.title!r}, row {r}: {key} is a formula with no "
                             f"saved result ({text}): open and save the workbook in Excel (or "

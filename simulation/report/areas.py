@@ -107,24 +107,17 @@ def _csv(path: Path) -> tuple[list[tuple[int, list[Any]]], str]:
 
 def _xlsx(path: Path) -> tuple[list[tuple[int, list[Any]]], str]:
     origin = str(path)
-    values = workbook._open(path, origin, data_only=True)
-    formulas = workbook._open(path, origin, data_only=False)
-    names = {name.strip().lower(): name for name in values.sheetnames}
-    name = names.get(SHEET, values.sheetnames[0])
-    ws, fs = values[name], formulas[name]
-    place = f"{origin}, sheet {name!r}"
-    header = [c.value for c in next(ws.iter_rows(min_row=1, max_row=1), ())]
-    if SHEET not in names and AREA not in {str(h).strip().lower() for h in header if h}:
+    ws, = workbook.sheets(path, origin, [SHEET], first_if_missing=SHEET)
+    place = f"{origin}, sheet {ws.title!r}"
+    names = {name.strip().lower() for name in ws.sheetnames}
+    if SHEET not in names and AREA not in {str(h).strip().lower() for h in ws.row(1) if h}:
         kind = " (an inputs workbook: name it in the scenario column of an areas file)" \
-            if {workbook.SCENARIO_SHEET, workbook.INPUTS_SHEET} <= set(values.sheetnames) else ""
-        raise ScenarioError(f"{origin}: no sheet {SHEET!r}, and the first sheet {name!r} has no "
-                            f"column {AREA!r}{kind}; the workbook has sheets "
-                            f"{', '.join(repr(s) for s in values.sheetnames)}")
-    rows = []
-    for r in range(1, ws.max_row + 1):
-        cells = [workbook._cached(ws, fs, r, c, place, f"column {c}")
-                 for c in range(1, ws.max_column + 1)]
-        rows.append((r, cells))
+            if {workbook.SCENARIO_SHEET, workbook.INPUTS_SHEET} <= set(ws.sheetnames) else ""
+        raise ScenarioError(f"{origin}: no sheet {SHEET!r}, and the first sheet {ws.title!r} has "
+                            f"no column {AREA!r}{kind}; the workbook has sheets "
+                            f"{', '.join(repr(s) for s in ws.sheetnames)}")
+    rows = [(r, [workbook._cached(ws, r, c, place, f"column {c}")
+                 for c in range(1, len(ws.row(r)) + 1)]) for r in ws.rows()]
     return rows, place
 
 
