@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import socketserver
+import threading
 import time
 import zipfile
 from dataclasses import replace
@@ -21,6 +23,7 @@ from simulation.core import posterior as posterior_mod
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError, ScenarioError
 from simulation.report import areas
+from simulation.runner import executors
 from simulation.sensitivity import report as sensitivity_report
 from simulation.sensitivity import varied
 
@@ -375,3 +378,25 @@ def test_a_workbook_that_unpacks_to_too_much_is_one_line(tmp_path, kind):
     assert path.stat().st_size < 2 ** 20
     with pytest.raises(ScenarioError, match="unpacks to 50 MB, more than"):
         areas.read(path) if kind == "areas" else scenario_mod.load(str(path))
+
+
+# --------------------------------------- item 5: a service that is not a dask scheduler
+class _HttpOnly(socketserver.BaseRequestHandler):
+    """Answers anything as a web server (a dask dashboard) would: HTTP 400."""
+
+    def handle(self):
+        self.request.recv(1024)
+        self.request.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+
+
+def test_a_service_that_is_not_a_dask_scheduler_is_one_line():
+    pytest.importorskip("distributed")
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _HttpOnly)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(PausesimError, match="did not answer as a dask scheduler"):
+            executors._probe_scheduler(f"tcp://127.0.0.1:{server.server_address[1]}", 5)
+    finally:
+        server.shutdown()
+        server.server_close()
