@@ -3,6 +3,7 @@ pausesim wrote, and every input reader is bounded. One regression test (or more)
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import socketserver
@@ -11,6 +12,7 @@ import time
 import zipfile
 from dataclasses import replace
 from importlib import resources
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -23,7 +25,7 @@ from simulation.core import posterior as posterior_mod
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError, ScenarioError
 from simulation.report import areas
-from simulation.runner import executors
+from simulation.runner import checkpoint, executors
 from simulation.sensitivity import report as sensitivity_report
 from simulation.sensitivity import varied
 
@@ -400,3 +402,20 @@ def test_a_service_that_is_not_a_dask_scheduler_is_one_line():
     finally:
         server.shutdown()
         server.server_close()
+
+
+# ------------------------------------------------ item 6: a full disk under --checkpoint
+def test_a_full_disk_under_checkpoint_is_one_warning_and_the_run_goes_on(tmp_path, monkeypatch,
+                                                                        capsys):
+    def full(path, data):
+        if Path(path).name.startswith("chunk-"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        output.write_atomic(path, data)
+
+    monkeypatch.setattr(checkpoint, "write_atomic", full)
+    out = tmp_path / "res"
+    assert main([*RUN, "--reps", "4", "--checkpoint", str(tmp_path / "ckpt"), "--out",
+                 str(out)]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "checkpoint" in line]
+    assert len(warnings) == 1 and "No space left on device" in warnings[0], warnings
+    assert (out / "run.json").exists()
