@@ -419,3 +419,18 @@ def test_a_full_disk_under_checkpoint_is_one_warning_and_the_run_goes_on(tmp_pat
     warnings = [line for line in capsys.readouterr().err.splitlines() if "checkpoint" in line]
     assert len(warnings) == 1 and "No space left on device" in warnings[0], warnings
     assert (out / "run.json").exists()
+
+
+# ----------------------------------------- item 9: SIGTERM once the output folder is published
+def test_sigterm_after_publishing_says_the_output_was_written(tmp_path, monkeypatch, capsys):
+    from simulation.cli import run as run_cli
+
+    def terminated(*args):
+        raise output.Terminated(15)
+
+    monkeypatch.setattr(run_cli, "summary_text", terminated)  # just after the folder is in place
+    out = tmp_path / "res"
+    assert main([*RUN, "--out", str(out)]) == 143
+    line = one_line(capsys)
+    assert "no output written" not in line and str(out) in line and "complete" in line
+    assert (out / "run.json").exists()

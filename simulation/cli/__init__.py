@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
     matplotlib.use("Agg")  # figures are written to files, never shown
     args = _parser().parse_args(argv)
+    output.published.clear()
     try:
         with output.sigterm_as_interrupt():  # SIGTERM cleans up as Ctrl-C does
             code = int(args.handler(args) or 0)
@@ -57,7 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt as exc:
         terminated = isinstance(exc, output.Terminated)
-        print(f"pausesim: {'terminated' if terminated else 'interrupted'}; no output written",
+        written = ", ".join(str(p) for p in output.published)
+        done = f"{written} was already written, complete" if written else "no output written"
+        print(f"pausesim: {'terminated' if terminated else 'interrupted'}; {done}",
               file=sys.stderr)
         return 143 if terminated else 130
     except BrokenPipeError:  # printing into a pipe closed early ('| head'): stop quietly

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from simulation.cli.common import add_scenario_argument, load_scenario
-from simulation.core import workbook
+from simulation.core import output, workbook
 from simulation.core.errors import PausesimError
 from simulation.core.inputs import check_path
 
@@ -35,6 +35,7 @@ def main(args) -> int:
         workbook.write_template(scenario, args.out)
     except OSError as exc:
         raise PausesimError(f"--out {args.out}: cannot write ({exc.strerror or exc})") from None
+    output.published.append(args.out)
     print(f"wrote {args.out}: inputs workbook of scenario {scenario.name!r}; fill in the blue "
           "cells (see its Notes sheet), then 'pausesim run "
           f"{args.out}'", file=sys.stderr)

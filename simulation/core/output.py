@@ -178,6 +178,7 @@ def atomic_folder(out: Path, force: bool, inputs: Iterable[Path | str] = ()) -> 
         yield tmp
         _write_manifest(tmp)
         _publish(tmp, target, out, force, inputs)
+        published.append(Path(out))
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if exc.errno not in _WRITE_ERRORS and "No space left" not in str(exc):
@@ -187,6 +188,11 @@ def atomic_folder(out: Path, force: bool, inputs: Iterable[Path | str] = ()) -> 
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+#: Outputs put in place, complete, by the current command (the CLI clears it on starting, and
+#: names them if the command is then interrupted).
+published: list[Path] = []
 
 
 def _publish(tmp: Path, target: Path, out, force: bool, inputs) -> None:
