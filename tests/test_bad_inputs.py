@@ -412,7 +412,8 @@ EXPLICIT = {
     "scheduler": lambda f: [["not-an-address"], [""], ["http://127.0.0.1:8786"], ["tcp://h:0"],
                             ["tcp://h"], ["tcp://127.0.0.1:8786", "--dask-local", "2"]],
     "dask_local": lambda f: [["0"], ["-1"]],
-    "checkpoint": lambda f: [[str(f / "a_file")], ["/sys/pausesim-test/ckpt"], ["c" * 300], [DEEP]],
+    "checkpoint": lambda f: [[str(f / "a_file")], ["/sys/pausesim-test/ckpt"], ["c" * 300], [DEEP],
+                             [""], [" "], ["ckpt\x01"], ["ckpt\x85"]],
     "calibration": lambda f: posterior_files(f) + [[""]],
     # (more draws than --reps is not bad input: capped at --reps, as --help says, and recorded)
     "draws": lambda f: [["0"], ["-1"]],
@@ -477,7 +478,7 @@ BY_COMMAND = {
                                     [str(f / "exists.xlsx")], [str(f / "exists.xlsx"), "--force"],
                                     ["nowhere/x.xlsx"],
                                     ["/sys/pausesim-test.xlsx"], ["x"], ["t" * 300 + ".xlsx"],
-                                    [DEEP + ".xlsx"]],
+                                    [DEEP + ".xlsx"], ["t\x01.xlsx"], [""]],
 }
 #: Arguments a command needs before any bad option can be judged (its required positional).
 NEEDS = {("portfolio",): lambda f: [str(f / "good_areas.csv")]}

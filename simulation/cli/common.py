@@ -83,11 +83,18 @@ def add_run_options(parser: argparse.ArgumentParser, reps: int, calibration: boo
                              "instead of local workers; same numbers")
     parser.add_argument("--dask-local", type=int, metavar="N", default=None,
                         help="run on a local dask.distributed cluster of N worker processes")
-    parser.add_argument("--checkpoint", type=Path, metavar="DIR", default=None,
+    parser.add_argument("--checkpoint", type=folder_name, metavar="DIR", default=None,
                         help="save completed replications in DIR; rerun the same command to "
                              "resume an interrupted run (same numbers)")
     if calibration:
         add_calibration_options(parser)
+
+
+def folder_name(text: str) -> Path:
+    """An option's folder, refused if empty (``Path('')`` would be the working folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is invalid: give a folder name")
+    return Path(text)
 
 
 def parse_override(text: str) -> tuple[str, object]:

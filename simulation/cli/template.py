@@ -9,7 +9,6 @@ from pathlib import Path
 from simulation.cli.common import add_scenario_argument, load_scenario
 from simulation.core import output, workbook
 from simulation.core.errors import PausesimError
-from simulation.core.inputs import check_path
 
 
 def add_parser(sub) -> None:
@@ -44,7 +43,7 @@ def main(args) -> int:
 
 def check_out(out: Path, force: bool) -> None:
     """Fail before anything is loaded or written if ``out`` cannot take the workbook."""
-    check_path("--out", out)
+    output.check_name("--out", out)
     if out.suffix.lower() != ".xlsx":
         raise PausesimError(f"--out {out}: must end in .xlsx (an Excel workbook)")
     if out.is_dir():

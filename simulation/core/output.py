@@ -31,7 +31,7 @@ from typing import Iterable, Iterator
 
 from simulation import __version__
 from simulation.core.errors import PausesimError
-from simulation.core.inputs import check_path
+from simulation.core.inputs import check_path, clip
 
 #: errno values that mean "this location cannot take the results" (a user's problem, one line).
 _WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO,
@@ -57,22 +57,30 @@ def check_writable(out: Path, force: bool, inputs: Iterable[Path | str] = ()) ->
 def check_folder(option: str, folder: Path | str) -> None:
     """Fail early if ``folder`` (e.g. ``--checkpoint DIR``) is a file, or could not be created or
     written."""
-    check_path(option, folder)
+    check_name(option, folder)
     folder = Path(os.path.abspath(os.fspath(folder)))
     if folder.exists() and not folder.is_dir():
         raise PausesimError(f"{option} {folder}: is an existing file, not a folder")
     _check_writable_in(f"{option} {folder}", folder)
 
 
+def check_name(option: str, path: Path | str) -> None:
+    """One line if ``path``, given as ``option`` (``--out``, ``--checkpoint``), is empty, holds
+    control characters or is too long for the file system."""
+    text = os.fspath(path)
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in text):
+        raise PausesimError(f"{option} {clip(text)!r} is invalid: a file or folder name cannot "
+                            "hold control characters")
+    if text.strip() == "":
+        raise PausesimError(f"{option} '' is invalid: give a name (the working folder is never "
+                            "used for want of one)")
+    check_path(option, text)
+
+
 def _target(out: Path | str) -> Path:
     """``out`` as an absolute path; a symbolic link is followed to the folder it points to."""
     text = os.fspath(out)
-    if any(ord(c) < 32 for c in text):
-        raise PausesimError(f"--out {text!r} is invalid: a folder name cannot hold control "
-                            "characters")
-    if text.strip() == "":
-        raise PausesimError("--out '' is invalid: give a folder name")
-    check_path("--out", text)
+    check_name("--out", text)
     path = Path(os.path.abspath(text))
     if path.is_symlink():
         real = path.resolve()
