@@ -17,6 +17,7 @@ import gzip
 import io
 import json
 import math
+import os
 import zipfile
 from importlib import resources
 from pathlib import PurePosixPath
@@ -361,25 +362,26 @@ def files(tmp_path_factory):
     book.active.append(["A", "national"])
     book.active["XFD1048576"] = "far"
     book.save(folder / "far_areas.xlsx")
+    for name in ("fifo.toml", "fifo.xlsx", "fifo.csv", "fifo_post.csv", "fifo_post.json"):
+        os.mkfifo(folder / name)  # named pipes: opening one blocks until a writer comes
     return folder
 
 
 def scenario_files(f) -> list[str]:
-    return [str(f / n) for n in ("binary.toml", "latin1.toml", "utf16.toml", "gzip.toml",
-                                 "deep.toml", "bad_value.toml", "empty.toml", "folder.toml",
-                                 "text.xlsx", "missing.xlsx", "folder.xlsx", "control_name.toml",
-                                 "control_title.toml", "control_description.toml",
-                                 "control_source.toml", "inflating.xlsx")] + [
-                                     "atlantis", "", " ", LONG_NAME,
-                                                            LONG_NAME + ".toml",
-                                                            LONG_NAME + ".xlsx"]
+    files = ("binary.toml", "latin1.toml", "utf16.toml", "gzip.toml", "deep.toml",
+             "bad_value.toml", "empty.toml", "folder.toml", "text.xlsx", "missing.xlsx",
+             "folder.xlsx", "control_name.toml", "control_title.toml", "control_description.toml",
+             "control_source.toml", "inflating.xlsx", "fifo.toml", "fifo.xlsx")
+    return [str(f / n) for n in files] + ["/dev/zero", "atlantis", "", " ", LONG_NAME,
+                                          LONG_NAME + ".toml", LONG_NAME + ".xlsx"]
 
 
 def posterior_files(f) -> list[list[str]]:
     return [["no-such-posterior"], [LONG_NAME + ".csv"], [str(f / "negative.csv")],
             [str(f / "nan.csv")], [str(f / "not_object.csv")], [str(f / "structural.csv")],
             [str(f / "a_file")]] + [[str(f / f"{name}.csv")] for name in (
-                "overflow", "deep", "settings_list", "targets_int", "horizon_point")]
+                "overflow", "deep", "settings_list", "targets_int", "horizon_point",
+                "fifo_post")] + [["/dev/zero"]]
 
 
 #: Council figures by year that are fine, so that one bad figure is judged on its own.
@@ -432,7 +434,7 @@ EXPLICIT = {
         "twice.csv", "unknown_column.csv", "bad_cell.csv", "bad_scenario.csv",
         "price_year.csv", "areas.txt", "empty_folder", "text.xlsx", "control_area.csv")]
         + [[LONG_NAME + ".csv"], [LONG_NAME + ".xlsx"], [str(f / "inflating_areas.xlsx")],
-           [str(f / "far_areas.xlsx")]],
+           [str(f / "far_areas.xlsx")], [str(f / "fifo.csv")]],
     "horizon_months": lambda f: [["0"], ["-1"], ["nan"], ["inf"], ["1e9"], ["5"]],
     # calibrate
     "targets": lambda f: [["nonsense"], ["T1,nonsense"], [","], [""]],

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import os
+import stat
 import sys
 import tomllib
 import unicodedata
@@ -43,11 +44,37 @@ class TOMLSyntaxError(ScenarioError):
     """Text that is not TOML at all (as opposed to TOML with an unacceptable value)."""
 
 
+#: Largest input file pausesim reads (a scenario, areas, posterior or draws file; a workbook
+#: unpacked): the largest it ships is 0.2 MB.
+MAX_INPUT_BYTES = 50 * 2 ** 20
+
+
+def check_regular_file(path: str | Path, what: str) -> None:
+    """One line unless ``path`` is a regular file of at most :data:`MAX_INPUT_BYTES` (a device
+    such as /dev/zero never ends, a named pipe blocks on opening) or does not exist (the
+    caller's own message names that)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return
+    if stat.S_ISDIR(info.st_mode):
+        raise ScenarioError(f"{path}: is a folder, not a {what}")
+    if not stat.S_ISREG(info.st_mode):
+        raise ScenarioError(f"{path}: is a device, pipe or socket, not a {what} (allowed: a "
+                            "regular file)")
+    if info.st_size > MAX_INPUT_BYTES:
+        raise ScenarioError(f"{path}: is {info.st_size / 2 ** 20:,.0f} MB, more than the "
+                            f"{MAX_INPUT_BYTES // 2 ** 20} MB a {what} may be")
+
+
 def read_text(path: str | Path, what: str = "scenario file") -> str:
     """The text of a UTF-8 file (a leading byte-order mark is dropped)."""
     path = Path(path)
     allowed = "allowed: a UTF-8 text file"
     try:
+        if path.is_dir():
+            raise IsADirectoryError
+        check_regular_file(path, what)
         data = path.read_bytes()
     except IsADirectoryError:
         raise ScenarioError(f"{path}: is a folder, not a {what} ({allowed})") from None

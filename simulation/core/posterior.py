@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.core.errors import PausesimError
-from simulation.core.inputs import check_path, clip
+from simulation.core.inputs import check_path, check_regular_file, clip
 from simulation.core.parameters import BY_KEY
 
 SHIPPED_PACKAGE = "simulation"
@@ -165,6 +165,9 @@ def _shipped(name: str) -> Posterior:
 
 
 def _read(csv, meta, name: str) -> Posterior:
+    for path in (csv, meta):
+        if isinstance(path, Path):  # not the shipped package data
+            check_regular_file(path, "posterior file")
     try:
         with csv.open() as fh:
             table = pd.read_csv(fh)

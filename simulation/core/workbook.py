@@ -33,6 +33,7 @@ from simulation import __version__
 
 from . import deflators, output
 from .errors import ScenarioError
+from .inputs import MAX_INPUT_BYTES, check_regular_file
 from .parameters import BY_KEY, PARAMETERS, SECTIONS, Param, defaults, show
 
 SCENARIO_SHEET = "Scenario"
@@ -387,7 +388,7 @@ def read(path: str | Path) -> tuple[dict[str, Any], Callable[[str], str]]:
 
 
 #: Most a workbook pausesim reads may unpack to (its XML); an inputs workbook unpacks to ~0.3 MB.
-MAX_UNPACKED_BYTES = 50 * 2 ** 20
+MAX_UNPACKED_BYTES = MAX_INPUT_BYTES
 
 
 @dataclass(frozen=True)
@@ -424,6 +425,7 @@ def sheets(path: Path, origin: str, names, first_if_missing: str | None = None) 
     """The sheets ``names`` of the workbook at ``path`` (``first_if_missing``: the name of the
     one sheet that may be missing, the first sheet read instead); one line if the file is not a
     workbook, unpacks to more than :data:`MAX_UNPACKED_BYTES` or lacks a sheet."""
+    check_regular_file(path, "workbook")
     _check_unpacked_size(path, origin)
     values_wb = _open(path, origin, data_only=True)
     formulas_wb = _open(path, origin, data_only=False)
@@ -456,9 +458,9 @@ def _check_unpacked_size(path: Path, origin: str) -> None:
             size = sum(info.file_size for info in archive.infolist())
     except (OSError, zipfile.BadZipFile, ValueError):
         return  # openpyxl names what is wrong with the file (see _open)
-    if size > MAX_UNPACKED_BYTES:
+    if size > MAX_INPUT_BYTES:
         raise ScenarioError(f"{origin}: the workbook unpacks to {size / 2 ** 20:,.0f} MB, more "
-                            f"than the {MAX_UNPACKED_BYTES // 2 ** 20} MB pausesim reads (allowed: "
+                            f"than the {MAX_INPUT_BYTES // 2 ** 20} MB pausesim reads (allowed: "
                             "an inputs or areas workbook; make one with 'pausesim template')")
 
 

@@ -29,7 +29,7 @@ import pandas as pd
 from simulation.core import posterior as posterior_mod
 from simulation.core import uncertainty
 from simulation.core.errors import PausesimError
-from simulation.core.inputs import check_path, name_list
+from simulation.core.inputs import check_path, check_regular_file, name_list
 from simulation.core.parameters import BY_KEY, PARAMETERS, show
 from simulation.core.scenario import Scenario, validate_value
 
@@ -143,6 +143,7 @@ def _draws_file(ref: str) -> posterior_mod.Posterior:
     """Any CSV/Parquet file of draws (one column per parameter key, optional ``weight``) as a
     posterior; every value checked against its parameter."""
     path = Path(ref)
+    check_regular_file(path, "file of draws")
     try:
         table = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
     except (OSError, ValueError) as exc:
