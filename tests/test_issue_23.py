@@ -18,7 +18,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from simulation import runner
+from simulation import cli, runner
 from simulation.cli import main
 from simulation.core import output, workbook
 from simulation.core import posterior as posterior_mod
@@ -434,3 +434,18 @@ def test_sigterm_after_publishing_says_the_output_was_written(tmp_path, monkeypa
     line = one_line(capsys)
     assert "no output written" not in line and str(out) in line and "complete" in line
     assert (out / "run.json").exists()
+
+
+# --------------------------------------- questionable: an error line repeats at most 1,000 chars
+@pytest.mark.parametrize("argv", [
+    ["run", "--set", "population.age_band_probabilities=[" + ",".join(["1"] * 200_000) + "]"],
+    ["run", "--reps", "x" * 100_000], ["scenarios", "show", "y" * 100_000 + ".toml"]])
+def test_an_error_line_is_capped(tmp_path, monkeypatch, capsys, no_simulation, argv):
+    monkeypatch.chdir(tmp_path)
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    assert code == 2
+    line = one_line(capsys)
+    assert len(line) <= cli.MAX_ERROR_CHARS + 100 and line.startswith("pausesim")

@@ -17,11 +17,24 @@ COMMANDS = ("run", "scenarios", "report", "council", "template", "calibrate",
             "portfolio", "sensitivity", "compare")
 
 
+#: Most characters of an error message printed: what it repeats of the input is cut there.
+MAX_ERROR_CHARS = 1000
+
+
+def _capped(message: str) -> str:
+    """``message`` on one line, cut at :data:`MAX_ERROR_CHARS` (a whole list or file name echoed
+    back could otherwise make an error line megabytes long)."""
+    message = " ".join(message.splitlines())
+    if len(message) <= MAX_ERROR_CHARS:
+        return message
+    return f"{message[:MAX_ERROR_CHARS]}... ({len(message) - MAX_ERROR_CHARS:,} characters cut)"
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors are one line: 'pausesim run: error: ...'."""
 
     def error(self, message: str):  # noqa: D401
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        self.exit(2, f"{self.prog}: error: {_capped(message)} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.flush()  # inside the try: a closed pipe is found here, not at exit
             return code
     except PausesimError as exc:
-        print(f"pausesim {args.command}: error: {exc}", file=sys.stderr)
+        print(f"pausesim {args.command}: error: {_capped(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:
         terminated = isinstance(exc, output.Terminated)
