@@ -468,7 +468,9 @@ EXPLICIT = {
     # compare
     "variants": lambda f: [["x"], ["lab", "practice.practitioners=0"], ["lab", "nonsense=1"],
                            ["lab", "practice.practitioners=3", "practice.practitioners=4"],
-                           ["lab", "costs.price_year=2015"]],
+                           ["lab", "costs.price_year=2015"], ["", "practice.practitioners=4"],
+                           [" ", "practice.practitioners=4"],
+                           ["a\x01b", "practice.practitioners=4"]],
 }
 #: Where one ``dest`` means something else in one command: (command words, dest) -> values.
 BY_COMMAND = {
