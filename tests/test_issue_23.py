@@ -3,6 +3,7 @@ pausesim wrote, and every input reader is bounded. One regression test (or more)
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import json
@@ -19,7 +20,7 @@ import pandas as pd
 import pytest
 
 from simulation import cli, runner
-from simulation.cli import main
+from simulation.cli import common, main
 from simulation.core import output, workbook
 from simulation.core import posterior as posterior_mod
 from simulation.core import scenario as scenario_mod
@@ -449,3 +450,24 @@ def test_an_error_line_is_capped(tmp_path, monkeypatch, capsys, no_simulation, a
     assert code == 2
     line = one_line(capsys)
     assert len(line) <= cli.MAX_ERROR_CHARS + 100 and line.startswith("pausesim")
+
+
+# --------------------------- questionable: local workers are capped at the CPUs, with a warning
+@pytest.mark.parametrize("option", ["--workers", "--dask-local"])
+def test_local_workers_are_capped_at_the_cpus(monkeypatch, capsys, option):
+    seen = {}
+
+    @contextlib.contextmanager
+    def executor(scheduler, local_workers):
+        seen["dask_local"] = local_workers
+        yield None
+
+    monkeypatch.setattr(common, "cpu_count", lambda: 2)
+    monkeypatch.setattr(runner, "dask_executor", executor)
+    args = cli._parser().parse_args(["run", option, "1000"])
+    with common.run_options(args) as options:
+        used = options["workers"] if option == "--workers" else seen["dask_local"]
+    assert used == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"pausesim: warning: {option} 1000 is more than the 2 CPUs available: "
+                   "using 2 (results do not depend on it)"]

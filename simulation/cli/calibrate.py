@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from simulation.cli.common import default_out, safe_folder_name
+from simulation.cli.common import capped_workers, default_out, safe_folder_name
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
 from simulation.core.inputs import clip, name_list
@@ -150,6 +150,7 @@ def main(args) -> int:
     from simulation.core import output
 
     output.check_writable(out, args.force, input_paths(args))
+    args.workers = capped_workers("--workers", args.workers)
     print(f"calibrating {settings.name!r}: {len(settings.parameters)} parameters, targets "
           f"{', '.join(settings.targets)}; {settings.waves} waves ({settings.initial_points}, then "
           f"{settings.points_per_wave} parameter sets), {settings.reps_per_point} replications "

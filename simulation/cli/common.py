@@ -177,14 +177,21 @@ def check_memory(reps: int, scenario: Scenario) -> None:
                             f"{memory // per_rep:,})")
 
 
-def warn_workers(workers: int) -> None:
-    """One warning line when more workers are asked for than there are CPUs (the pool is capped
-    at the tasks anyway; beyond the CPUs they only cost memory)."""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+def cpu_count() -> int:
+    """CPUs this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
         (os.cpu_count() or 1)
-    if workers > cpus:
-        print(f"pausesim: warning: --workers {workers} is more than the {cpus} CPUs available: "
-              "no faster, more memory", file=sys.stderr)
+
+
+def capped_workers(option: str, workers: int) -> int:
+    """``workers`` local processes, at most one per CPU, with one warning line when capped
+    (more only cost memory; the results do not depend on the number)."""
+    cpus = cpu_count()
+    if workers <= cpus:
+        return workers
+    print(f"pausesim: warning: {option} {workers} is more than the {cpus} CPUs available: using "
+          f"{cpus} (results do not depend on it)", file=sys.stderr)
+    return cpus
 
 
 def input_paths(args: argparse.Namespace) -> list[Path]:
@@ -201,10 +208,11 @@ def input_paths(args: argparse.Namespace) -> list[Path]:
 def run_options(args: argparse.Namespace):
     """Keyword arguments for :func:`simulation.results.study.simulate` from the engine and
     scale-out options; a dask client opened for them is closed on leaving."""
-    if args.scheduler is None and args.dask_local is None:
-        warn_workers(args.workers)
-    with runner.dask_executor(args.scheduler, args.dask_local) as executor:
-        workers = args.workers if executor is None else executor.workers
+    local = args.scheduler is None and args.dask_local is None
+    workers = capped_workers("--workers", args.workers) if local else args.workers
+    dask_local = args.dask_local and capped_workers("--dask-local", args.dask_local)
+    with runner.dask_executor(args.scheduler, dask_local) as executor:
+        workers = workers if executor is None else executor.workers
         yield {"engine": args.engine, "checkpoint": args.checkpoint, "executor": executor,
                "workers": workers, "progress": args.progress}
 
