@@ -569,3 +569,40 @@ def test_every_option_is_swept():
 @pytest.mark.parametrize("argv", OPTION_CASES)
 def test_every_option_refuses_bad_values(cwd, capsys, files, argv):
     check_one_line([a.replace(str(F), str(files)) for a in argv], capsys, cwd, files)
+
+
+# --------------------------------------------- formula prefixes: accepted, written as text only
+FORMULA_TOML = ('[scenario]\nname = "=1+1"\ntitle = "+cmd"\ndescription = "@SUM(A1)"\n'
+                'source = "-2+3+cmd"\n[practice]\nhorizon_months = 12\n'
+                'practitioners = { value = 4, source = "=HYPERLINK(\\"http://x\\",\\"y\\")" }\n')
+
+
+def _live_formula(cell: str) -> bool:
+    if not cell.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return False
+    try:
+        float(cell)
+        return False
+    except ValueError:
+        return True
+
+
+@pytest.mark.parametrize("command", ["run", "template"])
+def test_formula_prefixes_are_written_as_text(tmp_path, monkeypatch, command):
+    """User text that begins like a formula is accepted, and written so that no spreadsheet
+    runs it: CSV cells guarded with ', workbook cells typed as text."""
+    import csv
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f.toml").write_text(FORMULA_TOML)
+    if command == "template":
+        assert cli.main(["template", "f.toml", "--out", "f.xlsx"]) == 0
+        book = openpyxl.load_workbook(tmp_path / "f.xlsx")
+        assert not [c.coordinate for ws in book for row in ws.iter_rows() for c in row
+                    if c.data_type == "f"]
+        return
+    assert cli.main(["run", "f.toml", "--reps", "2", "--point", "--workers", "1",
+                     "--no-progress", "--out", "out"]) == 0
+    live = [(path.name, cell) for path in (tmp_path / "out").rglob("*.csv")
+            for row in csv.reader(path.open(newline="")) for cell in row if _live_formula(cell)]
+    assert live == []
