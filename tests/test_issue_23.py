@@ -471,3 +471,16 @@ def test_local_workers_are_capped_at_the_cpus(monkeypatch, capsys, option):
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"pausesim: warning: {option} 1000 is more than the 2 CPUs available: "
                    "using 2 (results do not depend on it)"]
+
+
+def test_experiment_parameters_csv_cannot_hold_formulas(tmp_path):
+    import argparse
+
+    from experiments.common import write_record
+
+    base = scenario_mod.load("national")
+    key = next(iter(base.values))
+    write_record(tmp_path, replace(base, sources={**base.sources, key: "=HYPERLINK(1)"}),
+                 argparse.Namespace(name="x"))
+    back = pd.read_csv(tmp_path / "parameters.csv", dtype=str, keep_default_na=False)
+    assert back.source.iloc[0] == "'=HYPERLINK(1)"
