@@ -473,9 +473,10 @@ def test_local_workers_are_capped_at_the_cpus(monkeypatch, capsys, option):
                    "using 2 (results do not depend on it)"]
 
 
-def test_experiment_parameters_csv_cannot_hold_formulas(tmp_path):
+def test_experiment_parameters_csv_cannot_hold_formulas(tmp_path, monkeypatch):
     import argparse
 
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1]))
     from experiments.common import write_record
 
     base = scenario_mod.load("national")
