@@ -122,15 +122,14 @@ def not_written_by_pausesim(folder: Path) -> str | None:
     """None if ``folder`` is empty or holds only what pausesim wrote there (its
     :data:`MANIFEST` lists every file and folder); else why not, for an error line."""
     folder = Path(folder)
-    present = _entries(folder)
-    if not present:
+    if not any(folder.iterdir()):
         return None
     try:
         record = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         written = set(record["entries"])
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, ValueError, TypeError, KeyError):  # checked before walking a big folder
         return f"the folder is not a pausesim output (no readable {MANIFEST})"
-    others = sorted(present - written - {MANIFEST})
+    others = sorted(_entries(folder) - written - {MANIFEST})
     if others:
         more = f" and {len(others) - 1} more" if len(others) > 1 else ""
         return f"the folder holds {others[0]!r}{more}, which pausesim did not write"
