@@ -47,11 +47,15 @@ from calibration.simulate import simulate_design
 from calibration.targets import Target
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
+from simulation.core.inputs import clip
 from simulation.core.scenario import Scenario
 from simulation.runner import make_executor
 
 #: A posterior's name: the stem of its two files, so one plain file name (no folders, not hidden).
 POSTERIOR_NAME = r"[^\W_][\w.-]{0,99}"
+#: Largest size any calibration setting takes (the shipped calibration: 1,000 parameter sets of
+#: 100 replications); larger ones are typos, and numpy cannot hold some of them.
+MAX_SIZE = 10 ** 6
 
 
 @dataclass(frozen=True)
@@ -84,8 +88,10 @@ class Settings:
                                   ("--steps", self.steps, 20),
                                   ("--posterior-size", self.posterior_size, 10),
                                   ("--seed", self.seed, 0)):
-            if int(value) != value or value < low:
-                raise PausesimError(f"{label} = {value} is invalid: must be an integer >= {low}")
+            if int(value) != value or value < low or (label != "--seed" and value > MAX_SIZE):
+                raise PausesimError(f"{label} = {clip(str(value))} is invalid: must be an integer "
+                                    f">= {low}" + ("" if label == "--seed" else
+                                                   f", at most {MAX_SIZE:,}"))
         if self.seed >= 2 ** 63:
             raise PausesimError(f"--seed = {self.seed} is invalid: must be an integer in [0, 2^63)")
         if not re.fullmatch(POSTERIOR_NAME, self.name):

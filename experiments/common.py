@@ -102,7 +102,7 @@ def write_record(folder: Path, scenario, args: argparse.Namespace, parameters=No
     first = ["parameter", "label", "value", "unit", "source"]
     if list(parameters.columns[:5]) != first:
         raise ValueError(f"parameters table must start with the columns {first}")
-    parameters.to_csv(Path(folder) / "parameters.csv", index=False)
+    output.write_table(parameters, Path(folder), "parameters", parquet=False)  # formulas guarded
     sizes = {k: v for k, v in vars(args).items() if isinstance(v, (int, float, str, bool))}
     output.write_json(Path(folder) / "run.json", output.provenance(
         experiment=args.name, scenario=scenario.name, scenario_digest=scenario.digest(),

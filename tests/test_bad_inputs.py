@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import io
 import json
 import math
+import os
+import zipfile
 from importlib import resources
 from pathlib import PurePosixPath
 
@@ -31,6 +34,8 @@ from simulation.core.parameters import BY_KEY, PARAMETERS, SERIES_MAX, Param
 
 HUGE = "1" + "0" * 400  # overflows a float
 TOO_LONG = "1" + "0" * 5000  # beyond Python's 4,300-digit int conversion limit
+LONG_NAME = "b" * 5000  # longer than any file name or path the file system takes
+DEEP = "/".join(["d"] * 2000)  # folders deeper than Python's recursion limit
 YEARS = deflators.years()  # price years the GDP deflator table covers
 
 
@@ -290,6 +295,12 @@ def files(tmp_path_factory):
         "bad_value.toml": b"[practice]\npractitioners = 0\n",
         "empty.toml": b"",
         "short.toml": b"[practice]\nhorizon_months = 24\n",
+        # control characters (issue 23): refused on reading, never a traceback when writing
+        "control_name.toml": b'[scenario]\nname = "a\\u0001b"\n',
+        "control_title.toml": b'[scenario]\ntitle = "a\\u000Bb"\n',
+        "control_description.toml": b'[scenario]\ndescription = "a\\u0000b"\n',
+        "control_source.toml": b'[practice]\npractitioners = { value = 4, source = "\\uFFFE" }\n',
+        "control_area.csv": b"area,scenario\nA\x01B,national\n",
         "text.xlsx": b"area,scenario\n",
         "a_file": b"not a folder",
         "good_areas.csv": b"area,scenario\nA,national\n",
@@ -311,6 +322,8 @@ def files(tmp_path_factory):
     (folder / "notes").mkdir()
     (folder / "notes" / "mine.txt").write_text("a user's own notes")
     (folder / "exists.xlsx").write_bytes(b"an earlier workbook")
+    (folder / "own_run_json").mkdir()  # looks like an output, but pausesim did not write it
+    (folder / "own_run_json" / "run.json").write_text('{"pausesim_version": "0.1"}')
     shipped = resources.files("simulation").joinpath("data", "posteriors")
     table = pd.read_csv(shipped.joinpath("national.csv"))
     meta = shipped.joinpath("national.json").read_text()
@@ -321,27 +334,62 @@ def files(tmp_path_factory):
         (folder / f"{name}.json").write_text(meta)
     (folder / "not_object.csv").write_text(table.to_csv(index=False))
     (folder / "not_object.json").write_text(json.dumps([1, 2]))
+    record = json.loads(meta)
+    shapes = {  # posterior files of every bad shape (issue 23): name -> (table, NAME.json text)
+        "overflow": (table.assign(weight=1e308), meta),
+        "deep": (table, "[" * 100_000 + "]" * 100_000),
+        "settings_list": (table, json.dumps({**record, "settings": [1]})),
+        "targets_int": (table, json.dumps({**record, "settings": {"targets": 3}})),
+        "horizon_point": (table, json.dumps({**record, "point_estimate": {
+            **record["point_estimate"], "practice.horizon_months": 24}})),
+    }
+    for name, (frame, text) in shapes.items():
+        frame.to_csv(folder / f"{name}.csv", index=False)
+        (folder / f"{name}.json").write_text(text)
     (folder / "dangling").symlink_to(folder / "nowhere")
+    # workbooks that unpack to more than pausesim reads, or hold a far-away value (issue 23)
+    small = io.BytesIO()
+    openpyxl.Workbook().save(small)
+    for name in ("inflating.xlsx", "inflating_areas.xlsx"):
+        with zipfile.ZipFile(small) as src, \
+                zipfile.ZipFile(folder / name, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in src.infolist():
+                out.writestr(info, src.read(info))
+            out.writestr("xl/padding.xml", b" " * (workbook.MAX_UNPACKED_BYTES + 1))
+    book = openpyxl.Workbook()
+    book.active.title = "areas"
+    book.active.append(["area", "scenario"])
+    book.active.append(["A", "national"])
+    book.active["XFD1048576"] = "far"
+    book.save(folder / "far_areas.xlsx")
+    for name in ("fifo.toml", "fifo.xlsx", "fifo.csv", "fifo_post.csv", "fifo_post.json"):
+        os.mkfifo(folder / name)  # named pipes: opening one blocks until a writer comes
     return folder
 
 
 def scenario_files(f) -> list[str]:
-    return [str(f / n) for n in ("binary.toml", "latin1.toml", "utf16.toml", "gzip.toml",
-                                 "deep.toml", "bad_value.toml", "empty.toml", "folder.toml",
-                                 "text.xlsx", "missing.xlsx", "folder.xlsx")] + ["atlantis"]
+    files = ("binary.toml", "latin1.toml", "utf16.toml", "gzip.toml", "deep.toml",
+             "bad_value.toml", "empty.toml", "folder.toml", "text.xlsx", "missing.xlsx",
+             "folder.xlsx", "control_name.toml", "control_title.toml", "control_description.toml",
+             "control_source.toml", "inflating.xlsx", "fifo.toml", "fifo.xlsx")
+    return [str(f / n) for n in files] + ["/dev/zero", "atlantis", "", " ", LONG_NAME,
+                                          LONG_NAME + ".toml", LONG_NAME + ".xlsx"]
 
 
 def posterior_files(f) -> list[list[str]]:
-    return [["no-such-posterior"], [str(f / "negative.csv")], [str(f / "nan.csv")],
-            [str(f / "not_object.csv")], [str(f / "structural.csv")], [str(f / "a_file")]]
+    return [["no-such-posterior"], [LONG_NAME + ".csv"], [str(f / "negative.csv")],
+            [str(f / "nan.csv")], [str(f / "not_object.csv")], [str(f / "structural.csv")],
+            [str(f / "a_file")]] + [[str(f / f"{name}.csv")] for name in (
+                "overflow", "deep", "settings_list", "targets_int", "horizon_point",
+                "fifo_post")] + [["/dev/zero"]]
 
 
 #: Council figures by year that are fine, so that one bad figure is judged on its own.
 BY_YEAR = ["--removals-by-year", "1,2", "--programme-cost-by-year", "100,0",
            "--saving-per-removal-year", "50"]
-BAD_NUMBER_TEXT = [["abc"], [""], ["nan"], ["inf"], ["-1"], ["£57,102"]]
+BAD_NUMBER_TEXT = [["abc"], [""], ["nan"], ["inf"], ["-1"], ["£57,102"], ["1e308"]]
 BAD_YEARLY = [["1,x"], ["1;2"], [""], [","], ["nan,1"], ["inf,1"], ["-1,2"], ["1,2,3"],
-              ["1 000,2"]]
+              ["1 000,2"], ["1e308,1e308"]]
 
 #: Bad values by option ``dest``, beyond those every option of its type gets (``generic``).
 #: Each entry is a list of argument lists placed after the option name (or, for positionals,
@@ -360,19 +408,21 @@ EXPLICIT = {
     "band": lambda f: [["0"], ["1"], ["1.5"], ["-0.1"], ["nan"], ["inf"]],
     "out": lambda f: [[str(f / "a_file")], [str(f / "dangling")], ["."], [""], [".."], ["/"],
                       ["/sys/pausesim-test/out"], [str(f / "notes"), "--force"],
-                      [str(f), "--force"], ["out\x01"]],
+                      [str(f), "--force"], ["out\x01"], [str(f / "own_run_json"), "--force"],
+                      ["o" * 300], [DEEP], [LONG_NAME]],
     "engine": lambda f: [["warp"], [""]],
     "scheduler": lambda f: [["not-an-address"], [""], ["http://127.0.0.1:8786"], ["tcp://h:0"],
                             ["tcp://h"], ["tcp://127.0.0.1:8786", "--dask-local", "2"]],
     "dask_local": lambda f: [["0"], ["-1"]],
-    "checkpoint": lambda f: [[str(f / "a_file")], ["/sys/pausesim-test/ckpt"]],
+    "checkpoint": lambda f: [[str(f / "a_file")], ["/sys/pausesim-test/ckpt"], ["c" * 300], [DEEP],
+                             [""], [" "], ["ckpt\x01"], ["ckpt\x85"]],
     "calibration": lambda f: posterior_files(f) + [[""]],
     # (more draws than --reps is not bad input: capped at --reps, as --help says, and recorded)
     "draws": lambda f: [["0"], ["-1"]],
-    "council_removals": lambda f: [["-1"], ["nan"], ["inf"], ["-inf"]],
+    "council_removals": lambda f: [["-1"], ["nan"], ["inf"], ["-inf"], ["1e308"]],
     "action": lambda f: [["bogus"], ["list", "national"], ["show"]],
     # council
-    "removals_per_cohort": lambda f: BAD_NUMBER_TEXT[:-1] + [["1", *BY_YEAR]],
+    "removals_per_cohort": lambda f: BAD_NUMBER_TEXT + [["1", *BY_YEAR]],
     "removals_by_year": lambda f: [[*v, *BY_YEAR[2:]] for v in BAD_YEARLY] + [["1,2"]],
     "programme_cost_by_year": lambda f: [[*v, *BY_YEAR[:2], *BY_YEAR[4:]] for v in BAD_YEARLY],
     "saving_per_removal_year": lambda f: [[*v, *BY_YEAR[:4]] for v in BAD_NUMBER_TEXT],
@@ -382,22 +432,25 @@ EXPLICIT = {
     "areas": lambda f: [[str(f / n)] for n in (
         "missing.csv", "binary.csv", "empty.csv", "header_only.csv", "no_scenario.csv",
         "twice.csv", "unknown_column.csv", "bad_cell.csv", "bad_scenario.csv",
-        "price_year.csv", "areas.txt", "empty_folder", "text.xlsx")],
+        "price_year.csv", "areas.txt", "empty_folder", "text.xlsx", "control_area.csv")]
+        + [[LONG_NAME + ".csv"], [LONG_NAME + ".xlsx"], [str(f / "inflating_areas.xlsx")],
+           [str(f / "far_areas.xlsx")], [str(f / "fifo.csv")]],
     "horizon_months": lambda f: [["0"], ["-1"], ["nan"], ["inf"], ["1e9"], ["5"]],
     # calibrate
     "targets": lambda f: [["nonsense"], ["T1,nonsense"], [","], [""]],
     "without": lambda f: [["nonsense"], [","]],
     "parameters": lambda f: [["nonsense"], ["practice.practitioners"], [","]],
     "name": lambda f: [["../x"], ["a/b"], [""], [".hidden"]],
-    "budget": lambda f: [["5"], ["0"], ["-1"]],
+    "budget": lambda f: [["5"], ["0"], ["-1"], ["1" * 40]],
     "waves": lambda f: [["0"], ["-1"]],
-    "reps_per_point": lambda f: [["0"], ["1"]],
-    "steps": lambda f: [["19"], ["0"]],
+    "reps_per_point": lambda f: [["0"], ["1"], [str(10 ** 7)]],
+    "steps": lambda f: [["19"], ["0"], ["1" * 40]],
     "posterior_size": lambda f: [["1"], ["0"]],
     "check_draws": lambda f: [["0"]],
     "check_reps": lambda f: [["0"]],
-    "compare": lambda f: [["nope"], [str(f / "a_file")], [str(f / "empty_folder")]],
-    "reference": lambda f: [["nope"], [str(f / "a_file")], [str(f / "empty_folder")]],
+    "compare": lambda f: [["nope"], [str(f / "a_file")], [str(f / "empty_folder")], [LONG_NAME]],
+    "reference": lambda f: [["nope"], [str(f / "a_file")], [str(f / "empty_folder")],
+                            [LONG_NAME]],
     # sensitivity
     "from_posterior": lambda f: posterior_files(f) + [["national", "--calibration", "national"]],
     "params": lambda f: [["nonsense.key"], [","], ["practice.horizon_months"],
@@ -408,14 +461,16 @@ EXPLICIT = {
     "trajectories": lambda f: [["0"], ["1"]],
     "levels": lambda f: [["0"], ["1"], ["3"]],
     "lambdas": lambda f: [["abc"], ["1:0:1"], ["0:10:0"], ["0:10:-1"], ["1,x"], [","],
-                          ["nan"], ["inf"], ["0:inf:1"]],
+                          ["nan"], ["inf"], ["0:inf:1"], ["0:1e11:1"], [",".join(["1"] * 20000)]],
     "population": lambda f: [["0"], ["-1"], ["nan"], ["inf"]],
     "method": lambda f: [[""]],
     "bootstrap": lambda f: [["-1"]],
     # compare
     "variants": lambda f: [["x"], ["lab", "practice.practitioners=0"], ["lab", "nonsense=1"],
                            ["lab", "practice.practitioners=3", "practice.practitioners=4"],
-                           ["lab", "costs.price_year=2015"]],
+                           ["lab", "costs.price_year=2015"], ["", "practice.practitioners=4"],
+                           [" ", "practice.practitioners=4"],
+                           ["a\x01b", "practice.practitioners=4"]],
 }
 #: Where one ``dest`` means something else in one command: (command words, dest) -> values.
 BY_COMMAND = {
@@ -424,8 +479,10 @@ BY_COMMAND = {
         ["1990"], ["2015.5"], ["abc"], ["2015/16"], [""], ["15"]]] + [["2015"]],
     ("portfolio", "price_year"): lambda f: [["1990"], ["2100"], ["0"]],
     ("template", "out"): lambda f: [["x.txt"], [str(f / "folder.xlsx")],
-                                    [str(f / "exists.xlsx")], ["nowhere/x.xlsx"],
-                                    ["/sys/pausesim-test.xlsx"], ["x"]],
+                                    [str(f / "exists.xlsx")], [str(f / "exists.xlsx"), "--force"],
+                                    ["nowhere/x.xlsx"],
+                                    ["/sys/pausesim-test.xlsx"], ["x"], ["t" * 300 + ".xlsx"],
+                                    [DEEP + ".xlsx"], ["t\x01.xlsx"], [""]],
 }
 #: Arguments a command needs before any bad option can be judged (its required positional).
 NEEDS = {("portfolio",): lambda f: [str(f / "good_areas.csv")]}
@@ -512,3 +569,40 @@ def test_every_option_is_swept():
 @pytest.mark.parametrize("argv", OPTION_CASES)
 def test_every_option_refuses_bad_values(cwd, capsys, files, argv):
     check_one_line([a.replace(str(F), str(files)) for a in argv], capsys, cwd, files)
+
+
+# --------------------------------------------- formula prefixes: accepted, written as text only
+FORMULA_TOML = ('[scenario]\nname = "=1+1"\ntitle = "+cmd"\ndescription = "@SUM(A1)"\n'
+                'source = "-2+3+cmd"\n[practice]\nhorizon_months = 12\n'
+                'practitioners = { value = 4, source = "=HYPERLINK(\\"http://x\\",\\"y\\")" }\n')
+
+
+def _live_formula(cell: str) -> bool:
+    if not cell.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return False
+    try:
+        float(cell)
+        return False
+    except ValueError:
+        return True
+
+
+@pytest.mark.parametrize("command", ["run", "template"])
+def test_formula_prefixes_are_written_as_text(tmp_path, monkeypatch, command):
+    """User text that begins like a formula is accepted, and written so that no spreadsheet
+    runs it: CSV cells guarded with ', workbook cells typed as text."""
+    import csv
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f.toml").write_text(FORMULA_TOML)
+    if command == "template":
+        assert cli.main(["template", "f.toml", "--out", "f.xlsx"]) == 0
+        book = openpyxl.load_workbook(tmp_path / "f.xlsx")
+        assert not [c.coordinate for ws in book for row in ws.iter_rows() for c in row
+                    if c.data_type == "f"]
+        return
+    assert cli.main(["run", "f.toml", "--reps", "2", "--point", "--workers", "1",
+                     "--no-progress", "--out", "out"]) == 0
+    live = [(path.name, cell) for path in (tmp_path / "out").rglob("*.csv")
+            for row in csv.reader(path.open(newline="")) for cell in row if _live_formula(cell)]
+    assert live == []

@@ -48,10 +48,15 @@ def renames(request, monkeypatch):
 
 
 def earlier_output(folder):
-    folder.mkdir()
-    (folder / "run.json").write_text(json.dumps({"pausesim_version": "x"}))
-    (folder / "old.csv").write_text("old")
+    with output.atomic_folder(folder, force=False) as tmp:  # as pausesim writes one
+        (tmp / "run.json").write_text(json.dumps({"pausesim_version": "x"}))
+        (tmp / "old.csv").write_text("old")
     return folder
+
+
+def shown(folder) -> list[str]:
+    """What a user sees in an output folder (not pausesim's list of what it wrote there)."""
+    return sorted(p.name for p in folder.iterdir() if p.name != output.MANIFEST)
 
 
 # ------------------------------------------------------------------ item 8: no silent clobber
@@ -68,8 +73,7 @@ def test_a_folder_created_meanwhile_is_never_replaced_without_force(tmp_path, re
             else:  # a plain rename would silently replace an empty folder
                 out.mkdir()
     assert "another run wrote this folder" in str(exc.value)
-    assert sorted(p.name for p in out.iterdir()) == ([] if meanwhile != "results" else
-                                                    ["run.json"])
+    assert shown(out) == ([] if meanwhile != "results" else ["run.json"])
     assert hidden(tmp_path) == []
 
 
@@ -93,7 +97,7 @@ def test_force_replaces_an_earlier_output(tmp_path, renames):
     out = earlier_output(tmp_path / "res")
     with output.atomic_folder(out, force=True) as folder:
         (folder / "run.json").write_text("{}")
-    assert sorted(p.name for p in out.iterdir()) == ["run.json"] and hidden(tmp_path) == []
+    assert shown(out) == ["run.json"] and hidden(tmp_path) == []
 
 
 @pytest.mark.parametrize("make,fragment", [
@@ -232,7 +236,7 @@ def test_link_to_an_output_folder_is_replaced_through_the_link(tmp_path, renames
     with output.atomic_folder(tmp_path / "link", force=True) as folder:
         (folder / "run.json").write_text("{}")
     assert (tmp_path / "link").is_symlink() and (tmp_path / "link").resolve() == real
-    assert sorted(p.name for p in real.iterdir()) == ["run.json"]
+    assert shown(real) == ["run.json"]
     assert hidden(tmp_path) == []  # nothing like .link.old-* left behind
 
 

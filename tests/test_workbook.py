@@ -424,7 +424,7 @@ def test_cli_unwritable_folder(tmp_path, capsys):
 
 def test_cli_force_replaces_the_file(tmp_path, capsys):
     path = tmp_path / "a.xlsx"
-    path.write_text("old")
+    path.write_bytes(workbook.template_bytes(scenario_mod.load("dorset-2022")))
     assert main(["template", "--out", str(path), "--force"]) == 0
     assert scenario_mod.load(str(path)).values == scenario_mod.load("national").values
     assert [p.name for p in tmp_path.iterdir()] == ["a.xlsx"]  # no temporary left

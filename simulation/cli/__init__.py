@@ -17,11 +17,24 @@ COMMANDS = ("run", "scenarios", "report", "council", "template", "calibrate",
             "portfolio", "sensitivity", "compare")
 
 
+#: Most characters of an error message printed: what it repeats of the input is cut there.
+MAX_ERROR_CHARS = 1000
+
+
+def _capped(message: str) -> str:
+    """``message`` on one line, cut at :data:`MAX_ERROR_CHARS` (a whole list or file name echoed
+    back could otherwise make an error line megabytes long)."""
+    message = " ".join(message.splitlines())
+    if len(message) <= MAX_ERROR_CHARS:
+        return message
+    return f"{message[:MAX_ERROR_CHARS]}... ({len(message) - MAX_ERROR_CHARS:,} characters cut)"
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but usage errors are one line: 'pausesim run: error: ...'."""
 
     def error(self, message: str):  # noqa: D401
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        self.exit(2, f"{self.prog}: error: {_capped(message)} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,17 +60,20 @@ def main(argv: list[str] | None = None) -> int:
 
     matplotlib.use("Agg")  # figures are written to files, never shown
     args = _parser().parse_args(argv)
+    output.published.clear()
     try:
         with output.sigterm_as_interrupt():  # SIGTERM cleans up as Ctrl-C does
             code = int(args.handler(args) or 0)
             sys.stdout.flush()  # inside the try: a closed pipe is found here, not at exit
             return code
     except PausesimError as exc:
-        print(f"pausesim {args.command}: error: {exc}", file=sys.stderr)
+        print(f"pausesim {args.command}: error: {_capped(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:
         terminated = isinstance(exc, output.Terminated)
-        print(f"pausesim: {'terminated' if terminated else 'interrupted'}; no output written",
+        written = ", ".join(str(p) for p in output.published)
+        done = f"{written} was already written, complete" if written else "no output written"
+        print(f"pausesim: {'terminated' if terminated else 'interrupted'}; {done}",
               file=sys.stderr)
         return 143 if terminated else 130
     except BrokenPipeError:  # printing into a pipe closed early ('| head'): stop quietly

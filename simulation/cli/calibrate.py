@@ -12,10 +12,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from simulation.cli.common import default_out, safe_folder_name
+from simulation.cli.common import capped_workers, default_out, safe_folder_name
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
-from simulation.core.inputs import name_list
+from simulation.core.inputs import clip, name_list
 from simulation.runner import default_workers
 
 
@@ -76,7 +76,7 @@ def settings_from(args):
     """The calibration settings the options describe (defaults: the shipped calibration)."""
     from calibration import emulate
     from calibration import targets as targets_mod
-    from calibration.emulate import Settings
+    from calibration.emulate import MAX_SIZE, Settings
 
     parameters = name_list("--parameters", args.parameters)
     chosen = targets_mod.select(name_list("--targets", args.targets),
@@ -86,6 +86,9 @@ def settings_from(args):
                                ("steps", args.steps), ("posterior_size", args.posterior_size),
                                ("seed", args.seed)) if v is not None}
     if args.budget is not None:
+        if args.budget > MAX_SIZE:
+            raise PausesimError(f"--budget = {clip(str(args.budget))} is invalid: at most "
+                                f"{MAX_SIZE:,} parameter sets")
         waves = given.get("waves", Settings.waves)
         first = args.budget if waves == 1 else round(0.4 * args.budget)
         later = (args.budget - first) // max(1, waves - 1)
@@ -144,6 +147,7 @@ def main(args) -> int:
     from simulation.core import output
 
     output.check_writable(out, args.force, input_paths(args))
+    args.workers = capped_workers("--workers", args.workers)
     print(f"calibrating {settings.name!r}: {len(settings.parameters)} parameters, targets "
           f"{', '.join(settings.targets)}; {settings.waves} waves ({settings.initial_points}, then "
           f"{settings.points_per_wave} parameter sets), {settings.reps_per_point} replications "

@@ -83,11 +83,18 @@ def add_run_options(parser: argparse.ArgumentParser, reps: int, calibration: boo
                              "instead of local workers; same numbers")
     parser.add_argument("--dask-local", type=int, metavar="N", default=None,
                         help="run on a local dask.distributed cluster of N worker processes")
-    parser.add_argument("--checkpoint", type=Path, metavar="DIR", default=None,
+    parser.add_argument("--checkpoint", type=folder_name, metavar="DIR", default=None,
                         help="save completed replications in DIR; rerun the same command to "
                              "resume an interrupted run (same numbers)")
     if calibration:
         add_calibration_options(parser)
+
+
+def folder_name(text: str) -> Path:
+    """An option's folder, refused if empty (``Path('')`` would be the working folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is invalid: give a folder name")
+    return Path(text)
 
 
 def parse_override(text: str) -> tuple[str, object]:
@@ -116,7 +123,8 @@ def load_scenario(args: argparse.Namespace, reference: str | None = None) -> Sce
     """The scenario the options name: file or built-in, ``--calibration``, ``--set``; a warning
     line for each money amount given without its price year, and for an authority size that is
     not the area's own."""
-    scenario = study.load(reference or args.scenario, getattr(args, "calibration", None),
+    scenario = study.load(args.scenario if reference is None else reference,
+                          getattr(args, "calibration", None),
                           parse_overrides(getattr(args, "overrides", [])) or None)
     warn_about(scenario)
     return scenario
@@ -182,14 +190,21 @@ def check_memory(reps: int, scenario: Scenario) -> None:
                             f"{memory // per_rep:,})")
 
 
-def warn_workers(workers: int) -> None:
-    """One warning line when more workers are asked for than there are CPUs (the pool is capped
-    at the tasks anyway; beyond the CPUs they only cost memory)."""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+def cpu_count() -> int:
+    """CPUs this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
         (os.cpu_count() or 1)
-    if workers > cpus:
-        print(f"pausesim: warning: --workers {workers} is more than the {cpus} CPUs available: "
-              "no faster, more memory", file=sys.stderr)
+
+
+def capped_workers(option: str, workers: int) -> int:
+    """``workers`` local processes, at most one per CPU, with one warning line when capped
+    (more only cost memory; the results do not depend on the number)."""
+    cpus = cpu_count()
+    if workers <= cpus:
+        return workers
+    print(f"pausesim: warning: {option} {workers} is more than the {cpus} CPUs available: using "
+          f"{cpus} (results do not depend on it)", file=sys.stderr)
+    return cpus
 
 
 def input_paths(args: argparse.Namespace) -> list[Path]:
@@ -199,17 +214,18 @@ def input_paths(args: argparse.Namespace) -> list[Path]:
             getattr(args, "calibration", None), getattr(args, "from_posterior", None),
             getattr(args, "checkpoint", None), *(getattr(args, "compare", None) or []),
             getattr(args, "reference", None), getattr(args, "areas", None)]
-    return [Path(ref) for ref in refs if ref and Path(ref).exists()]
+    return [Path(ref) for ref in refs if ref and os.path.exists(ref)]  # False for bad names
 
 
 @contextlib.contextmanager
 def run_options(args: argparse.Namespace):
     """Keyword arguments for :func:`simulation.results.study.simulate` from the engine and
     scale-out options; a dask client opened for them is closed on leaving."""
-    if args.scheduler is None and args.dask_local is None:
-        warn_workers(args.workers)
-    with runner.dask_executor(args.scheduler, args.dask_local) as executor:
-        workers = args.workers if executor is None else executor.workers
+    local = args.scheduler is None and args.dask_local is None
+    workers = capped_workers("--workers", args.workers) if local else args.workers
+    dask_local = args.dask_local and capped_workers("--dask-local", args.dask_local)
+    with runner.dask_executor(args.scheduler, dask_local) as executor:
+        workers = workers if executor is None else executor.workers
         yield {"engine": args.engine, "checkpoint": args.checkpoint, "executor": executor,
                "workers": workers, "progress": args.progress}
 

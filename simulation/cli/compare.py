@@ -16,7 +16,7 @@ from simulation.cli.common import (
     uncertainty,
     warn_about,
 )
-from simulation.core import output
+from simulation.core import inputs, output
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
 from simulation.core.scenario import Scenario
@@ -67,6 +67,10 @@ def options(args) -> list[tuple[str, Scenario]]:
         label, *items = variant
         if "=" in label:  # no label given: name it by its overrides
             label, items = " ".join(variant), variant
+        if not label.strip():
+            raise PausesimError(f"--variant {label!r} is invalid: give a label (repeated labels "
+                                "are numbered: 'x', 'x (2)')")
+        inputs.check_text(label, "--variant label")
         if not items:
             raise PausesimError(f"--variant {label!r} is invalid: give at least one "
                                 "SECTION.NAME=VALUE after the label")

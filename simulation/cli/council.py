@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from simulation.cli.common import default_out, load_scenario
+from simulation.cli.common import default_out, input_paths, load_scenario
 from simulation.core import output
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
@@ -124,13 +124,11 @@ def inputs_from(args: argparse.Namespace) -> tuple[council.YearlyInputs, str, di
             raise PausesimError(f"{_option(dest)} goes with --removals-by-year; a scenario has its "
                                 f"own {key} (change it with --set {key}=...)")
     if args.removals_per_cohort is not None:
-        per_cohort = _one("--removals-per-cohort", args.removals_per_cohort)
-        if not per_cohort >= 0 or per_cohort == float("inf"):
-            raise PausesimError(f"--removals-per-cohort = {args.removals_per_cohort!r} is "
-                                "invalid: must be a finite number >= 0")
+        per_cohort = council.check_per_cohort("--removals-per-cohort", args.removals_per_cohort)
     else:
         per_cohort = None
-    args.scenario = args.scenario or scenario_mod.DEFAULT_SCENARIO
+    if args.scenario is None:
+        args.scenario = scenario_mod.DEFAULT_SCENARIO
     scenario = load_scenario(args)
     cohorts = council.from_scenario(scenario, per_cohort)
     record = {"inputs_from": f"scenario {scenario.name} (simulation.report.council.from_scenario)",
@@ -169,7 +167,7 @@ def format_table(table, inputs: council.YearlyInputs) -> str:
 def main(args) -> int:
     inputs, name, record, toml = inputs_from(args)
     out = args.out or default_out(f"council-{name}")
-    output.check_writable(out, args.force)
+    output.check_writable(out, args.force, input_paths(args))
     table = council.rounded(council.estimate(inputs))
     units = {name: unit.format(money=inputs.price_base) for name, unit in council.CSV_UNITS.items()}
     run = output.provenance(
@@ -181,7 +179,7 @@ def main(args) -> int:
         discount_rate_per_year=inputs.discount_rate_per_year,
         price_year=inputs.price_year if inputs.price_year is not None else "as entered",
         price_base=inputs.price_base, units=units)
-    with output.atomic_folder(out, args.force) as folder:
+    with output.atomic_folder(out, args.force, input_paths(args)) as folder:
         table.to_csv(folder / "council_method.csv", index=False)
         output.write_json(folder / "run.json", run)
         if toml is not None:

@@ -8,7 +8,6 @@ and the council method's point estimate placed among the base case's simulated f
 
 from __future__ import annotations
 
-import math
 import sys
 
 from simulation.cli.common import (
@@ -23,8 +22,7 @@ from simulation.cli.common import (
     uncertainty,
 )
 from simulation.core import output
-from simulation.core.errors import PausesimError
-from simulation.report import build
+from simulation.report import build, council
 
 DEFAULT_REPS = 1000
 
@@ -50,9 +48,8 @@ def add_parser(sub) -> None:
 
 
 def check_council_removals(value: float | None) -> None:
-    if value is not None and not (math.isfinite(value) and value >= 0):
-        raise PausesimError(f"--council-removals = {value:g} is invalid: must be a finite "
-                            "number >= 0 (removals avoided per cohort)")
+    if value is not None:
+        council.check_per_cohort("--council-removals", value)
 
 
 def main(args) -> int:

@@ -26,11 +26,13 @@ from simulation.cli.common import (
 )
 from simulation.core import output
 from simulation.core.errors import PausesimError
+from simulation.core.inputs import clip
 from simulation.core.uncertainty import GROUPS
 from simulation.sensitivity import draws as draws_mod
 from simulation.sensitivity import evppi, oneway, psa, report, sobol, varied
 from simulation.sensitivity.metamodel import METHODS
 from simulation.sensitivity.model import INFANTS, NET, SimulationModel, pick_year, scenario_years
+from simulation.sensitivity.psa_outcomes import MAX_LAMBDAS
 
 ANALYSES = {  # name: (help, default reps)
     "psa": ("probabilistic sensitivity analysis: parameter draws x replications", 20),
@@ -115,12 +117,19 @@ def parse_lambdas(text: str | None):
             start, stop, step = (float(x) for x in text.split(":"))
             if not step > 0 or stop < start:
                 raise ValueError
-            return np.arange(start, stop + step / 2, step)
-        return [float(x) for x in text.split(",") if x.strip()]
+            count = (stop - start) / step + 1
+            values = None if count > MAX_LAMBDAS else np.arange(start, stop + step / 2, step)
+        else:
+            values = [float(x) for x in text.split(",") if x.strip()]
+            count = len(values)
     except ValueError:
-        raise PausesimError(f"--lambda {text!r} is invalid: must be START:STOP:STEP with STEP > 0 "
-                            "and STOP >= START, or numbers separated by commas (GBP per infant "
-                            "kept out of care)") from None
+        raise PausesimError(f"--lambda {clip(text)!r} is invalid: must be START:STOP:STEP with "
+                            "STEP > 0 and STOP >= START, or numbers separated by commas (GBP per "
+                            "infant kept out of care)") from None
+    if count > MAX_LAMBDAS:
+        raise PausesimError(f"--lambda {clip(text)!r} is invalid: {count:,.0f} values, at most "
+                            f"{MAX_LAMBDAS:,} (use a larger STEP)")
+    return values
 
 
 def view_line(scenario) -> str:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from simulation.cli.common import add_scenario_argument, load_scenario
-from simulation.core import workbook
+from simulation.core import output, workbook
 from simulation.core.errors import PausesimError
 
 
@@ -21,7 +21,9 @@ def add_parser(sub) -> None:
     add_scenario_argument(p)
     p.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx",
                    help="the workbook to write (must end in .xlsx)")
-    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    p.add_argument("--force", action="store_true",
+                   help="replace --out if it is a workbook pausesim wrote and nobody has saved "
+                        "since")
     p.set_defaults(handler=main)
 
 
@@ -32,6 +34,7 @@ def main(args) -> int:
         workbook.write_template(scenario, args.out)
     except OSError as exc:
         raise PausesimError(f"--out {args.out}: cannot write ({exc.strerror or exc})") from None
+    output.published.append(args.out)
     print(f"wrote {args.out}: inputs workbook of scenario {scenario.name!r}; fill in the blue "
           "cells (see its Notes sheet), then 'pausesim run "
           f"{args.out}'", file=sys.stderr)
@@ -40,12 +43,17 @@ def main(args) -> int:
 
 def check_out(out: Path, force: bool) -> None:
     """Fail before anything is loaded or written if ``out`` cannot take the workbook."""
+    output.check_name("--out", out)
     if out.suffix.lower() != ".xlsx":
         raise PausesimError(f"--out {out}: must end in .xlsx (an Excel workbook)")
     if out.is_dir():
         raise PausesimError(f"--out {out}: is a folder; give a file name ending in .xlsx")
     if out.exists() and not force:
         raise PausesimError(f"--out {out}: file already exists (use --force to replace it)")
+    if out.exists() and not workbook.written_by_pausesim(out):
+        raise PausesimError(f"--out {out}: --force refused: the file is not a workbook pausesim "
+                            "wrote, or it has been saved since, so replacing it could lose your "
+                            "own work (allowed: a new file name)")
     folder = out.parent
     if not folder.is_dir():
         what = "is not a folder" if folder.exists() else "does not exist"

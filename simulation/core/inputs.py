@@ -17,8 +17,11 @@ names the file, what is wrong and what is allowed - never a traceback:
 from __future__ import annotations
 
 import math
+import os
+import stat
 import sys
 import tomllib
+import unicodedata
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -41,11 +44,37 @@ class TOMLSyntaxError(ScenarioError):
     """Text that is not TOML at all (as opposed to TOML with an unacceptable value)."""
 
 
+#: Largest input file pausesim reads (a scenario, areas, posterior or draws file; a workbook
+#: unpacked): the largest it ships is 0.2 MB.
+MAX_INPUT_BYTES = 50 * 2 ** 20
+
+
+def check_regular_file(path: str | Path, what: str) -> None:
+    """One line unless ``path`` is a regular file of at most :data:`MAX_INPUT_BYTES` (a device
+    such as /dev/zero never ends, a named pipe blocks on opening) or does not exist (the
+    caller's own message names that)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return
+    if stat.S_ISDIR(info.st_mode):
+        raise ScenarioError(f"{path}: is a folder, not a {what}")
+    if not stat.S_ISREG(info.st_mode):
+        raise ScenarioError(f"{path}: is a device, pipe or socket, not a {what} (allowed: a "
+                            "regular file)")
+    if info.st_size > MAX_INPUT_BYTES:
+        raise ScenarioError(f"{path}: is {info.st_size / 2 ** 20:,.0f} MB, more than the "
+                            f"{MAX_INPUT_BYTES // 2 ** 20} MB a {what} may be")
+
+
 def read_text(path: str | Path, what: str = "scenario file") -> str:
     """The text of a UTF-8 file (a leading byte-order mark is dropped)."""
     path = Path(path)
     allowed = "allowed: a UTF-8 text file"
     try:
+        if path.is_dir():
+            raise IsADirectoryError
+        check_regular_file(path, what)
         data = path.read_bytes()
     except IsADirectoryError:
         raise ScenarioError(f"{path}: is a folder, not a {what} ({allowed})") from None
@@ -158,6 +187,52 @@ def name_list(option: str, given: str | Iterable[str] | None) -> list[str] | Non
         raise PausesimError(f"{option} {given!r} names nothing: give comma-separated names, "
                             "or leave the option out")
     return names
+
+
+#: Longest name in a path and longest path (bytes) Linux file systems take, and the deepest a
+#: path may go (deeper ones exceed Python's recursion limit when their folders are made).
+NAME_MAX, PATH_MAX, MAX_FOLDERS = 255, 4095, 255
+
+
+def check_path(what: str, path: str | os.PathLike) -> None:
+    """One line if ``path`` (given by the user as ``what``: ``--out``, ``scenario``...) is too
+    long for the file system, or nested too deeply, rather than an OSError or RecursionError
+    later."""
+    text = os.fspath(path)
+    parts = Path(text).parts
+    longest = max(parts, key=lambda part: len(os.fsencode(part)), default="")
+    if len(os.fsencode(longest)) > NAME_MAX:
+        problem = f"a name of {len(os.fsencode(longest)):,} bytes ({clip(longest, 20)!r})"
+        allowed = f"names of at most {NAME_MAX} bytes"
+    elif len(os.fsencode(os.path.abspath(text))) > PATH_MAX:
+        problem, allowed = "the path is too long", f"at most {PATH_MAX:,} bytes in all"
+    elif len(parts) > MAX_FOLDERS:
+        problem, allowed = f"{len(parts):,} folders deep", f"at most {MAX_FOLDERS}"
+    else:
+        return
+    raise ScenarioError(f"{what} {clip(text)!r} is invalid: {problem} (allowed: {allowed})")
+
+
+def check_text(text: str, where: str, multiline: bool = False) -> str:
+    """``text`` if it holds no control character, surrogate or noncharacter (which no
+    spreadsheet, XML file or terminal line can carry); line breaks and tabs only if
+    ``multiline``. Else one :class:`ScenarioError` line: ``WHERE = 'shown' is invalid ...``."""
+    for char in text:
+        code = ord(char)
+        if multiline and char in "\t\n\r":
+            continue
+        if unicodedata.category(char) in ("Cc", "Cs") or 0xFDD0 <= code <= 0xFDEF \
+                or code & 0xFFFE == 0xFFFE:
+            allowed = "printable text, line breaks and tabs" if multiline else \
+                "printable text on one line"
+            raise ScenarioError(f"{where} = {clip(text)!r} is invalid: holds the control "
+                                f"character U+{code:04X} (allowed: {allowed})")
+    return text
+
+
+def clip(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters for an error line (``...`` marks the cut)."""
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def finite_float(value: Any) -> float | None:

@@ -31,6 +31,7 @@ from typing import Iterable, Iterator
 
 from simulation import __version__
 from simulation.core.errors import PausesimError
+from simulation.core.inputs import check_path, clip
 
 #: errno values that mean "this location cannot take the results" (a user's problem, one line).
 _WRITE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO,
@@ -56,20 +57,30 @@ def check_writable(out: Path, force: bool, inputs: Iterable[Path | str] = ()) ->
 def check_folder(option: str, folder: Path | str) -> None:
     """Fail early if ``folder`` (e.g. ``--checkpoint DIR``) is a file, or could not be created or
     written."""
+    check_name(option, folder)
     folder = Path(os.path.abspath(os.fspath(folder)))
     if folder.exists() and not folder.is_dir():
         raise PausesimError(f"{option} {folder}: is an existing file, not a folder")
     _check_writable_in(f"{option} {folder}", folder)
 
 
+def check_name(option: str, path: Path | str) -> None:
+    """One line if ``path``, given as ``option`` (``--out``, ``--checkpoint``), is empty, holds
+    control characters or is too long for the file system."""
+    text = os.fspath(path)
+    if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in text):
+        raise PausesimError(f"{option} {clip(text)!r} is invalid: a file or folder name cannot "
+                            "hold control characters")
+    if text.strip() == "":
+        raise PausesimError(f"{option} '' is invalid: give a name (the working folder is never "
+                            "used for want of one)")
+    check_path(option, text)
+
+
 def _target(out: Path | str) -> Path:
     """``out`` as an absolute path; a symbolic link is followed to the folder it points to."""
     text = os.fspath(out)
-    if any(ord(c) < 32 for c in text):
-        raise PausesimError(f"--out {text!r} is invalid: a folder name cannot hold control "
-                            "characters")
-    if text.strip() == "":
-        raise PausesimError("--out '' is invalid: give a folder name")
+    check_name("--out", text)
     path = Path(os.path.abspath(text))
     if path.is_symlink():
         real = path.resolve()
@@ -96,30 +107,49 @@ def _check_replaceable(out, target: Path, force: bool, inputs: Iterable[Path | s
         if path == real or real in path.parents:
             raise PausesimError(f"--out {out}: --force refused: the folder holds {item}, an input "
                                 "of this run (allowed: a folder without this run's inputs)")
-    if not is_pausesim_output(real):
-        raise PausesimError(f"--out {out}: --force refused: the folder is not a pausesim output "
-                            "(no run.json), so replacing it could delete your own files "
-                            "(allowed: a new folder, or an earlier pausesim output)")
+    foreign = not_written_by_pausesim(real)
+    if foreign is not None:
+        raise PausesimError(f"--out {out}: --force refused: {foreign}, so replacing it could "
+                            "delete your own files (allowed: a new folder, or an earlier "
+                            "pausesim output as pausesim wrote it)")
 
 
-def is_pausesim_output(folder: Path) -> bool:
-    """Whether ``folder`` is empty or was written by pausesim: a ``run.json`` (run, report,
-    sensitivity, compare) or a calibration (``design.csv`` beside a ``NAME.csv`` + ``NAME.json``
-    posterior recording its pausesim version)."""
+#: In every folder pausesim publishes: what it wrote there (``--force`` deletes nothing else).
+MANIFEST = ".pausesim-output.json"
+
+
+def not_written_by_pausesim(folder: Path) -> str | None:
+    """None if ``folder`` is empty or holds only what pausesim wrote there (its
+    :data:`MANIFEST` lists every file and folder); else why not, for an error line."""
     folder = Path(folder)
-    if not any(folder.iterdir()) or (folder / "run.json").is_file():
-        return True
-    if not (folder / "design.csv").is_file():
-        return False
-    for meta in folder.glob("*.json"):
-        try:
-            record = json.loads(meta.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(record, dict) and "pausesim_version" in record \
-                and meta.with_suffix(".csv").is_file():
-            return True
-    return False
+    if not any(folder.iterdir()):
+        return None
+    try:
+        record = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        written = set(record["entries"])
+    except (OSError, ValueError, TypeError, KeyError):  # checked before walking a big folder
+        return f"the folder is not a pausesim output (no readable {MANIFEST})"
+    others = sorted(_entries(folder) - written - {MANIFEST})
+    if others:
+        more = f" and {len(others) - 1} more" if len(others) > 1 else ""
+        return f"the folder holds {others[0]!r}{more}, which pausesim did not write"
+    return None
+
+
+def _entries(folder: Path) -> set[str]:
+    """Every file and folder under ``folder`` (links not followed), as relative POSIX paths;
+    folders end in ``/``."""
+    out = set()
+    for root, dirs, files in os.walk(folder):
+        rel = Path(root).relative_to(folder)
+        out.update((rel / d).as_posix() + "/" for d in dirs)
+        out.update((rel / f).as_posix() for f in files)
+    return out
+
+
+def _write_manifest(folder: Path) -> None:
+    entries = sorted(_entries(folder) | {MANIFEST})
+    write_json(folder / MANIFEST, {"written_by": f"pausesim {__version__}", "entries": entries})
 
 
 def _check_writable_in(label: str, folder: Path) -> None:
@@ -153,7 +183,9 @@ def atomic_folder(out: Path, force: bool, inputs: Iterable[Path | str] = ()) -> 
         raise PausesimError(f"--out {out}: cannot write there ({exc.strerror})") from None
     try:
         yield tmp
+        _write_manifest(tmp)
         _publish(tmp, target, out, force, inputs)
+        published.append(Path(out))
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if exc.errno not in _WRITE_ERRORS and "No space left" not in str(exc):
@@ -163,6 +195,11 @@ def atomic_folder(out: Path, force: bool, inputs: Iterable[Path | str] = ()) -> 
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+#: Outputs put in place, complete, by the current command (the CLI clears it on starting, and
+#: names them if the command is then interrupted).
+published: list[Path] = []
 
 
 def _publish(tmp: Path, target: Path, out, force: bool, inputs) -> None:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from simulation.core.errors import PausesimError
+from simulation.core.inputs import check_path, check_regular_file, clip
 from simulation.core.parameters import BY_KEY
 
 SHIPPED_PACKAGE = "simulation"
@@ -177,6 +178,7 @@ def load(name_or_path: str | Path) -> Posterior:
         return _given_effect(ref[:-len(GIVEN_EFFECT)])
     if ref in available():
         return _shipped(ref)
+    check_path("posterior:", ref)
     path = Path(ref)
     if path.is_dir():
         found = sorted(p.stem for p in path.glob("*.json") if p.with_suffix(".csv").exists())
@@ -206,6 +208,9 @@ def _shipped(name: str) -> Posterior:
 
 
 def _read(csv, meta, name: str) -> Posterior:
+    for path in (csv, meta):
+        if isinstance(path, Path):  # not the shipped package data
+            check_regular_file(path, "posterior file")
     try:
         with csv.open() as fh:
             table = pd.read_csv(fh)
@@ -213,8 +218,12 @@ def _read(csv, meta, name: str) -> Posterior:
     except pd.errors.EmptyDataError:
         raise PausesimError(f"posterior {name!r}: {csv} is empty (allowed: a header of parameter "
                             "keys and 'weight', then one row per draw)") from None
+    except RecursionError:
+        raise PausesimError(f"posterior {name!r}: {name}.json is nested too deeply to read "
+                            "(allowed: the record 'pausesim calibrate' writes)") from None
     except (OSError, ValueError) as exc:
-        raise PausesimError(f"posterior {name!r}: cannot read ({_one_line(exc)})") from None
+        raise PausesimError(f"posterior {name!r}: cannot read "
+                            f"({clip(_one_line(exc), 200)})") from None
     validate_posterior_table(table, record, name)
     return Posterior(name, table, record)
 
@@ -232,6 +241,20 @@ def validate_posterior_table(table: pd.DataFrame, meta: Any, name: str) -> None:
     if not isinstance(meta.get("point_estimate"), dict):
         raise PausesimError(f"{where}: not a pausesim posterior: {name}.json has no "
                             "'point_estimate' object")
+    settings = meta.get("settings", {})
+    if not isinstance(settings, dict):
+        raise PausesimError(f"{where}: {name}.json 'settings' is a JSON "
+                            f"{type(settings).__name__}, not an object")
+    targets = settings.get("targets", [])
+    if not (isinstance(targets, list) and all(isinstance(t, str) for t in targets)):
+        raise PausesimError(f"{where}: {name}.json 'settings.targets' = {clip(repr(targets))} "
+                            "is invalid: must be a list of target names")
+    for key in meta["point_estimate"]:
+        if key not in BY_KEY or BY_KEY[key].structural:
+            what = "structural (it shapes the output; set it in the scenario instead)" \
+                if key in BY_KEY else "not a parameter"
+            raise PausesimError(f"{where}: {name}.json 'point_estimate' key {clip(key)!r} is "
+                                f"invalid: {what}")
     if "weight" not in table.columns:
         raise PausesimError(f"{where}: not a pausesim posterior: {name}.csv has no 'weight' "
                             "column")
@@ -257,8 +280,13 @@ def validate_posterior_table(table: pd.DataFrame, meta: Any, name: str) -> None:
         row = int(np.argmax(weights < 0))
         raise PausesimError(f"{where}: weight = {float(weights[row])!r} on draw {row + 1} is "
                             "invalid: weights must be >= 0")
-    if not weights.sum() > 0:
-        raise PausesimError(f"{where}: the weights sum to {float(weights.sum())!r}: at least one "
+    with np.errstate(over="ignore"):
+        total = weights.sum()
+    if not np.isfinite(total):
+        raise PausesimError(f"{where}: the weights sum to more than a float holds "
+                            f"({np.finfo(float).max:.3g}): scale them down")
+    if not total > 0:
+        raise PausesimError(f"{where}: the weights sum to {float(total)!r}: at least one "
                             "must be > 0")
 
 

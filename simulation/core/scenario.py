@@ -197,9 +197,13 @@ def builtin_text(name: str) -> str:
 
 def load(name_or_path: str | Path | None = None) -> Scenario:
     """Load a built-in scenario by name, or a scenario file (``.toml`` or ``.xlsx``) by path."""
-    ref = str(name_or_path or DEFAULT_SCENARIO)
+    ref = str(DEFAULT_SCENARIO if name_or_path is None else name_or_path)
+    if not ref.strip():
+        raise ScenarioError(f"scenario {ref!r} is invalid: give a built-in scenario "
+                            f"({', '.join(builtin_names())}) or a .toml or .xlsx file")
     if ref in builtin_names():
         return parse(builtin_text(ref), origin=f"builtin:{ref}", default_name=ref)
+    inputs.check_path("scenario", ref)
     path = Path(ref)
     if path.suffix.lower() == ".xlsx":
         from . import workbook
@@ -243,9 +247,12 @@ def from_mapping(data: Mapping[str, Any], origin: str, default_name: str = "cust
         raise ScenarioError(f"{origin}: [scenario] has unknown keys {extra} "
                             f"(allowed: {', '.join(_META_KEYS)})")
     for key in _META_KEYS:
-        if key in meta and not isinstance(meta[key], str):
-            raise ScenarioError(f"{_at(origin, where, 'scenario.' + key)}: [scenario] {key} = "
-                                f"{meta[key]!r} is invalid: must be a text string")
+        if key not in meta:
+            continue
+        at = f"{_at(origin, where, 'scenario.' + key)}: [scenario] {key}"
+        if not isinstance(meta[key], str):
+            raise ScenarioError(f"{at} = {meta[key]!r} is invalid: must be a text string")
+        inputs.check_text(meta[key], at, multiline=key in ("description", "source"))
     values = defaults()
     sources = {p.key: p.source for p in PARAMETERS}
     given = set()
@@ -264,7 +271,8 @@ def from_mapping(data: Mapping[str, Any], origin: str, default_name: str = "cust
                                         "keys 'value' and optionally 'source'")
                 value, source = raw["value"], raw.get("source")
             values[key] = validate_value(param, value, at)
-            sources[key] = str(source) if source else f"{origin} (no source given)"
+            sources[key] = inputs.check_text(str(source), f"{at}: {key} source", True) \
+                if source else f"{origin} (no source given)"
             given.add(key)
     calibration = meta.get("calibration", DEFAULT_SCENARIO)
     if calibration == NO_CALIBRATION:

@@ -18,7 +18,10 @@ import io
 import re
 import tomllib
 import warnings
+import zipfile
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
@@ -30,6 +33,7 @@ from simulation import __version__
 
 from . import deflators, output
 from .errors import ScenarioError
+from .inputs import MAX_INPUT_BYTES, check_regular_file
 from .parameters import BY_KEY, PARAMETERS, SECTIONS, Param, defaults, show
 
 SCENARIO_SHEET = "Scenario"
@@ -61,10 +65,29 @@ def write_template(scenario, path: str | Path) -> None:
     output.write_atomic(Path(path), template_bytes(scenario))
 
 
+def written_by_pausesim(path: str | Path) -> bool:
+    """Whether ``path`` is a workbook pausesim wrote that nobody has saved since: pausesim sets
+    its creator and last author to ``pausesim VERSION``; Excel and LibreOffice set the last
+    author on saving."""
+    from openpyxl.packaging.core import DocumentProperties
+    from openpyxl.xml.functions import fromstring
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("docProps/core.xml")
+            if info.file_size > 1 << 20:
+                return False
+            props = DocumentProperties.from_tree(fromstring(archive.read(info)))
+    except Exception:  # noqa: BLE001 - whatever cannot be read is not a workbook pausesim wrote
+        return False
+    return all(str(name or "").startswith("pausesim ")
+               for name in (props.creator, props.lastModifiedBy))
+
+
 def template_bytes(scenario) -> bytes:
     """The inputs workbook of ``scenario`` (a :class:`simulation.core.scenario.Scenario`)."""
     wb = openpyxl.Workbook()
-    wb.properties.creator = f"pausesim {__version__}"
+    wb.properties.creator = wb.properties.lastModifiedBy = f"pausesim {__version__}"
     _scenario_sheet(wb.active, scenario)
     _inputs_sheet(wb.create_sheet(INPUTS_SHEET), scenario)
     _notes_sheet(wb.create_sheet(NOTES_SHEET), scenario)
@@ -97,10 +120,9 @@ def _scenario_sheet(ws, scenario) -> None:
     ]
     _header(ws, SCENARIO_COLUMNS)
     for r, (field, value, note) in enumerate(rows, start=2):
-        ws.cell(r, 1, field)
-        cell = ws.cell(r, 2, value)
-        cell.fill = INPUT_FILL
-        ws.cell(r, 3, note)
+        _put(ws, r, 1, field)
+        _put(ws, r, 2, value).fill = INPUT_FILL
+        _put(ws, r, 3, note)
     choices = DataValidation(type="list", formula1='"' + ",".join([*shipped, "none"]) + '"',
                              allow_blank=True, showInputMessage=True, showErrorMessage=True,
                              errorStyle="warning", promptTitle="Calibration",
@@ -135,7 +157,7 @@ def _inputs_sheet(ws, scenario) -> None:
                  "unit": p.unit or "-", "allowed": _allowed(p), "default (inherited)": default,
                  "source": source, "notes": _row_note(p, calibrated)}
         for name, value in cells.items():
-            ws.cell(r, col[name], value)
+            _put(ws, r, col[name], value)
         value_cell = ws.cell(r, col["value"])
         if p.kind in _LIST_KINDS:
             value_cell.number_format = "@"  # keep '0.5; 0.3' and a lone '331000' as typed
@@ -220,16 +242,25 @@ def _notes_sheet(ws, scenario) -> None:
     ]
     styles = {"title": Font(bold=True, size=14), "head": Font(bold=True, size=12)}
     for r, (style, text) in enumerate(lines, start=1):
-        cell = ws.cell(r, 1, text)
+        cell = _put(ws, r, 1, text)
         if style:
             cell.font = styles[style]
     ws.column_dimensions["A"].width = 120
     _wrap(ws)
 
 
+def _put(ws, row: int, column: int, value: Any):
+    """Write one cell; text is typed as text, so user text that begins ``=`` is never a live
+    formula (openpyxl takes any such string for one)."""
+    cell = ws.cell(row, column, value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
 def _header(ws, names) -> None:
     for i, name in enumerate(names, start=1):
-        cell = ws.cell(1, i, name)
+        cell = _put(ws, 1, i, name)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
     ws.freeze_panes = "A2"
@@ -342,12 +373,9 @@ def read(path: str | Path) -> tuple[dict[str, Any], Callable[[str], str]]:
     types raise a one-line :class:`ScenarioError`; values are validated by
     :func:`simulation.core.scenario.from_mapping`."""
     origin = str(path)
-    values_wb = _open(Path(path), origin, data_only=True)
-    formulas_wb = _open(Path(path), origin, data_only=False)
-    meta, meta_rows = _read_scenario(_sheet(values_wb, SCENARIO_SHEET, origin),
-                                     _sheet(formulas_wb, SCENARIO_SHEET, origin), origin)
-    data, rows = _read_inputs(_sheet(values_wb, INPUTS_SHEET, origin),
-                              _sheet(formulas_wb, INPUTS_SHEET, origin), origin)
+    scenario_sheet, inputs_sheet = sheets(Path(path), origin, (SCENARIO_SHEET, INPUTS_SHEET))
+    meta, meta_rows = _read_scenario(scenario_sheet, origin)
+    data, rows = _read_inputs(inputs_sheet, origin)
 
     def where(key: str) -> str:
         if key.startswith("scenario."):
@@ -359,13 +387,90 @@ def read(path: str | Path) -> tuple[dict[str, Any], Callable[[str], str]]:
     return ({"scenario": meta, **data} if meta else data), where
 
 
+#: Most a workbook pausesim reads may unpack to (its XML); an inputs workbook unpacks to ~0.3 MB.
+MAX_UNPACKED_BYTES = MAX_INPUT_BYTES
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet's non-blank cells, read in one streaming pass (so a cell far away, such as
+    XFD1048576, costs nothing): values, and the formulas of formula cells."""
+
+    title: str
+    values: dict[tuple[int, int], Any]
+    formulas: dict[tuple[int, int], Any]
+    sheetnames: tuple[str, ...]  # of the whole workbook, for messages
+
+    @cached_property
+    def _widths(self) -> dict[int, int]:
+        """Each non-blank row's last non-blank column."""
+        widths: dict[int, int] = {}
+        for r, c in (*self.values, *self.formulas):
+            widths[r] = max(c, widths.get(r, 0))
+        return widths
+
+    def rows(self, first: int = 1) -> list[int]:
+        """Numbers of the rows from ``first`` on that hold anything, in order."""
+        return sorted(r for r in self._widths if r >= first)
+
+    def value(self, r: int, c: int) -> Any:
+        return self.values.get((r, c))
+
+    def row(self, r: int) -> list[Any]:
+        """Row ``r``'s values, up to its last non-blank cell."""
+        return [self.values.get((r, c)) for c in range(1, self._widths.get(r, 0) + 1)]
+
+
+def sheets(path: Path, origin: str, names, first_if_missing: str | None = None) -> list[Sheet]:
+    """The sheets ``names`` of the workbook at ``path`` (``first_if_missing``: the name of the
+    one sheet that may be missing, the first sheet read instead); one line if the file is not a
+    workbook, unpacks to more than :data:`MAX_UNPACKED_BYTES` or lacks a sheet."""
+    check_regular_file(path, "workbook")
+    _check_unpacked_size(path, origin)
+    values_wb = _open(path, origin, data_only=True)
+    formulas_wb = _open(path, origin, data_only=False)
+    try:
+        out = []
+        for name in names:
+            if name == first_if_missing:
+                found = {n.strip().lower(): n for n in values_wb.sheetnames}
+                name = found.get(name, values_wb.sheetnames[0])
+            _check_sheet(values_wb, name, origin)
+            out.append(Sheet(name, _cells(values_wb[name], formula=False),
+                             _cells(formulas_wb[name], formula=True),
+                             tuple(values_wb.sheetnames)))
+        return out
+    finally:
+        values_wb.close()
+        formulas_wb.close()
+
+
+def _cells(ws, formula: bool) -> dict[tuple[int, int], Any]:
+    """The non-blank cells of a read-only sheet (only formula cells if ``formula``)."""
+    ws.reset_dimensions()  # rows as stored: no padding to a far-away cell's row and column
+    return {(cell.row, cell.column): cell.value for row in ws.iter_rows() for cell in row
+            if cell.value is not None and (not formula or cell.data_type == "f")}
+
+
+def _check_unpacked_size(path: Path, origin: str) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return  # openpyxl names what is wrong with the file (see _open)
+    if size > MAX_INPUT_BYTES:
+        raise ScenarioError(f"{origin}: the workbook unpacks to {size / 2 ** 20:,.0f} MB, more "
+                            f"than the {MAX_INPUT_BYTES // 2 ** 20} MB pausesim reads (allowed: "
+                            "an inputs or areas workbook; make one with 'pausesim template')")
+
+
 def _open(path: Path, origin: str, data_only: bool):
     try:
         with warnings.catch_warnings():
             # openpyxl warns about Excel features it drops on reading (extensions, styles):
             # irrelevant here, and the CLI promises one line on stderr.
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(path, data_only=data_only)
+            return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except FileNotFoundError:
         raise ScenarioError(f"{origin}: no such file") from None
     except OSError as exc:
@@ -392,22 +497,21 @@ def _not_xlsx(path: Path) -> str:
     return f"not an .xlsx workbook: {what}; {save}"
 
 
-def _sheet(wb, name: str, origin: str):
+def _check_sheet(wb, name: str, origin: str) -> None:
     if name not in wb.sheetnames:
         raise ScenarioError(f"{origin}: no sheet {name!r} (the workbook has "
                             f"{', '.join(repr(s) for s in wb.sheetnames)}); an inputs workbook "
                             f"needs sheets {SCENARIO_SHEET!r} and {INPUTS_SHEET!r}: make one with "
                             "'pausesim template'")
-    return wb[name]
 
 
-def _columns(ws, needed, expected, origin: str) -> dict[str, int]:
+def _columns(ws: Sheet, needed, expected, origin: str) -> dict[str, int]:
     """Column numbers of the ``needed`` headers, found by name in row 1 (any order, any case)."""
     found: dict[str, int] = {}
-    for i, cell in enumerate(next(ws.iter_rows(min_row=1, max_row=1), ()), start=1):
-        if cell.value is None:
+    for i, value in enumerate(ws.row(1), start=1):
+        if value is None:
             continue
-        name = str(cell.value).strip().lower()
+        name = str(value).strip().lower()
         if name in found and name in needed:
             raise ScenarioError(f"{origin}, sheet {ws.title!r}, row 1: column {name!r} appears "
                                 "twice: keep one")
@@ -422,13 +526,13 @@ def _columns(ws, needed, expected, origin: str) -> dict[str, int]:
     return {name: found[name] for name in needed}
 
 
-def _read_scenario(ws, formulas, origin: str) -> tuple[dict[str, str], dict[str, int]]:
+def _read_scenario(ws: Sheet, origin: str) -> tuple[dict[str, str], dict[str, int]]:
     col = _columns(ws, ("field", "value"), SCENARIO_COLUMNS, origin)
     meta: dict[str, str] = {}
     rows: dict[str, int] = {}
-    for r in range(2, ws.max_row + 1):
-        raw_field = ws.cell(r, col["field"]).value
-        value = _cached(ws, formulas, r, col["value"], origin, "scenario field")
+    for r in ws.rows(first=2):
+        raw_field = ws.value(r, col["field"])
+        value = _cached(ws, r, col["value"], origin, "scenario field")
         if _blank(raw_field):
             if not _blank(value):
                 raise ScenarioError(f"{origin}, sheet {ws.title!r}, row {r}: a value with no "
@@ -450,19 +554,19 @@ def _read_scenario(ws, formulas, origin: str) -> tuple[dict[str, str], dict[str,
     return meta, rows
 
 
-def _read_inputs(ws, formulas, origin: str) -> tuple[dict[str, dict], dict[str, int]]:
+def _read_inputs(ws: Sheet, origin: str) -> tuple[dict[str, dict], dict[str, int]]:
     from .scenario import lookup
 
     col = _columns(ws, READ_COLUMNS, INPUT_COLUMNS, origin)
     data: dict[str, dict] = {}
     rows: dict[str, int] = {}
-    for r in range(2, ws.max_row + 1):
+    for r in ws.rows(first=2):
         at = f"{origin}, sheet {ws.title!r}, row {r}"
-        section, name = (_text(ws.cell(r, col[c]).value) for c in ("section", "name"))
+        section, name = (_text(ws.value(r, col[c])) for c in ("section", "name"))
         if not section and "." in name:  # the full key typed in the name column
             section, name = name.split(".", 1)
-        value = _cached(ws, formulas, r, col["value"], origin, f"{section}.{name}")
-        source = _cached(ws, formulas, r, col["source"], origin, f"{section}.{name} source")
+        value = _cached(ws, r, col["value"], origin, f"{section}.{name}")
+        source = _cached(ws, r, col["source"], origin, f"{section}.{name} source")
         if not section and not name:
             if not (_blank(value) and _blank(source)):
                 raise ScenarioError(f"{at}: a value or source with no parameter: fill in its "
@@ -485,11 +589,11 @@ def _read_inputs(ws, formulas, origin: str) -> tuple[dict[str, dict], dict[str, 
     return data, rows
 
 
-def _cached(ws, formulas, r: int, c: int, origin: str, key: str) -> Any:
+def _cached(ws: Sheet, r: int, c: int, origin: str, key: str) -> Any:
     """A cell's value; a formula's saved result (an unsaved formula is an error, not a blank)."""
-    value = ws.cell(r, c).value
-    if value is None and formulas.cell(r, c).data_type == "f":
-        formula = formulas.cell(r, c).value
+    value = ws.value(r, c)
+    if value is None and (r, c) in ws.formulas:
+        formula = ws.formulas[r, c]
         text = getattr(formula, "text", formula)  # array formulas are objects
         raise ScenarioError(f"{origin}, sheet {ws.title!r}, row {r}: {key} is a formula with no "
                             f"saved result ({text}): open and save the workbook in Excel (or "
@@ -560,7 +664,7 @@ def _list(p: Param, text: str) -> Any:
     if text.startswith("[") and text.endswith("]"):
         try:
             return tomllib.loads(f"v = {text}")["v"]
-        except (tomllib.TOMLDecodeError, RecursionError):
+        except (tomllib.TOMLDecodeError, RecursionError, ValueError):  # ValueError: too long
             return text
     parts = text.split(";")
     if len(parts) > 1 and not parts[-1].strip():

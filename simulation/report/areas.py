@@ -71,6 +71,7 @@ class Area:
 def read(path: str | Path) -> list[AreaRow]:
     """The rows of an areas file (CSV or XLSX), each checked: labels unique, scenario given,
     every column a known parameter, every cell readable."""
+    inputs.check_path("areas file", path)
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -91,11 +92,12 @@ def _csv(path: Path) -> tuple[list[tuple[int, list[Any]]], str]:
         raise ScenarioError(f"{path}: the file is empty: give a header row ({AREA}, {SCENARIO}, "
                             "parameter keys) and one row per area")
     try:
-        # Excel writes ';'-separated CSV in locales with a decimal comma
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+        # Excel writes ';'-separated CSV in locales with a decimal comma; only the separator is
+        # sniffed (from the header), quoting is Excel's ("" inside quotes, quoted separators)
+        delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)
     try:
         rows = [(i, row) for i, row in enumerate(reader, start=1)]
     except csv.Error as exc:
@@ -105,24 +107,17 @@ def _csv(path: Path) -> tuple[list[tuple[int, list[Any]]], str]:
 
 def _xlsx(path: Path) -> tuple[list[tuple[int, list[Any]]], str]:
     origin = str(path)
-    values = workbook._open(path, origin, data_only=True)
-    formulas = workbook._open(path, origin, data_only=False)
-    names = {name.strip().lower(): name for name in values.sheetnames}
-    name = names.get(SHEET, values.sheetnames[0])
-    ws, fs = values[name], formulas[name]
-    place = f"{origin}, sheet {name!r}"
-    header = [c.value for c in next(ws.iter_rows(min_row=1, max_row=1), ())]
-    if SHEET not in names and AREA not in {str(h).strip().lower() for h in header if h}:
+    ws, = workbook.sheets(path, origin, [SHEET], first_if_missing=SHEET)
+    place = f"{origin}, sheet {ws.title!r}"
+    names = {name.strip().lower() for name in ws.sheetnames}
+    if SHEET not in names and AREA not in {str(h).strip().lower() for h in ws.row(1) if h}:
         kind = " (an inputs workbook: name it in the scenario column of an areas file)" \
-            if {workbook.SCENARIO_SHEET, workbook.INPUTS_SHEET} <= set(values.sheetnames) else ""
-        raise ScenarioError(f"{origin}: no sheet {SHEET!r}, and the first sheet {name!r} has no "
-                            f"column {AREA!r}{kind}; the workbook has sheets "
-                            f"{', '.join(repr(s) for s in values.sheetnames)}")
-    rows = []
-    for r in range(1, ws.max_row + 1):
-        cells = [workbook._cached(ws, fs, r, c, place, f"column {c}")
-                 for c in range(1, ws.max_column + 1)]
-        rows.append((r, cells))
+            if {workbook.SCENARIO_SHEET, workbook.INPUTS_SHEET} <= set(ws.sheetnames) else ""
+        raise ScenarioError(f"{origin}: no sheet {SHEET!r}, and the first sheet {ws.title!r} has "
+                            f"no column {AREA!r}{kind}; the workbook has sheets "
+                            f"{', '.join(repr(s) for s in ws.sheetnames)}")
+    rows = [(r, [workbook._cached(ws, r, c, place, f"column {c}")
+                 for c in range(1, len(ws.row(r)) + 1)]) for r in ws.rows()]
     return rows, place
 
 
@@ -156,6 +151,7 @@ def _rows(table: list[tuple[int, list[Any]]], place: str, origin: str) -> list[A
         label = workbook._text(cells[columns[AREA]])
         if not label:
             raise ScenarioError(f"{at}, column {AREA!r}: blank: give each area a label")
+        inputs.check_text(label, f"{at}, column {AREA!r}: area")
         key = label.casefold()
         if key in seen:
             raise ScenarioError(f"{at}, column {AREA!r}: area {label!r} is given twice (rows "

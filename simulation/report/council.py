@@ -55,6 +55,22 @@ DISCOUNT_RATE_RANGE = (BY_KEY["costs.discount_rate_per_year"].low,
 PRICE_YEAR_RANGE = (int(BY_KEY["costs.price_year"].low), int(BY_KEY["costs.price_year"].high))
 
 
+#: Largest figure (removals or GBP) the council method takes: larger ones are typos, and every
+#: product and sum of figures this size stays finite.
+MAX_FIGURE = 1e15
+#: Largest number of removals avoided per cohort: the horizon holds at most ~70 cohorts, so their
+#: yearly stock stays within :data:`MAX_FIGURE`.
+MAX_PER_COHORT = 1e12
+
+
+def check_per_cohort(option: str, value) -> float:
+    """Removals avoided per cohort given by ``option`` (``--council-removals``,
+    ``--removals-per-cohort``): a finite number in [0, :data:`MAX_PER_COHORT`]."""
+    return _number(option, value, 0.0, MAX_PER_COHORT,
+                   f"a finite number >= 0, at most {MAX_PER_COHORT:g} (removals avoided per "
+                   "cohort)")
+
+
 def _show(values) -> str:
     """Numbers as a user would type them (comma-separated, no float noise)."""
     return ",".join(f"{float(v):.15g}" for v in values) if values else "(empty)"
@@ -71,20 +87,21 @@ def _numbers(option: str, values) -> tuple[float, ...]:
         raise PausesimError(f"{option} = (empty) is invalid: must have one number per year, at "
                             "least one year")
     for year, v in enumerate(numbers, start=1):
-        if not (np.isfinite(v) and v >= 0):
+        if not (np.isfinite(v) and 0 <= v <= MAX_FIGURE):
             raise PausesimError(f"{option} = {_show(numbers)} is invalid: year {year} is {v:g}; "
-                                "each year must be a finite number >= 0")
+                                f"each year must be a finite number >= 0, at most "
+                                f"{MAX_FIGURE:g}")
     return numbers
 
 
-def _number(option: str, value, low: float = 0.0, high: float = np.inf, allowed: str = "") -> float:
+def _number(option: str, value, low: float = 0.0, high: float = MAX_FIGURE,
+            allowed: str = "") -> float:
     try:
         v = float(value)
     except (TypeError, ValueError):
         v = float("nan")
     if not (np.isfinite(v) and low <= v <= high):
-        allowed = allowed or (f"a finite number >= {low:g}" if high == np.inf
-                              else f"a number in [{low:g}, {high:g}]")
+        allowed = allowed or f"a finite number >= {low:g}, at most {high:g}"
         shown = f"{v:.15g}" if isinstance(value, (int, float, np.number)) else repr(value)
         raise PausesimError(f"{option} = {shown} is invalid: must be {allowed}")
     return v

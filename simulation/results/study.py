@@ -21,6 +21,7 @@ import numpy as np
 from simulation import runner
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
+from simulation.core.inputs import check_path
 from simulation.core.scenario import Scenario
 
 from .results import Results, period_edges
@@ -151,6 +152,7 @@ def _calibration_ref(ref: str) -> str | None:
         return None
     if ref in posterior.available():
         return ref
+    check_path("--calibration", ref)
     path = Path(ref)
     if path.suffix in (".csv", ".json") and path.with_suffix(".csv").exists() and \
             path.with_suffix(".json").exists():

@@ -37,6 +37,7 @@ class Checkpoint:
     def __init__(self, folder: Path | str, identity: Mapping[str, Any]):
         blob = json.dumps(identity, sort_keys=True, default=str)
         self.root = Path(folder)
+        self.failed = False  # saving failed once (a full disk): no more attempts
         self.folder = self.root / hashlib.sha256(blob.encode()).hexdigest()[:16]
         new = not self.folder.exists()
         try:
@@ -102,10 +103,20 @@ class Checkpoint:
         return None
 
     def save_chunk(self, chunk: str, arrays: Sequence[np.ndarray]) -> None:
-        """Save a completed chunk's arrays (atomically: complete or absent)."""
+        """Save a completed chunk's arrays (atomically: complete or absent). If saving fails (a
+        full disk), one warning line, and the run goes on without saving more: its results do
+        not depend on the checkpoint."""
+        if self.failed:
+            return
         buffer = io.BytesIO()
         np.savez(buffer, **{f"a{i}": np.asarray(a, dtype=DTYPE) for i, a in enumerate(arrays)})
-        write_atomic(self._path(chunk), buffer.getvalue())
+        try:
+            write_atomic(self._path(chunk), buffer.getvalue())
+        except OSError as exc:
+            self.failed = True
+            print(f"pausesim: warning: --checkpoint {self.root}: cannot save completed "
+                  f"replications ({exc.strerror or _one_line(exc)}); the run goes on without "
+                  "saving more (a rerun resumes only what was saved)", file=sys.stderr)
 
     def completed(self) -> int:
         """Number of chunks saved."""

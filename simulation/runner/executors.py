@@ -190,6 +190,10 @@ def _probe_scheduler(address: str, seconds: float) -> None:
             from None
     except (OSError, ValueError, TypeError) as exc:
         raise PausesimError(f"--scheduler {address}: cannot connect ({_one_line(exc)})") from None
+    except Exception:  # noqa: BLE001 - e.g. MemoryError: an HTTP reply read as a frame length
+        raise PausesimError(f"--scheduler {address}: the service there did not answer as a dask "
+                            "scheduler (a dashboard or web server?); give the scheduler's "
+                            "address, tcp://HOST:8786 by default") from None
 
 
 def _one_line(exc: BaseException) -> str:

@@ -127,6 +127,10 @@ DEFAULT_LAMBDAS_GBP = np.arange(0.0, 500_001.0, 25_000.0)
 LAMBDA_UNIT = "GBP per infant kept out of care"
 
 
+#: Most λ values one analysis takes (the default has 21): each costs a column of every table.
+MAX_LAMBDAS = 10_000
+
+
 def check_lambdas(lambdas=None) -> np.ndarray:
     """λ values (GBP per infant kept out of care), sorted and distinct; default
     :data:`DEFAULT_LAMBDAS_GBP`."""
@@ -137,6 +141,9 @@ def check_lambdas(lambdas=None) -> np.ndarray:
     except (TypeError, ValueError):
         raise PausesimError(f"lambdas = {lambdas!r} is invalid: must be numbers >= 0 "
                             f"({LAMBDA_UNIT})") from None
+    if a.size > MAX_LAMBDAS:
+        raise PausesimError(f"lambdas: {a.size:,} values is invalid: at most {MAX_LAMBDAS:,} "
+                            f"({LAMBDA_UNIT})")
     if a.ndim != 1 or a.size == 0:
         raise PausesimError(f"lambdas = {lambdas!r} is invalid: must be a non-empty list of "
                             f"numbers >= 0 ({LAMBDA_UNIT})")

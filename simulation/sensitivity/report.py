@@ -39,7 +39,8 @@ def write(result, folder: Path, record: dict, selection=None) -> list[str]:
         save_figure(fig, folder / f"{name}.png")
         written.append(f"{name}.png")
     if selection is not None:
-        tidy_frame(selection.table()).to_csv(folder / "parameters.csv", index=False)
+        # sources are user text: guarded like every pausesim CSV (no formulas, no bare CR)
+        output.write_table(tidy_frame(selection.table()), folder, "parameters", parquet=False)
         written.append("parameters.csv")
         record = {**record, **selection.record()}
     output.write_json(folder / "run.json", output.provenance(**record))

@@ -29,7 +29,7 @@ import pandas as pd
 from simulation.core import posterior as posterior_mod
 from simulation.core import uncertainty
 from simulation.core.errors import PausesimError
-from simulation.core.inputs import name_list
+from simulation.core.inputs import check_path, check_regular_file, name_list
 from simulation.core.parameters import BY_KEY, PARAMETERS, show
 from simulation.core.scenario import Scenario, validate_value
 
@@ -143,6 +143,7 @@ def _draws_file(ref: str) -> posterior_mod.Posterior:
     """Any CSV/Parquet file of draws (one column per parameter key, optional ``weight``) as a
     posterior; every value checked against its parameter."""
     path = Path(ref)
+    check_regular_file(path, "file of draws")
     try:
         table = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
     except (OSError, ValueError) as exc:
@@ -185,6 +186,7 @@ def resolve_posterior(scenario: Scenario, from_posterior: str | None):
         how = f"the scenario's calibration {scenario.calibration!r}" if post else ""
         return scenario, post, scenario.calibrated_keys(), how
     ref = str(from_posterior)
+    check_path("--from-posterior", ref)
     if _is_posterior_pair(ref):
         sc = scenario.with_calibration(ref)
         return sc, sc.posterior(), sc.calibrated_keys(), f"--from-posterior {ref!r}"
