@@ -327,7 +327,9 @@ def system_effect_summary(main: Outcome) -> dict:
     out = {"prior_p_none": float(prior.prior.zero_mass),
            "p_none": float(w[x <= 0].sum() / w.sum()),
            "quantiles": main.quantiles(SYSTEM_EFFECT),
-           "correlation": {k: float(post.table[[SYSTEM_EFFECT, k]].corr("spearman").iloc[0, 1])
+           # among the draws with an effect (the copies at none repeat the others' values)
+           "correlation": {k: float(post.table.loc[x > 0, [SYSTEM_EFFECT, k]]
+                                    .corr("spearman").iloc[0, 1])
                            for k in CORRELATED if k in post.keys}}
     draws = pd.DataFrame(main.predictive.draws)
     if SYSTEM_EFFECT in draws:
@@ -363,7 +365,8 @@ def _system_effect(main: Outcome) -> list[str]:
            "year. Nothing but the macro targets informs it: the direct-effects calibration "
            "(`national-micro`) fixes it at 0.", ""]
     if s["correlation"]:
-        out += ["Identifiability: posterior rank correlation of the system effect with "
+        out += ["Identifiability: posterior rank correlation of the system effect (draws with an "
+                "effect) with "
                 + ", ".join(f"`{k}` {v:+.2f}" for k, v in s["correlation"].items())
                 + " (a strong correlation means the targets fix a combination, not each "
                 "parameter).", ""]

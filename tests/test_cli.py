@@ -34,7 +34,7 @@ def test_run_writes_every_output(run_folder):
     assert record["uncertainty"]["draws"] == 10 and record["calibration"] == "national-micro"
     assert record["view"].startswith("Base case")
     other = json.loads((run_folder / "authority-wide" / "run.json").read_text())
-    assert other["calibration"] == "national" and other["seed"] == 3
+    assert other["calibration"] == "national|given-effect" and other["seed"] == 3
     assert record["price_base"] == "GBP 2024/25 prices" and record["pausesim_version"]
     assert len(pd.read_csv(run_folder / "parameter_sets.csv")) == 10
 

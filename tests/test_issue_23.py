@@ -418,7 +418,9 @@ def test_a_full_disk_under_checkpoint_is_one_warning_and_the_run_goes_on(tmp_pat
     assert main([*RUN, "--reps", "4", "--checkpoint", str(tmp_path / "ckpt"), "--out",
                  str(out)]) == 0
     warnings = [line for line in capsys.readouterr().err.splitlines() if "checkpoint" in line]
-    assert len(warnings) == 1 and "No space left on device" in warnings[0], warnings
+    # one line for each view's checkpoint folder (base case, authority-wide scenario)
+    assert len(warnings) == 2 and all("No space left on device" in w for w in warnings), warnings
+    assert {w.split(":")[2].split("/")[-1] for w in warnings} == {"base", "authority"}
     assert (out / "run.json").exists()
 
 
@@ -429,7 +431,7 @@ def test_sigterm_after_publishing_says_the_output_was_written(tmp_path, monkeypa
     def terminated(*args):
         raise output.Terminated(15)
 
-    monkeypatch.setattr(run_cli, "summary_text", terminated)  # just after the folder is in place
+    monkeypatch.setattr(run_cli, "views_text", terminated)  # just after the folder is in place
     out = tmp_path / "res"
     assert main([*RUN, "--out", str(out)]) == 143
     line = one_line(capsys)

@@ -174,12 +174,12 @@ WRITER = textwrap.dedent("""
     from simulation.cli import main
     from simulation.results import write
 
-    def slow_write(results, table, folder):  # half-written when the signal comes
+    def slow_write(views, summaries, folder):  # half-written when the signal comes
         (folder / "summary.csv").write_text("half")
         print("writing", flush=True)
         time.sleep(60)
 
-    write.run_folder = slow_write
+    write.views_folder = slow_write
     sys.exit(main(sys.argv[1:]))
 """)
 

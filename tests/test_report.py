@@ -68,7 +68,7 @@ def test_writes_html_word_excel_figures_and_tables(report_dir):
     record = json.loads((report_dir / "run.json").read_text())
     assert record["seed"] == 5 and record["reps"] == 12 and record["scenario"] == "national"
     assert record["calibration"] == DIRECT_EFFECTS  # the base case
-    assert record["authority_calibration"] == "national"
+    assert record["authority_calibration"] == "national|given-effect"
     assert record["uncertainty"]["parameters"] == "posterior draws"  # uncertainty by default
     assert not [p for p in report_dir.parent.iterdir() if p.name.startswith(".")]
 

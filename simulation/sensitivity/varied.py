@@ -234,6 +234,13 @@ def _declared_varied(u: uncertainty.Uncertainty, base) -> Varied | str:
         return np.rint(value) if integer else value
 
     low, high = (float(v) for v in ppf(np.array(TORNADO_QUANTILES)))
+    if u.psa.kind == "absolute" and param.kind != "int":
+        # a value at an end of its evidence range (e.g. an effect that ends at once: 0) is that
+        # end of the tornado's bar, so the one-sided sensitivity runs from the scenario's value
+        if float(base) == u.psa.a:
+            low = float(base)
+        elif float(base) == u.psa.b:
+            high = float(base)
     if high - low <= 1e-9 * max(1.0, abs(float(base))):
         return (f"its spread ({u.psa.describe()}) is degenerate at the scenario's value "
                 f"{show(base)}")
