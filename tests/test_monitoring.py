@@ -76,6 +76,7 @@ BAD = {
                            "more women on LARC than enrolled"),
     "unknown section": (replace(5, "practise" + practice(3)[8:]), "column section: 'practise'"),
     "empty month": (replace(5, practice("")), "column to_month: is empty"),
+    "part month": (replace(5, practice(3.5)), "whole months"),
     "to before from": (replace(5, practice(3, frm=6)), "must be after from_month"),
     "authority not a year": (replace(1, "authority,-36,-30,,,,,,,,,40,"), "one year"),
     "authority straddles launch": (replace(4, authority(-6, 41)), "straddle"),

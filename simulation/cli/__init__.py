@@ -14,7 +14,7 @@ from simulation.core import output
 from simulation.core.errors import PausesimError
 
 COMMANDS = ("run", "scenarios", "report", "council", "template", "calibrate",
-            "portfolio", "sensitivity", "compare")
+            "portfolio", "sensitivity", "compare", "monitor")
 
 
 class _Parser(argparse.ArgumentParser):

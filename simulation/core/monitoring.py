@@ -196,6 +196,11 @@ def _row(cells: dict, n: int, where: str, horizon: float | None) -> dict:
                             "launch)")
     own, other = (PRACTICE_SERIES, AUTHORITY_SERIES) if section == "practice" else \
         (AUTHORITY_SERIES, PRACTICE_SERIES)
+    if section == "practice" and not (lo.is_integer() and hi.is_integer()):
+        bad, text = ("from_month", cells["from_month"]) if not lo.is_integer() else \
+            ("to_month", cells["to_month"])
+        raise PausesimError(f"{where}, row {n}, column {bad}: {text!r} is invalid for a "
+                            "practice row (allowed: whole months since launch)")
     if section == "practice" and lo < 0:
         raise PausesimError(f"{where}, row {n}, column from_month: {cells['from_month']!r} is "
                             "invalid for a practice row (allowed: 0 or more months since launch)")
