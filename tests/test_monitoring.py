@@ -115,3 +115,32 @@ def test_files_that_are_not_monitoring_csv_are_one_line(tmp_path, name, data, fr
         path.write_bytes(data)
     with pytest.raises(PausesimError, match=fragment):
         monitoring.load(path)
+
+
+def test_monitor_prints_the_answers_and_writes_its_folder(tmp_path, capsys):
+    """A small run (40 replications over 10 posterior draws): each observed value gets a band,
+    a percentile and a verdict in both views; the update reweights the draws."""
+    import pandas as pd
+
+    from simulation import cli
+
+    data = tmp_path / "m.csv"
+    data.write_text(GOOD)
+    out = tmp_path / "out"
+    code = cli.main(["monitor", "national", str(data), "--reps", "40", "--draws", "10",
+                     "--out", str(out), "--no-progress", "--workers", "1"])
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert "On track?" in printed and "Update:" in printed and "P(no effect)" in printed
+    table = pd.read_csv(out / "on_track.csv")
+    observed = monitoring.parse(GOOD, "m.csv").observed()
+    assert len(table) == 2 * len(observed)
+    assert set(table["view"]) == {"base", "authority"}
+    assert table["percentile"].between(0, 100).all() and table["verdict"].notna().all()
+    assert (table["lo"] <= table["hi"]).all()
+    update = pd.read_csv(out / "system_effect_update.csv")
+    assert list(update["posterior"]) == ["prior (calibration)", "updated"]
+    assert update["p_no_effect"].between(0, 1).all()
+    draws = pd.read_csv(out / "system_effect_draws.csv")
+    assert abs(draws["updated_weight"].sum() - 1) < 1e-9
+    assert (out / "on_track.png").stat().st_size > 0 and (out / "run.json").is_file()
