@@ -442,6 +442,7 @@ EXPLICIT = {
     # monitor
     "data": monitoring_files,
     "p_no_effect": lambda f: [["-0.1"], ["1"], ["nan"], ["inf"]],
+    "plan_sims": lambda f: [["-1"]],
     "variants": lambda f: [["x"], ["lab", "practice.practitioners=0"], ["lab", "nonsense=1"],
                            ["lab", "practice.practitioners=3", "practice.practitioners=4"],
                            ["lab", "costs.price_year=2015"]],

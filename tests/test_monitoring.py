@@ -128,7 +128,7 @@ def test_monitor_prints_the_answers_and_writes_its_folder(tmp_path, capsys):
     data.write_text(GOOD)
     out = tmp_path / "out"
     code = cli.main(["monitor", "national", str(data), "--reps", "40", "--draws", "10",
-                     "--out", str(out), "--no-progress", "--workers", "1"])
+                     "--out", str(out), "--no-progress", "--workers", "1", "--plan-sims", "4"])
     printed = capsys.readouterr().out
     assert code == 0
     assert "On track?" in printed and "Update:" in printed and "P(no effect)" in printed
@@ -144,3 +144,7 @@ def test_monitor_prints_the_answers_and_writes_its_folder(tmp_path, capsys):
     draws = pd.read_csv(out / "system_effect_draws.csv")
     assert abs(draws["updated_weight"].sum() - 1) < 1e-9
     assert (out / "on_track.png").stat().st_size > 0 and (out / "run.json").is_file()
+    plan = pd.read_csv(out / "plan.csv")
+    assert list(plan["years_after_launch"]) == [1, 2, 3, 4, 5]
+    assert plan["power"].between(0, 1).all() and (plan["sims"] == 4).all()
+    assert "Plan:" in printed

@@ -43,6 +43,9 @@ def add_parser(sub) -> None:
                    help="prior probability that the system effect does not happen in this "
                         "authority, for the update (default: the calibration's own, or 0.5 - "
                         "the calibration prior's - when its posterior has none)")
+    p.add_argument("--plan-sims", type=int, default=100, metavar="N",
+                   help="simulated authorities per truth and year for the Plan's power figures "
+                        "(0: no Plan) (default: %(default)s)")
     p.set_defaults(handler=main)
 
 
@@ -54,6 +57,8 @@ def check_p(p: float | None) -> None:
 def main(args) -> int:
     check_run_options(args)
     check_p(args.p_no_effect)
+    if args.plan_sims < 0:
+        raise PausesimError(f"--plan-sims = {args.plan_sims} is invalid: must be an integer >= 0")
     scenario = load_scenario(args)
     data = monitoring.load(args.data, scenario["practice.horizon_months"])
     check_memory(args.reps, scenario)
@@ -63,11 +68,11 @@ def main(args) -> int:
     with run_options(args) as options:
         both = views.simulate(scenario, args.reps, args.seed, uncertainty(args), args.draws,
                               band=args.band, resolution="month", **options)
-    answers = monitor.answers(both, data, args.seed, args.p_no_effect)
+    answers = monitor.answers(both, data, args.seed, args.p_no_effect, args.plan_sims)
     with output.atomic_folder(out, args.force, inputs) as folder:
         monitor.write(answers, folder, write.record(both.authority, command="monitor"))
     print(monitor.text(answers))
     print(f"\nwrote {out}/ (on_track.csv, on_track.png, observed.csv"
           f"{', system_effect_update.csv, system_effect_draws.csv' if answers.update else ''}"
-          ", run.json)", file=sys.stderr)
+          f"{', plan.csv' if answers.plan is not None else ''}, run.json)", file=sys.stderr)
     return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from simulation.core import output
@@ -14,7 +15,7 @@ from simulation.core import posterior as posterior_mod
 from simulation.core.monitoring import Monitoring
 from simulation.model.rates import Rates
 
-from . import ontrack, prevented, system_update
+from . import ontrack, plan, prevented, system_update
 from .metrics import BY_NAME
 from .views import SYSTEM_EFFECT, Views, whole
 
@@ -26,6 +27,32 @@ class Answers:
     on_track: pd.DataFrame
     update: system_update.Update | None
     update_note: str  # why there is no update, or how it was made
+    plan: pd.DataFrame | None = None
+
+
+def schedule(views: Views, years: pd.DataFrame, p_no_effect: float | None = None):
+    """For the authority-wide calibration's draws and one no-effect draw (the local prior,
+    :func:`system_update.local_prior`): (effect, prior weight, entries prevented in each of
+    ``years``), the build-up following the authority-wide view's simulated enrolments; or None
+    without a calibrated system effect."""
+    res = views.authority
+    sc = res.scenario
+    if SYSTEM_EFFECT not in sc.calibrated_keys():
+        return None
+    post = posterior_mod.load(whole(sc.calibration))
+    draws = prevented.draws_from(post, sc)
+    monthly = prevented.system_by_month(
+        draws["effect"].to_numpy(), draws["women_for_full_effect"].to_numpy(),
+        Rates.from_scenario(sc), sc["authority.system_effect_form"],
+        sc["authority.other_infant_care_entries_per_year"], res.row("enrolled", 0))
+    own = res.amounts(BY_NAME["infants_avoided_cohort"]).mean(axis=0)
+    return system_update.local_prior(
+        draws["effect"].to_numpy(), draws["prior"].to_numpy(), prevented.by_year(monthly, years),
+        prevented.by_year(own[None, :], years)[0], p_no_effect)
+
+
+def _mid(f: pd.DataFrame):
+    return ((f["from_month"] + f["to_month"]) / 24.0).to_numpy()
 
 
 def system_effect_update(views: Views, data: Monitoring, seed: int,
@@ -38,35 +65,66 @@ def system_effect_update(views: Views, data: Monitoring, seed: int,
                       "(at least 3 are needed for the baseline's level, trend and noise)")
     if len(after) == 0:
         return None, "no update yet: no authority year since launch with a count"
-    res = views.authority
-    sc = res.scenario
-    if SYSTEM_EFFECT not in sc.calibrated_keys():
+    drawn = schedule(views, after, p_no_effect)
+    if drawn is None:
         return None, ("no update: the authority-wide scenario has no calibrated system effect "
                       "to update")
-    post = posterior_mod.load(whole(sc.calibration))
-    draws = prevented.draws_from(post, sc)
-    enrolled = res.row("enrolled", 0)
-    monthly = prevented.system_by_month(
-        draws["effect"].to_numpy(), draws["women_for_full_effect"].to_numpy(),
-        Rates.from_scenario(sc), sc["authority.system_effect_form"],
-        sc["authority.other_infant_care_entries_per_year"], enrolled)
-    own = res.amounts(BY_NAME["infants_avoided_cohort"]).mean(axis=0)
-    effect, prior, per_year = system_update.local_prior(
-        draws["effect"].to_numpy(), draws["prior"].to_numpy(),
-        prevented.by_year(monthly, after), prevented.by_year(own[None, :], after)[0],
-        p_no_effect)
-    mid = lambda f: ((f["from_month"] + f["to_month"]) / 24.0).to_numpy()  # noqa: E731
-    u = system_update.update(effect, prior, mid(before), before["infants_starting_care"],
-                             mid(after), after["infants_starting_care"], per_year, seed)
+    effect, prior, per_year = drawn
+    u = system_update.update(effect, prior, _mid(before), before["infants_starting_care"],
+                             _mid(after), after["infants_starting_care"], per_year, seed)
     note = (f"{len(before)} pre-launch and {len(after)} post-launch year(s); prior: the "
-            f"calibration '{whole(sc.calibration)}' given an effect, with P(no effect here) "
-            f"{u.p_no_effect(u.prior):.2f}")
+            f"calibration '{whole(views.authority.scenario.calibration)}' given an effect, with "
+            f"P(no effect here) {u.p_no_effect(u.prior):.2f}")
     return u, note
 
 
-def answers(views: Views, data: Monitoring, seed: int, p_no_effect: float | None = None):
+#: Posterior draws kept (systematic resampling) for the Plan's simulated authorities.
+PLAN_DRAWS = 300
+
+
+def plan_table(views: Views, data: Monitoring, update, sims: int, seed: int,
+               p_no_effect: float | None = None) -> pd.DataFrame | None:
+    """Power and expected posterior width after 1-5 years since launch (:mod:`.plan`), for
+    authorities like this one: its fitted baseline (median level, trend and noise) when there is
+    an update, else the scenario's infant care entries a year, no trend and the noise prior's
+    median; with as many pre-launch years as the file counts (at least 3)."""
+    if sims < 1:
+        return None
+    res = views.authority
+    n_years = min(5, int(res.horizon // 12))
+    years = pd.DataFrame({"from_month": 12.0 * np.arange(n_years),
+                          "to_month": 12.0 * np.arange(1, n_years + 1)})
+    drawn = schedule(views, years, p_no_effect)
+    if drawn is None or n_years < 1:
+        return None
+    effect, prior, per_year = drawn
+    rng = np.random.default_rng([seed, PLAN_DRAWS])
+    p0 = float(prior[-1])  # the no-effect draw (last) keeps its point mass
+    slab = prior[:-1] / prior[:-1].sum()
+    counts = np.bincount(system_update._systematic(slab, PLAN_DRAWS, rng),
+                         minlength=len(slab)).astype(float)
+    kept = np.flatnonzero(counts)
+    index = np.append(kept, len(effect) - 1)
+    weight = np.append(counts[kept] / PLAN_DRAWS * (1.0 - p0), p0)
+    if update is not None:
+        baseline = (float(np.log(update.baseline_at_launch[1])), update.trend[1],
+                    update.noise_cv[1])
+    else:
+        level = float(res.scenario["authority.other_infant_care_entries_per_year"]) + float(
+            res.amounts(BY_NAME["care_entries_cohort_counterfactual"]).sum(axis=1).mean()
+            * 12.0 / res.horizon)
+        baseline = (float(np.log(level)), 0.0, system_update.NOISE_CV_SCALE * 0.674)
+    before = max(3, len(data.baseline()))
+    return plan.power_table(effect[index], weight, per_year[index], baseline,
+                            years=range(1, n_years + 1), sims=sims, seed=seed,
+                            years_before=before)
+
+
+def answers(views: Views, data: Monitoring, seed: int, p_no_effect: float | None = None,
+            plan_sims: int = 100):
     u, note = system_effect_update(views, data, seed, p_no_effect)
-    return Answers(views, data, ontrack.table(views, data.observed()), u, note)
+    return Answers(views, data, ontrack.table(views, data.observed()), u, note,
+                   plan_table(views, data, u, plan_sims, seed, p_no_effect))
 
 
 def text(a: Answers) -> str:
@@ -113,7 +171,25 @@ def text(a: Answers) -> str:
             lines.append("  the update rests on few of the calibration's draws (ESS < 20): "
                          "refit the calibration with the local data before relying on it")
     lines.append("")
-    lines.append("Forecast from here and Plan: not in this version (docs/monitoring.md)")
+    lines.append("Plan: years of this authority's own counts since launch needed to tell no "
+                 "system effect from the national-size one (simulated authorities like this one)")
+    if a.plan is None or a.plan.empty:
+        lines.append("  not computed (--plan-sims 0, or no calibrated system effect)")
+    else:
+        p = a.plan
+        lines.append(f"  national-size effect: {p['national_effect_per_year'].iloc[0]:.1f} "
+                     f"entries a year at full size; {int(p['sims'].iloc[0])} authorities per "
+                     f"figure (Monte Carlo SE at most {p['mc_se_at_most'].iloc[0]:.2f})")
+        for _, r in p.iterrows():
+            lines.append(f"  {int(r['years_after_launch'])} year(s): power {r['power']:.0%} "
+                         f"(90% interval excludes no effect), false alarm "
+                         f"{r['false_alarm']:.0%}; median P(no effect) "
+                         f"{r['median_p_no_effect_if_none']:.2f} if none, "
+                         f"{r['median_p_no_effect_if_national']:.2f} if national-size; median "
+                         f"90% width {r['median_width_90']:.1f}")
+    lines.append("")
+    lines.append("Forecast from here (conditioned on the history): not in this version "
+                 "(docs/monitoring.md)")
     return "\n".join(lines)
 
 
@@ -139,5 +215,7 @@ def write(a: Answers, folder: Path, record: dict) -> None:
         output.write_table(pd.DataFrame({"system_effect_per_year": u.effect,
                                          "prior_weight": u.prior, "updated_weight": u.weight}),
                            folder, "system_effect_draws", parquet=False)
+    if a.plan is not None:
+        output.write_table(a.plan, folder, "plan", parquet=False)
     output.write_json(folder / "run.json", dict(record, update=a.update_note,
                                                 monitoring=a.data.origin))
