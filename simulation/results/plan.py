@@ -11,8 +11,10 @@ or **national** (the calibration's median draw given an effect). Each is updated
   (``P(no effect) < 0.05``);
 - ``false_alarm``: the same share among no-effect authorities;
 - ``confirms_none``: share of no-effect authorities with ``P(no effect) > 0.95``;
-- ``median_p_no_effect`` and ``median_width_90``: the updated P(no effect) and width of the 90%
-  interval of the effect (entries a year at full size), medians over authorities.
+- ``median_p_no_effect_if_*`` and ``median_width_90``: the updated P(no effect) and width of the
+  90% interval of the effect (entries a year at full size), medians over authorities;
+  ``median_{lo_90,effect,hi_90}_if_*``: medians over authorities of the updated posterior's 5th,
+  50th and 95th percentiles, under each truth.
 
 Shares are Monte Carlo estimates with standard error at most ``0.5 / sqrt(sims)``.
 """
@@ -73,6 +75,8 @@ def power_table(effect, prior, prevented, baseline, years=(1, 2, 3, 4, 5), sims:
         p_none = np.array([u.p_no_effect() for u in none])
         p_nat = np.array([u.p_no_effect() for u in national])
         width = [np.subtract(*u.quantiles((0.95, 0.05))) for u in none + national]
+        q_none = np.array([u.quantiles() for u in none])
+        q_nat = np.array([u.quantiles() for u in national])
         rows.append({"years_after_launch": k, "years_before_launch": years_before,
                      "power": float((p_nat < DECISIVE).mean()),
                      "false_alarm": float((p_none < DECISIVE).mean()),
@@ -80,6 +84,9 @@ def power_table(effect, prior, prevented, baseline, years=(1, 2, 3, 4, 5), sims:
                      "median_p_no_effect_if_none": float(np.median(p_none)),
                      "median_p_no_effect_if_national": float(np.median(p_nat)),
                      "median_width_90": float(np.median(width)),
+                     **{f"median_{name}_if_{truth}": float(np.median(q[:, j]))
+                        for truth, q in (("none", q_none), ("national", q_nat))
+                        for j, name in enumerate(("lo_90", "effect", "hi_90"))},
                      "national_effect_per_year": float(effect[truth_index(effect, prior,
                                                                           "national")]),
                      "sims": sims, "mc_se_at_most": 0.5 / np.sqrt(sims)})
