@@ -148,3 +148,44 @@ def test_monitor_prints_the_answers_and_writes_its_folder(tmp_path, capsys):
     assert list(plan["years_after_launch"]) == [1, 2, 3, 4, 5]
     assert plan["power"].between(0, 1).all() and (plan["sims"] == 4).all()
     assert "Plan:" in printed
+
+
+def test_percentile_is_mid_rank_and_verdicts_name_the_side_and_whether_it_is_better():
+    import numpy as np
+
+    from simulation.results import ontrack
+
+    assert ontrack.percentile(np.zeros(10), 0.0) == 50.0  # a count every future shares
+    assert ontrack.percentile(np.arange(1.0, 5.0), 0.0) == 0.0
+    assert ontrack.percentile(np.arange(1.0, 5.0), 9.0) == 100.0
+    assert ontrack.verdict(50.0, 0.9, True).startswith("on track")
+    assert ontrack.verdict(2.0, 0.9, True) == ("below the forecast: fewer than in 95% of "
+                                               "simulated futures (worse than forecast)")
+    assert ontrack.verdict(99.0, 0.9, False).endswith("(worse than forecast)")
+    assert ontrack.verdict(1.0, 0.9, False).endswith("(better than forecast)")
+
+
+def test_prevented_entries_follow_the_models_build_up():
+    """None before the first enrolment; share x enrolled / women_for_full_effect of the other
+    mothers' entries a month while building up; the full share once enough women enrolled."""
+    import numpy as np
+    import pandas as pd
+
+    from simulation.core import scenario as scenario_mod
+    from simulation.model.rates import Rates
+    from simulation.results import prevented
+
+    sc = scenario_mod.load("national")
+    enrolled = np.zeros((1, 24))
+    enrolled[0, 2] = 10.0  # 10 women in month 2
+    enrolled[0, 5] = 10.0  # 20 by month 5
+    monthly = prevented.system_by_month(np.array([19.0, 0.0]), np.array([20.0, 20.0]),
+                                        Rates.from_scenario(sc), "per-practice", 38.0, enrolled)
+    per_month = 19.0 / 12.0  # 19 of 38 other entries a year: share 0.5
+    assert np.allclose(monthly[0, :3], 0.0)  # nothing before the end of the enrolment month
+    assert np.allclose(monthly[0, 3:6], 0.5 * per_month)
+    assert np.allclose(monthly[0, 6:], per_month)
+    assert np.allclose(monthly[1], 0.0)
+    years = pd.DataFrame({"from_month": [0.0, 12.0], "to_month": [12.0, 24.0]})
+    assert np.allclose(prevented.by_year(monthly, years)[0],
+                       [3 * 0.5 * per_month + 6 * per_month, 12 * per_month])
