@@ -147,7 +147,11 @@ def test_monitor_prints_the_answers_and_writes_its_folder(tmp_path, capsys):
     plan = pd.read_csv(out / "plan.csv")
     assert list(plan["years_after_launch"]) == [1, 2, 3, 4, 5]
     assert plan["power"].between(0, 1).all() and (plan["sims"] == 4).all()
-    assert "Plan:" in printed
+    assert "Plan:" in printed and "Forecast from here:" in printed
+    here = pd.read_csv(out / "forecast_from_here.csv")
+    assert set(here["view"]) == {"base", "authority"}
+    assert (here["effective_sample_size"] <= here["replications"] + 1e-9).all()
+    assert (here["lo_from_here"] <= here["hi_from_here"]).all()
 
 
 def test_percentile_is_mid_rank_and_verdicts_name_the_side_and_whether_it_is_better():

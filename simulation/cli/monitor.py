@@ -74,5 +74,6 @@ def main(args) -> int:
     print(monitor.text(answers))
     print(f"\nwrote {out}/ (on_track.csv, on_track.png, observed.csv"
           f"{', system_effect_update.csv, system_effect_draws.csv' if answers.update else ''}"
-          f"{', plan.csv' if answers.plan is not None else ''}, run.json)", file=sys.stderr)
+          f"{', plan.csv' if answers.plan is not None else ''}, forecast_from_here.csv, "
+          "run.json)", file=sys.stderr)
     return 0

@@ -15,7 +15,7 @@ from simulation.core import posterior as posterior_mod
 from simulation.core.monitoring import Monitoring
 from simulation.model.rates import Rates
 
-from . import ontrack, plan, prevented, system_update
+from . import conditioned, ontrack, plan, prevented, system_update
 from .metrics import BY_NAME
 from .views import SYSTEM_EFFECT, Views, whole
 
@@ -28,6 +28,7 @@ class Answers:
     update: system_update.Update | None
     update_note: str  # why there is no update, or how it was made
     plan: pd.DataFrame | None = None
+    forecast: pd.DataFrame | None = None
 
 
 def schedule(views: Views, years: pd.DataFrame, p_no_effect: float | None = None):
@@ -124,7 +125,8 @@ def answers(views: Views, data: Monitoring, seed: int, p_no_effect: float | None
             plan_sims: int = 100):
     u, note = system_effect_update(views, data, seed, p_no_effect)
     return Answers(views, data, ontrack.table(views, data.observed()), u, note,
-                   plan_table(views, data, u, plan_sims, seed, p_no_effect))
+                   plan_table(views, data, u, plan_sims, seed, p_no_effect),
+                   conditioned.table(views, data.observed(), u))
 
 
 def text(a: Answers) -> str:
@@ -188,8 +190,26 @@ def text(a: Answers) -> str:
                          f"{r['median_p_no_effect_if_national']:.2f} if national-size; median "
                          f"90% width {r['median_width_90']:.1f}")
     lines.append("")
-    lines.append("Forecast from here (conditioned on the history): not in this version "
-                 "(docs/monitoring.md)")
+    lines.append("Forecast from here: the horizon's figures, the simulated futures weighted by "
+                 "how well they reproduce the observed series (and, authority-wide, by the "
+                 "update)")
+    f = a.forecast
+    if f is None or f.empty:
+        lines.append("  not computed")
+    else:
+        for _, r in f.iterrows():
+            money = r["figure"].startswith("net")
+            show = (lambda v: f"£{v / 1e6:.2f}m") if money else (lambda v: f"{v:.1f}")
+            lines.append(f"  {'base case' if r['view'] == 'base' else 'authority-wide'}, "
+                         f"{r['label']}: forecast {show(r['median_forecast'])} "
+                         f"[{show(r['lo_forecast'])} to {show(r['hi_forecast'])}], from here "
+                         f"{show(r['median_from_here'])} [{show(r['lo_from_here'])} to "
+                         f"{show(r['hi_from_here'])}]: band {r['band_width_ratio']:.0%} of its "
+                         f"width (ESS {r['effective_sample_size']:.0f} of "
+                         f"{int(r['replications'])})")
+        if (f["effective_sample_size"] < conditioned.MIN_ESS).any():
+            lines.append(f"  few futures reproduce the history (ESS < {conditioned.MIN_ESS}): "
+                         "run more --reps before relying on the narrowed bands")
     return "\n".join(lines)
 
 
@@ -217,5 +237,7 @@ def write(a: Answers, folder: Path, record: dict) -> None:
                            folder, "system_effect_draws", parquet=False)
     if a.plan is not None:
         output.write_table(a.plan, folder, "plan", parquet=False)
+    if a.forecast is not None:
+        output.write_table(a.forecast, folder, "forecast_from_here", parquet=False)
     output.write_json(folder / "run.json", dict(record, update=a.update_note,
                                                 monitoring=a.data.origin))
