@@ -30,9 +30,12 @@ def add_parser(sub) -> None:
                        "percentile and verdict at each observed month, fan chart), and update "
                        "the authority-wide system effect with the authority's own infants under "
                        "one starting care against its pre-launch baseline (Update: P(no "
-                       "effect), median and 90%% interval, effective sample size). Writes "
-                       "on_track.csv/.png, system_effect_update.csv and system_effect_draws.csv "
-                       "to --out.")
+                       "effect), median and 90% interval, effective sample size), weight the "
+                       "simulated futures by the history (Forecast from here) and simulate how "
+                       "many years of such counts would tell no effect from the national-size "
+                       "one (Plan). Writes on_track.csv/.png, observed.csv, "
+                       "system_effect_update.csv, system_effect_draws.csv, "
+                       "forecast_from_here.csv and plan.csv to --out.")
     p.add_argument("scenario", metavar="SCENARIO|FILE",
                    help="the practice's scenario: a built-in name or a .toml or .xlsx file")
     p.add_argument("data", metavar="DATA.csv", type=Path,

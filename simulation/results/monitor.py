@@ -1,6 +1,7 @@
 """``pausesim monitor``: a running practice's local evidence against its forecast - the answers,
 their text and their folder. (On track?: :mod:`.ontrack`; Update: :mod:`.system_update` with the
-prevented entries of :mod:`.prevented`.)"""
+prevented entries of :mod:`.prevented`; Forecast from here: :mod:`.conditioned`; Plan:
+:mod:`.plan`.)"""
 
 from __future__ import annotations
 
