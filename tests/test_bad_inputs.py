@@ -314,6 +314,7 @@ def files(tmp_path_factory):
         "price_year.csv": b"area,scenario,costs.price_year\nA,national,2020\n",
         "binary.csv": bytes(range(256)),
         "areas.txt": b"area,scenario\nA,national\n",
+        **MONITORING_FILES,
     }
     for name, data in made.items():
         (folder / name).write_bytes(data)
@@ -382,6 +383,31 @@ def posterior_files(f) -> list[list[str]]:
             [str(f / "a_file")]] + [[str(f / f"{name}.csv")] for name in (
                 "overflow", "deep", "settings_list", "targets_int", "horizon_point",
                 "fifo_post")] + [["/dev/zero"]]
+
+
+#: Monitoring files (``pausesim monitor``): one good, then one of each kind of bad.
+MONITORING_HEADER = ("section,from_month,to_month,offered,enrolled,completed,left_early,on_larc,"
+                     "pregnancies,live_births,infants_entering_care,infants_starting_care,note\n")
+MONITORING_FILES = {
+    "monitoring_good.csv": (MONITORING_HEADER + "practice,0,3,30,18,,,,,,,,\n").encode(),
+    "monitoring_unknown_column.csv": b"section,from_month,to_month,offerd\npractice,0,3,30\n",
+    "monitoring_negative.csv": (MONITORING_HEADER + "practice,0,3,30,-1,,,,,,,,\n").encode(),
+    "monitoring_text.csv": (MONITORING_HEADER + "practice,0,3,thirty,,,,,,,,,\n").encode(),
+    "monitoring_enrolled_above_offered.csv": (MONITORING_HEADER +
+                                              "practice,0,3,10,18,,,,,,,,\n").encode(),
+    "monitoring_beyond_horizon.csv": (MONITORING_HEADER + "practice,0,61,30,18,,,,,,,,\n"
+                                      ).encode(),
+    "monitoring_short_baseline.csv": (MONITORING_HEADER + "authority,-12,0,,,,,,,,,40,\n"
+                                      "authority,0,12,,,,,,,,,38,\n").encode(),
+    "monitoring_empty.csv": b"",
+    "monitoring_binary.csv": bytes(range(256)),
+    "monitoring.txt": (MONITORING_HEADER + "practice,0,3,30,18,,,,,,,,\n").encode(),
+}
+
+
+def monitoring_files(f) -> list[list[str]]:
+    return [["national", str(f / n)] for n in MONITORING_FILES if n != "monitoring_good.csv"] \
+        + [["national", str(f / "missing.csv")], ["national", str(f / "empty_folder")]]
 
 
 #: Council figures by year that are fine, so that one bad figure is judged on its own.
@@ -466,6 +492,10 @@ EXPLICIT = {
     "method": lambda f: [[""]],
     "bootstrap": lambda f: [["-1"]],
     # compare
+    # monitor
+    "data": monitoring_files,
+    "p_no_effect": lambda f: [["-0.1"], ["1"], ["nan"], ["inf"]],
+    "plan_sims": lambda f: [["-1"]],
     "variants": lambda f: [["x"], ["lab", "practice.practitioners=0"], ["lab", "nonsense=1"],
                            ["lab", "practice.practitioners=3", "practice.practitioners=4"],
                            ["lab", "costs.price_year=2015"], ["", "practice.practitioners=4"],
@@ -478,6 +508,8 @@ BY_COMMAND = {
     ("council", "price_year"): lambda f: [[*v, *BY_YEAR] for v in [
         ["1990"], ["2015.5"], ["abc"], ["2015/16"], [""], ["15"]]] + [["2015"]],
     ("portfolio", "price_year"): lambda f: [["1990"], ["2100"], ["0"]],
+    ("monitor", "scenario"): lambda f: [[s, str(f / "monitoring_good.csv")]
+                                        for s in scenario_files(f)],
     ("template", "out"): lambda f: [["x.txt"], [str(f / "folder.xlsx")],
                                     [str(f / "exists.xlsx")], [str(f / "exists.xlsx"), "--force"],
                                     ["nowhere/x.xlsx"],
@@ -485,7 +517,8 @@ BY_COMMAND = {
                                     [DEEP + ".xlsx"], ["t\x01.xlsx"], [""]],
 }
 #: Arguments a command needs before any bad option can be judged (its required positional).
-NEEDS = {("portfolio",): lambda f: [str(f / "good_areas.csv")]}
+NEEDS = {("portfolio",): lambda f: [str(f / "good_areas.csv")],
+         ("monitor",): lambda f: ["national", str(f / "monitoring_good.csv")]}
 
 
 def generic(action: argparse.Action) -> list[list[str]]:

@@ -40,6 +40,7 @@ SMALL = {
     "run": ["--reps", "20", "--no-progress"],
     "report": ["--reps", "20", "--no-progress"],
     "compare": ["--reps", "20", "--no-progress"],
+    "monitor": ["--reps", "20", "--plan-sims", "2", "--no-progress"],
     "portfolio": ["--reps", "10", "--draws", "5", "--no-progress"],
     "sensitivity": ["--draws", "8", "--reps", "4", "--no-progress"],
     "calibrate": ["--budget", "60", "--waves", "2", "--reps-per-point", "4", "--steps", "60",

@@ -1,0 +1,82 @@
+"""``pausesim monitor SCENARIO DATA``: a running practice's local evidence against its forecast."""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+from simulation.cli.common import (
+    add_run_options,
+    add_set_option,
+    check_memory,
+    check_run_options,
+    default_out,
+    input_paths,
+    load_scenario,
+    run_options,
+    uncertainty,
+)
+from simulation.core import monitoring, output
+from simulation.core.errors import PausesimError
+from simulation.results import monitor, study, views, write
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("monitor", help="check a running practice against its forecast",
+                       description="Compare a running practice's observed series (a monitoring "
+                       "CSV: docs/monitoring.md, example docs/examples/monitoring-southampton."
+                       "csv) with the scenario's forecast in both views (On track?: band, "
+                       "percentile and verdict at each observed month, fan chart), and update "
+                       "the authority-wide system effect with the authority's own infants under "
+                       "one starting care against its pre-launch baseline (Update: P(no "
+                       "effect), median and 90% interval, effective sample size), weight the "
+                       "simulated futures by the history (Forecast from here) and simulate how "
+                       "many years of such counts would tell no effect from the national-size "
+                       "one (Plan). Writes on_track.csv/.png, observed.csv, "
+                       "system_effect_update.csv, system_effect_draws.csv, "
+                       "forecast_from_here.csv and plan.csv to --out.")
+    p.add_argument("scenario", metavar="SCENARIO|FILE",
+                   help="the practice's scenario: a built-in name or a .toml or .xlsx file")
+    p.add_argument("data", metavar="DATA.csv", type=Path,
+                   help="the monitoring file (CSV; see docs/monitoring.md)")
+    add_set_option(p)
+    add_run_options(p, study.DEFAULT_REPS)
+    p.add_argument("--p-no-effect", type=float, default=None, metavar="P",
+                   help="prior probability that the system effect does not happen in this "
+                        "authority, for the update (default: the calibration's own, or 0.5 - "
+                        "the calibration prior's - when its posterior has none)")
+    p.add_argument("--plan-sims", type=int, default=100, metavar="N",
+                   help="simulated authorities per truth and year for the Plan's power figures "
+                        "(0: no Plan) (default: %(default)s)")
+    p.set_defaults(handler=main)
+
+
+def check_p(p: float | None) -> None:
+    if p is not None and not (math.isfinite(p) and 0.0 <= p < 1.0):
+        raise PausesimError(f"--p-no-effect = {p} is invalid: must be a number in [0, 1)")
+
+
+def main(args) -> int:
+    check_run_options(args)
+    check_p(args.p_no_effect)
+    if args.plan_sims < 0:
+        raise PausesimError(f"--plan-sims = {args.plan_sims} is invalid: must be an integer >= 0")
+    scenario = load_scenario(args)
+    data = monitoring.load(args.data, scenario["practice.horizon_months"])
+    check_memory(args.reps, scenario)
+    out = args.out or default_out(f"{scenario.name}-monitor")
+    inputs = input_paths(args) + [args.data]
+    output.check_writable(out, args.force, inputs)
+    with run_options(args) as options:
+        both = views.simulate(scenario, args.reps, args.seed, uncertainty(args), args.draws,
+                              band=args.band, resolution="month", **options)
+    answers = monitor.answers(both, data, args.seed, args.p_no_effect, args.plan_sims)
+    with output.atomic_folder(out, args.force, inputs) as folder:
+        monitor.write(answers, folder, write.record(both.authority, command="monitor"))
+    print(monitor.text(answers))
+    print(f"\nwrote {out}/ (on_track.csv, on_track.png, observed.csv"
+          f"{', system_effect_update.csv, system_effect_draws.csv' if answers.update else ''}"
+          f"{', plan.csv' if answers.plan is not None else ''}, forecast_from_here.csv, "
+          "run.json)", file=sys.stderr)
+    return 0

@@ -1,0 +1,195 @@
+"""The monitoring data format (``simulation/core/monitoring.py``): a good file is read with its
+missing values missing; each kind of bad file is one line naming file, row, column, value and
+what is allowed."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from simulation.core import monitoring
+from simulation.core.errors import PausesimError
+
+HEADER = ",".join(monitoring.COLUMNS)
+EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / \
+    "monitoring-southampton.csv"
+
+
+def practice(to, offered="", enrolled="", completed="", left="", larc="", preg="", births="",
+             infants="", frm=0):
+    return f"practice,{frm},{to},{offered},{enrolled},{completed},{left},{larc},{preg}," \
+           f"{births},{infants},,"
+
+
+def authority(frm, count=""):
+    return f"authority,{frm},{frm + 12},,,,,,,,,{count},"
+
+
+GOOD = "\n".join([HEADER, authority(-36, 40), authority(-24, 44), authority(-12, 47),
+                  authority(0, 41), practice(3, 30, 20, "", 0), practice(6, 35, "", 0, 1, 18),
+                  practice(12, 49, 21, 0, 2, 17, 1, 1, 0)]) + "\n"
+
+
+def test_a_good_file_keeps_missing_values_missing():
+    data = monitoring.parse(GOOD, "good.csv", horizon_months=60)
+    p = data.practice
+    assert list(p["to_month"]) == [3.0, 6.0, 12.0]
+    assert math.isnan(p.loc[1, "enrolled"]) and math.isnan(p.loc[0, "completed"])
+    assert p.loc[0, "left_early"] == 0.0  # a zero given is zero
+    assert len(data.baseline()) == 3 and len(data.since_launch()) == 1
+    observed = data.observed()
+    assert not observed["observed"].isna().any()
+    assert len(observed) == int(p[list(monitoring.PRACTICE_SERIES)].notna().sum().sum())
+
+
+def test_the_shipped_example_is_valid_and_gives_only_what_the_paper_gives():
+    data = monitoring.load(EXAMPLE, horizon_months=60)
+    row = data.practice.iloc[0]
+    assert (row["offered"], row["enrolled"]) == (49, 21)
+    for missing in ("completed", "left_early", "pregnancies", "live_births",
+                    "infants_entering_care"):
+        assert math.isnan(row[missing]), missing
+    assert data.authority["infants_starting_care"].isna().all()  # the paper gives a rate only
+
+
+def replace(line_no: int, new: str) -> str:
+    lines = GOOD.splitlines()
+    lines[line_no] = new
+    return "\n".join(lines) + "\n"
+
+
+BAD = {
+    "unknown column": (GOOD.replace("offered", "offerd", 1), "row 1, column 4: 'offerd'"),
+    "missing column": (GOOD.replace("section,", "", 1), "'section'"),
+    "column twice": (GOOD.replace("note", "offered", 1), "given twice"),
+    "negative count": (replace(5, practice(3, 30, -2)), "column enrolled: '-2'"),
+    "text in a number": (replace(5, practice(3, "thirty", 20)), "column offered: 'thirty' is not"),
+    "fraction": (replace(5, practice(3, 30.5, 20)), "column offered: '30.5'"),
+    "nan": (replace(5, practice(3, "nan", 20)), "column offered: 'nan'"),
+    "enrolled > offered": (replace(5, practice(3, 10, 20)), "more women enrolled than offered"),
+    "beyond the horizon": (replace(7, practice(72, 49, 21)), "beyond the scenario's horizon"),
+    "cumulative falls": (replace(7, practice(12, 20, 20)), "column offered: 20 is less than"),
+    "ended > enrolled": (replace(7, practice(12, 49, 21, 15, 10)), "more than enrolled"),
+    "on LARC > enrolled": (replace(7, practice(12, 49, 21, 0, 0, 30)),
+                           "more women on LARC than enrolled"),
+    "unknown section": (replace(5, "practise" + practice(3)[8:]), "column section: 'practise'"),
+    "empty month": (replace(5, practice("")), "column to_month: is empty"),
+    "part month": (replace(5, practice(3.5)), "whole months"),
+    "to before from": (replace(5, practice(3, frm=6)), "must be after from_month"),
+    "authority not a year": (replace(1, "authority,-36,-30,,,,,,,,,40,"), "one year"),
+    "authority straddles launch": (replace(4, authority(-6, 41)), "straddle"),
+    "practice cell on authority row": (replace(1, "authority,-36,-24,5,,,,,,,,40,"),
+                                       "column offered: '5' is not allowed on a authority row"),
+    "authority cell on practice row": (replace(5, practice(3)[:-1] + "7,"),
+                                       "column infants_starting_care"),
+    "too few baseline years": (replace(1, authority(-36)), "2 pre-launch authority year(s)"),
+    "overlapping years": (replace(2, authority(-30, 44)), "overlaps"),
+    "two rows one period": (replace(6, practice(3, 31)), "two practice rows"),
+    "too many cells": (replace(5, practice(3) + ",x"), "more than the"),
+    "header only": (HEADER + "\n", "header only"),
+    "empty": ("", "is empty"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_bad_file_is_one_line_naming_where_and_what_is_allowed(case):
+    text, fragment = BAD[case]
+    with pytest.raises(PausesimError) as exc:
+        monitoring.parse(text, "m.csv", horizon_months=60)
+    message = str(exc.value)
+    assert "\n" not in message and message.startswith("m.csv"), message
+    assert fragment in message, message
+    assert "allowed" in message or "must" in message, message
+
+
+@pytest.mark.parametrize("name,data,fragment", [
+    ("m.txt", b"x", "not a .csv"), ("m.csv", b"\xff\xfe\x00", "not UTF-8"),
+    ("folder.csv", None, "is a folder"), ("missing.csv", False, "does not exist")])
+def test_files_that_are_not_monitoring_csv_are_one_line(tmp_path, name, data, fragment):
+    path = tmp_path / name
+    if data is None:
+        path.mkdir()
+    elif data is not False:
+        path.write_bytes(data)
+    with pytest.raises(PausesimError, match=fragment):
+        monitoring.load(path)
+
+
+def test_monitor_prints_the_answers_and_writes_its_folder(tmp_path, capsys):
+    """A small run (40 replications over 10 posterior draws): each observed value gets a band,
+    a percentile and a verdict in both views; the update reweights the draws."""
+    import pandas as pd
+
+    from simulation import cli
+
+    data = tmp_path / "m.csv"
+    data.write_text(GOOD)
+    out = tmp_path / "out"
+    code = cli.main(["monitor", "national", str(data), "--reps", "40", "--draws", "10",
+                     "--out", str(out), "--no-progress", "--workers", "1", "--plan-sims", "4"])
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert "On track?" in printed and "Update:" in printed and "P(no effect)" in printed
+    table = pd.read_csv(out / "on_track.csv")
+    observed = monitoring.parse(GOOD, "m.csv").observed()
+    assert len(table) == 2 * len(observed)
+    assert set(table["view"]) == {"base", "authority"}
+    assert table["percentile"].between(0, 100).all() and table["verdict"].notna().all()
+    assert (table["lo"] <= table["hi"]).all()
+    update = pd.read_csv(out / "system_effect_update.csv")
+    assert list(update["posterior"]) == ["prior (calibration)", "updated"]
+    assert update["p_no_effect"].between(0, 1).all()
+    draws = pd.read_csv(out / "system_effect_draws.csv")
+    assert abs(draws["updated_weight"].sum() - 1) < 1e-9
+    assert (out / "on_track.png").stat().st_size > 0 and (out / "run.json").is_file()
+    plan = pd.read_csv(out / "plan.csv")
+    assert list(plan["years_after_launch"]) == [1, 2, 3, 4, 5]
+    assert plan["power"].between(0, 1).all() and (plan["sims"] == 4).all()
+    assert "Plan:" in printed and "Forecast from here:" in printed
+    here = pd.read_csv(out / "forecast_from_here.csv")
+    assert set(here["view"]) == {"base", "authority"}
+    assert (here["effective_sample_size"] <= here["replications"] + 1e-9).all()
+    assert (here["lo_from_here"] <= here["hi_from_here"]).all()
+
+
+def test_percentile_is_mid_rank_and_verdicts_name_the_side_and_whether_it_is_better():
+    import numpy as np
+
+    from simulation.results import ontrack
+
+    assert ontrack.percentile(np.zeros(10), 0.0) == 50.0  # a count every future shares
+    assert ontrack.percentile(np.arange(1.0, 5.0), 0.0) == 0.0
+    assert ontrack.percentile(np.arange(1.0, 5.0), 9.0) == 100.0
+    assert ontrack.verdict(50.0, 0.9, True).startswith("on track")
+    assert ontrack.verdict(2.0, 0.9, True) == ("below the forecast: fewer than in 95% of "
+                                               "simulated futures (worse than forecast)")
+    assert ontrack.verdict(99.0, 0.9, False).endswith("(worse than forecast)")
+    assert ontrack.verdict(1.0, 0.9, False).endswith("(better than forecast)")
+
+
+def test_prevented_entries_follow_the_models_build_up():
+    """None before the first enrolment; share x enrolled / women_for_full_effect of the other
+    mothers' entries a month while building up; the full share once enough women enrolled."""
+    import numpy as np
+    import pandas as pd
+
+    from simulation.core import scenario as scenario_mod
+    from simulation.model.rates import Rates
+    from simulation.results import prevented
+
+    sc = scenario_mod.load("national")
+    enrolled = np.zeros((1, 24))
+    enrolled[0, 2] = 10.0  # 10 women in month 2
+    enrolled[0, 5] = 10.0  # 20 by month 5
+    monthly = prevented.system_by_month(np.array([19.0, 0.0]), np.array([20.0, 20.0]),
+                                        Rates.from_scenario(sc), "per-practice", 38.0, enrolled)
+    per_month = 19.0 / 12.0  # 19 of 38 other entries a year: share 0.5
+    assert np.allclose(monthly[0, :3], 0.0)  # nothing before the end of the enrolment month
+    assert np.allclose(monthly[0, 3:6], 0.5 * per_month)
+    assert np.allclose(monthly[0, 6:], per_month)
+    assert np.allclose(monthly[1], 0.0)
+    years = pd.DataFrame({"from_month": [0.0, 12.0], "to_month": [12.0, 24.0]})
+    assert np.allclose(prevented.by_year(monthly, years)[0],
+                       [3 * 0.5 * per_month + 6 * per_month, 12 * per_month])
