@@ -324,7 +324,7 @@ def calibrate(settings: Settings, workers: int = 1, progress: bool = True,
         t0 = time.perf_counter()
         value, se, _ = simulate_design(scenario, to_parameters(chosen, u),
                                        settings.reps_per_point, settings.seed, stream=wave + 1,
-                                       workers=workers,
+                                       workers=workers, targets=targets,
                                        progress=f"wave {wave + 1}" if progress else None)
         record = {"wave": wave + 1, "points": len(u), "simulate_seconds":
                   round(time.perf_counter() - t0, 1)}

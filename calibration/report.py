@@ -10,7 +10,7 @@ Further calibrations (e.g. without T1) are compared side by side.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -478,6 +478,9 @@ def _given(x) -> bool:
 
 
 def _prior_text(prior) -> str:
+    if prior.zero_mass > 0:
+        return f"P(0) = {prior.zero_mass:g}, else " + _prior_text(
+            priors_mod.Calibrated(prior.key, replace(prior.prior, zero_mass=0.0)))
     lo, hi = prior.bounds
     if prior.dist == "uniform":
         return f"uniform({_num(lo)}, {_num(hi)})"

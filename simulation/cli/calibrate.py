@@ -122,6 +122,9 @@ def default_name(scenario: str, names: tuple[str, ...]) -> str:
     every = tuple(t.name for t in targets_mod.TARGETS)
     if names == every:
         return scenario
+    other = [t.name for t in targets_mod.ALTERNATIVES if t.name in names]
+    if other and set(names) - set(other) | {t.rsplit("-", 1)[0] for t in other} == set(every):
+        return f"{scenario}-" + "-".join(other)  # another reading in place of a target
     if set(names) == set(targets_mod.MICRO):
         return f"{scenario}-micro"
     missing = [n for n in every if n not in names]
