@@ -122,8 +122,9 @@ def test_a_single_cohort_does_not_beat_a_practice_that_keeps_running(national):
     has a higher mean NPV and P(net saving) over 5 years than a single cohort, now that the
     system effect ends when the practice stops (evidence.md s0.2). Tolerance: Z standard errors
     of the mean paired difference, clustered by parameter draw."""
-    single = national.with_overrides({"practice.successive_cycles": False}, source="test")
-    running = study.simulate(national, 400, 8, draws=40)
+    _, authority = views.scenarios(national)
+    single = authority.with_overrides({"practice.successive_cycles": False}, source="test")
+    running = study.simulate(authority, 400, 8, draws=40)
     once = study.simulate(single, 400, 8, draws=40)
     a, b = running.value(NPV, 60), once.value(NPV, 60)
     d = pd.Series(a - b).groupby(running.simulated.set_index).mean()
