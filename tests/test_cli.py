@@ -138,3 +138,22 @@ def test_events_are_written_on_request_with_the_simpy_engine(tmp_path):
     events = pd.read_parquet(out / "events.parquet")
     assert {"rep", "arm", "woman", "month", "event", "value"} <= set(events.columns)
     assert set(events.arm) == {"programme", "counterfactual"}
+
+
+def test_a_large_job_says_how_long_it_will_take_before_starting(monkeypatch, capsys):
+    """Issue 23 (questionable): a job estimated above ANNOUNCE_SECONDS prints its size and a
+    rough time first; a small one prints nothing."""
+    from simulation.cli import common
+    from simulation.core import scenario as scenario_mod
+
+    sc = scenario_mod.load("national")
+    common.check_memory(100, sc)
+    assert capsys.readouterr().err == ""
+    assert common.estimate_seconds(2_000_000, sc, 2) > common.ANNOUNCE_SECONDS
+    common.check_memory(2_000_000, sc, 2)
+    line = capsys.readouterr().err
+    assert line.count("\n") == 1 and "2,000,000 paired replications: roughly" in line
+    common.writing("out", 100)
+    assert capsys.readouterr().err == ""
+    common.writing("out", 1_000_000)
+    assert "writing out/" in capsys.readouterr().err

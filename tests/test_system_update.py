@@ -53,8 +53,10 @@ def setting():
 
     years = pd.DataFrame({"from_month": 12.0 * np.arange(YEARS_AFTER),
                           "to_month": 12.0 * np.arange(1, YEARS_AFTER + 1)})
+    # an even local prior (--p-no-effect 0.5), whatever the calibration's own P(no effect)
     return system_update.local_prior(draws["effect"].to_numpy(), np.ones(len(draws)),
-                                     prevented.by_year(monthly, years), np.ones(YEARS_AFTER))
+                                     prevented.by_year(monthly, years), np.ones(YEARS_AFTER),
+                                     system_update.LOCAL_P_NO_EFFECT)
 
 
 def t_after(years: int = YEARS_AFTER) -> np.ndarray:

@@ -15,6 +15,7 @@ from simulation.cli.common import (
     run_options,
     uncertainty,
     warn_about,
+    writing,
 )
 from simulation.core import inputs, output
 from simulation.core import scenario as scenario_mod
@@ -86,7 +87,7 @@ def main(args) -> int:
     compare.check_options(opts)
     for _, sc in opts:
         warn_about(sc)
-    check_memory(args.reps * len(opts), opts[0][1])
+    check_memory(args.reps * len(opts), opts[0][1], args.workers)
     out = args.out or default_out(f"compare-{opts[0][1].name}")
     output.check_writable(out, args.force, input_paths(args))
     with run_options(args) as run:
@@ -94,6 +95,7 @@ def main(args) -> int:
             opts, args.reps, args.seed, uncertainty=uncertainty(args), draws=args.draws,
             engine=run["engine"], workers=run["workers"], executor=run["executor"],
             progress=run["progress"], band=args.band, checkpoint=run["checkpoint"])
+    writing(out, 2 * args.reps * len(opts))
     with output.atomic_folder(out, args.force, input_paths(args)) as folder:
         for name, result in both.items():
             where = folder if name == "base" else folder / "authority-wide"

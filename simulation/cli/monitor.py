@@ -64,7 +64,7 @@ def main(args) -> int:
         raise PausesimError(f"--plan-sims = {args.plan_sims} is invalid: must be an integer >= 0")
     scenario = load_scenario(args)
     data = monitoring.load(args.data, scenario["practice.horizon_months"])
-    check_memory(args.reps, scenario)
+    check_memory(args.reps, scenario, args.workers)
     out = args.out or default_out(f"{scenario.name}-monitor")
     inputs = input_paths(args) + [args.data]
     output.check_writable(out, args.force, inputs)

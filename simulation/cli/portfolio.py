@@ -16,6 +16,7 @@ from simulation.cli.common import (
     input_paths,
     run_options,
     uncertainty,
+    writing,
 )
 from simulation.core import deflators, output
 from simulation.report import areas as areas_mod
@@ -57,7 +58,8 @@ def main(args) -> int:
     rows = areas_mod.read(args.areas)
     areas = areas_mod.resolve(rows, args.areas, args.calibration, args.price_year,
                               args.horizon_months)
-    check_memory(args.reps * len(areas), areas[0].scenario)  # every area's tallies at once
+    # every area's tallies at once
+    check_memory(args.reps * len(areas), areas[0].scenario, args.workers)
     out = args.out or default_out(f"portfolio-{args.areas.stem}")
     inputs = input_paths(args) + [Path(a.scenario.origin) for a in areas
                                   if Path(a.scenario.origin).exists()]
@@ -65,7 +67,8 @@ def main(args) -> int:
     with run_options(args) as options:
         report = portfolio.make(areas, args.areas, out, args.reps, args.seed, args.band,
                                 args.force, uncertainty=uncertainty(args), draws=args.draws,
-                                inputs=inputs, **options)
+                                inputs=inputs, before_writing=lambda: writing(
+                                    out, 2 * args.reps * len(areas)), **options)
     for sentence in report.sentences:
         print(f"- {sentence}")
     sim = report.portfolio.national.simulated

@@ -56,7 +56,7 @@ def main(args) -> int:
     check_run_options(args)
     check_council_removals(args.council_removals)
     scenario = load_scenario(args)
-    check_memory(args.reps, scenario)
+    check_memory(2 * args.reps, scenario, args.workers)
     out = args.out or default_out(f"report-{scenario.name}")
     output.check_writable(out, args.force, input_paths(args))
     with run_options(args) as options:

@@ -14,6 +14,7 @@ from simulation.cli.common import (
     load_scenario,
     run_options,
     uncertainty,
+    writing,
 )
 from simulation.core import output
 from simulation.results import study, views, write
@@ -43,13 +44,14 @@ def add_parser(sub) -> None:
 def main(args) -> int:
     check_run_options(args)
     scenario = load_scenario(args)
-    check_memory(args.reps, scenario)
+    check_memory(2 * args.reps, scenario, args.workers)
     out = args.out or default_out(scenario.name)
     output.check_writable(out, args.force, input_paths(args))
     with run_options(args) as options:
         both = views.simulate(scenario, args.reps, args.seed, uncertainty(args), args.draws,
                               keep_events=args.events, band=args.band, **options)
     tables = {name: res.summary() for name, res in both.items()}
+    writing(out, 2 * args.reps)
     with output.atomic_folder(out, args.force, input_paths(args)) as folder:
         write.views_folder(both, tables, folder)
     print(views_text(both, tables))

@@ -160,7 +160,7 @@ def main(args) -> int:
     selection = varied.select(scenario, args.params, args.groups, args.from_posterior, scalar)
     year = None if args.analysis == "psa" else pick_year(scenario_years(scenario), args.year)
     checked = _check(args, selection)
-    check_memory(_replications(args, selection), selection.scenario)
+    check_memory(_replications(args, selection), selection.scenario, args.workers)
     out = args.out or default_out(f"{scenario.name}-{args.analysis}")
     output.check_writable(out, args.force, input_paths(args))
     for warning in selection.warnings:

@@ -454,7 +454,7 @@ def write(report: PortfolioReport, folder: Path) -> None:
 
 def make(areas: Sequence[Area], origin, out: Path, reps: int, seed: int, band: float = 0.9,
          force: bool = False, uncertainty: str = "posterior", draws: int = study.DEFAULT_DRAWS,
-         inputs=(), **run_options) -> PortfolioReport:
+         inputs=(), before_writing=None, **run_options) -> PortfolioReport:
     """Simulate the areas in both views and write the portfolio to ``out``: the base case at
     its top, the authority-wide scenario in ``authority-wide/``, both views' sentences (the base
     case first) in every document. Complete, or not at all;
@@ -475,6 +475,8 @@ def make(areas: Sequence[Area], origin, out: Path, reps: int, seed: int, band: f
     both = reports["base"].sentences + reports["authority"].sentences
     for report in reports.values():  # every output shows both views, the base case first
         report.sentences = both
+    if before_writing is not None:  # (a large portfolio's files take a while)
+        before_writing()
     with output.atomic_folder(Path(out), force, inputs) as folder:
         write(reports["base"], folder)
         (folder / "authority-wide").mkdir()
