@@ -7,6 +7,7 @@ import pandas as pd
 
 from . import format as fmt
 from .metrics import SOURCE_LABELS
+from .views import calibration_words
 
 SOURCE_SHORT = {"declined": "offered, not enrolled", "enrolled": "enrolled at conception",
                 "after_programme": "after the programme", "authority": "other mothers (system "
@@ -18,15 +19,11 @@ def parameter_note(meta: dict, scenario) -> str:
     if meta.get("parameters") == "posterior draws":
         kept = meta.get("kept_from_scenario") or []
         own = f"; the scenario's own values of {', '.join(kept)} kept" if kept else ""
-        from .views import calibration_words
-
         return (f"{meta['draws']} parameter sets drawn from calibration "
                 f"{calibration_words(meta['calibration'])} "
                 f"({meta['reps_per_draw']} replications each): the ranges include parameter "
                 f"uncertainty{own}")
     if scenario.calibration:
-        from .views import calibration_words
-
         return (f"point estimate of calibration {calibration_words(scenario.calibration)} "
                 "(--point): the ranges are chance alone, not parameter uncertainty - too narrow "
                 "to cite; quote a run with parameter uncertainty (the default)")
