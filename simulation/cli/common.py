@@ -192,11 +192,6 @@ def check_memory(reps: int, scenario: Scenario, workers: int = 1) -> None:
     machine's memory: one line before simulating, not a MemoryError later. A job estimated to
     take more than :data:`ANNOUNCE_SECONDS` says so first, with its size (a progress bar
     follows while it simulates, and a line when it starts writing)."""
-    seconds = estimate_seconds(reps, scenario, workers)
-    if seconds > ANNOUNCE_SECONDS:
-        print(f"pausesim: {reps:,} paired replications: roughly {_duration(seconds)} of "
-              f"simulation on {max(1, min(workers, cpu_count()))} worker(s) (estimate), then "
-              "the output files", file=sys.stderr, flush=True)
     from simulation.model.layout import N_TALLIED
     from simulation.results.results import period_edges
 
@@ -205,12 +200,17 @@ def check_memory(reps: int, scenario: Scenario, workers: int = 1) -> None:
     try:
         memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):  # not on this system: nothing to compare with
-        return
-    if reps * per_rep > memory:
+        memory = None
+    if memory is not None and reps * per_rep > memory:
         raise PausesimError(f"--reps = {reps} is invalid here: {reps:,} replications need "
                             f"{reps * per_rep / 2**30:,.0f} GiB for their results, more than this "
                             f"machine's {memory / 2**30:,.0f} GiB (allowed: at most "
                             f"{memory // per_rep:,})")
+    seconds = estimate_seconds(reps, scenario, workers)  # (only a job that can run is announced)
+    if seconds > ANNOUNCE_SECONDS:
+        print(f"pausesim: {reps:,} paired replications: roughly {_duration(seconds)} of "
+              f"simulation on {max(1, min(workers, cpu_count()))} worker(s) (estimate), then "
+              "the output files", file=sys.stderr, flush=True)
 
 
 def _duration(seconds: float) -> str:
