@@ -21,7 +21,7 @@ from calibration import priors as priors_mod
 from calibration import targets as targets_mod
 from calibration.emulate import effective_draws_text
 from calibration.predictive import Predictive
-from simulation.core.posterior import Posterior, weighted_quantiles
+from simulation.core.posterior import Posterior, p_no_effect, weighted_quantiles
 
 COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")
 
@@ -323,9 +323,9 @@ def system_effect_summary(main: Outcome) -> dict:
     if SYSTEM_EFFECT not in post.keys:
         return {}
     prior = priors_mod.BY_KEY_PRIOR[SYSTEM_EFFECT]
-    x, w = post.table[SYSTEM_EFFECT].to_numpy(float), post.weights
+    x = post.table[SYSTEM_EFFECT].to_numpy(float)
     out = {"prior_p_none": float(prior.prior.zero_mass),
-           "p_none": float(w[x <= 0].sum() / w.sum()),
+           "p_none": p_no_effect(post),
            "quantiles": main.quantiles(SYSTEM_EFFECT),
            # among the draws with an effect (the copies at none repeat the others' values)
            "correlation": {k: float(post.table.loc[x > 0, [SYSTEM_EFFECT, k]]

@@ -157,7 +157,7 @@ def given_effect(post: Posterior) -> Posterior:
     meta = dict(post.meta, point_estimate={k: _native(table.loc[best, k]) for k in keys},
                 point_estimate_index=best,
                 conditioned=f"given a system effect: the draws with none (P(no effect) = "
-                            f"{float(w[~effect].sum() / w.sum()):.3f}) set aside")
+                            f"{p_no_effect(post):.3f}) set aside")
     return Posterior(post.name + GIVEN_EFFECT, table, meta)
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from . import format as fmt
 from .metrics import SOURCE_LABELS
-from .views import calibration_words
+from .views import calibration_words, t2_as_measured
 
 SOURCE_SHORT = {"declined": "offered, not enrolled", "enrolled": "enrolled at conception",
                 "after_programme": "after the programme", "authority": "other mothers (system "
@@ -65,8 +65,7 @@ def summary_text(results, table: pd.DataFrame | None = None) -> str:
         label = f"in {y.replace('_', ' ')}"
         lines.append(f"  {label:<30}{_banded(table, 'infants_avoided_in_year', y)}")
     if results.horizon >= 60:
-        per_year = (results.value("infants_avoided_cumulative", 60)
-                    - results.value("infants_avoided_cumulative", 24)) / 3.0
+        per_year = t2_as_measured(results)
         lines.append(f"  a year over years 3-5 (T2)    {fmt.count(per_year.mean(), 1):>7}  "
                      f"[{fmt.interval(*np.quantile(per_year, [(1 - band) / 2, (1 + band) / 2]))}"
                      "]")

@@ -71,15 +71,13 @@ def format_comparison(result: compare.ComparisonResult) -> str:
 
 def format_views(results: dict[str, compare.ComparisonResult]) -> str:
     """The comparison in both views, the base case first, each under its own heading."""
-    from simulation.core import posterior
     from simulation.results.text import view_headings
-    from simulation.results.views import whole
+    from simulation.results.views import p_no_effect
 
     out = []
     for name, result in results.items():
         sc = result.scenarios[0]
-        p0 = posterior.p_no_effect(posterior.load(whole(sc.calibration))) \
-            if name == "authority" and sc.calibration else None
+        p0 = p_no_effect(sc) if name == "authority" else None
         out += ["=" * 100, *view_headings(name, sc, p0), "=" * 100, format_comparison(result),
                 ""]
     return "\n".join(out).rstrip()
