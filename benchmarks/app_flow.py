@@ -45,6 +45,8 @@ def northshire(path: Path) -> Path:
     for r in range(2, sheet.max_row + 1):
         if sheet.cell(r, 1).value == "name":
             sheet.cell(r, 2).value = "northshire-2026"
+        if sheet.cell(r, 1).value == "title":
+            sheet.cell(r, 2).value = "Northshire's Pause practice"
     wb.save(path)
     return path
 

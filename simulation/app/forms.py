@@ -84,8 +84,8 @@ def value_text(scenario: Scenario, key: str) -> str:
     value = scenario[key]
     if BY_KEY[key].kind == "bool":
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):  # 6 significant digits: a posterior point estimate is long
+        return str(int(value)) if value.is_integer() else f"{value:.6g}"
     return str(value)
 
 

@@ -54,41 +54,24 @@ def _page(name: str, status: int = 200, **context) -> HTMLResponse:
 
 
 class LimitBody:
-    """ASGI middleware: a request body over ``limit`` bytes is refused (413) before it is read
-    into memory, whether it declares its length or streams."""
+    """ASGI middleware: a request body over ``limit`` bytes is refused (413) before any of it is
+    read, and so is one that does not say its length (411; browsers always do). The server
+    (h11) never delivers more than the declared length."""
 
     def __init__(self, app, limit: int):
         self.app, self.limit = app, limit
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.limit):
-            return await _too_large(self.limit)(scope, receive, send)
-        seen = 0
-
-        async def limited():
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise _TooLarge
-            return message
-
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await _too_large(self.limit)(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass
-
-
-def _too_large(limit: int) -> Response:
-    return PlainTextResponse(f"upload too large (allowed: at most {limit // 1024:,} kB)", 413)
+        if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD"):
+            length = dict(scope.get("headers") or []).get(b"content-length")
+            if length is None:
+                return await PlainTextResponse("say the body's length (Content-Length)",
+                                               411)(scope, receive, send)
+            if not length.isdigit() or int(length) > self.limit:
+                return await PlainTextResponse(
+                    f"upload too large (allowed: at most {self.limit // 1024:,} kB)",
+                    413)(scope, receive, send)
+        return await self.app(scope, receive, send)
 
 
 class Security:
@@ -310,20 +293,21 @@ async def monitor_upload(request: Request) -> Response:
     except PausesimError as exc:
         return _job_page(request, job, status=422, monitor_message=str(exc))
     job.monitor_state, job.monitor_error, job.monitor_text = "queued", "", ""
-    if not _jobs(request).submit(job, lambda j: _monitor(j, data)):
+    sims = request.app.state.plan_sims
+    if not _jobs(request).submit(job, lambda j: _monitor(j, data, sims)):
         job.monitor_state = ""
         return _job_page(request, job, status=503, monitor_message="the server is busy: "
                          "too many runs are waiting; try again in a few minutes")
     return RedirectResponse(f"/job/{job.id}#monitoring", 303)
 
 
-def _monitor(job: Job, data) -> None:
+def _monitor(job: Job, data, plan_sims: int) -> None:
     from simulation.core import output
     from simulation.results import monitor, write
 
     job.monitor_state = "running"
     try:
-        answers = monitor.answers(job.report.views, data, job.seed)
+        answers = monitor.answers(job.report.views, data, job.seed, plan_sims=plan_sims)
         folder = job.folder / "monitor"
         with output.atomic_folder(folder, True, []) as tmp:
             monitor.write(answers, Path(tmp), write.record(job.report.authority,
@@ -359,9 +343,10 @@ async def script(request: Request) -> Response:
     return Response(text, media_type="text/javascript; charset=utf-8")
 
 
-def create(workers: int = 1, root: Path | None = None) -> Starlette:
+def create(workers: int = 1, root: Path | None = None, plan_sims: int = 100):
     """The ASGI app (``workers``: processes each run uses; ``root``: where job folders go,
-    a new temporary folder by default)."""
+    a new temporary folder by default; ``plan_sims``: the monitoring Plan's simulated
+    authorities per truth and year, ``pausesim monitor --plan-sims``' default)."""
     import matplotlib
 
     matplotlib.use("Agg")  # figures are drawn into files by the worker thread, never shown
@@ -377,6 +362,7 @@ def create(workers: int = 1, root: Path | None = None) -> Starlette:
     ], exception_handlers={_NotFound: _not_found})
     app.state.jobs = Jobs(root)
     app.state.workers = workers
+    app.state.plan_sims = plan_sims
     app.state.jobs.submit(Job("warm-up", app.state.jobs.root), _warm_up)
     wrapped = Security(LimitBody(app, MAX_BODY_BYTES))
     wrapped.jobs = app.state.jobs
