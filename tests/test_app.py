@@ -198,6 +198,11 @@ def finished(server, browser, tmp_path_factory):
     pg.click("#run")
     pg.wait_for_selector("#progress, #results")
     progress_seen = pg.locator("#progress").count() == 1
+    if progress_seen:
+        with contextlib.suppress(playwright_sync.Error):  # (the run may finish meanwhile)
+            while pg.eval_on_selector("#bar", "bar => bar.value") == 0:
+                time.sleep(0.2)
+            shot(pg, "4b-progress")
     wait_for_results(pg)
     shot(pg, "5-results")
     files = {}

@@ -17,6 +17,9 @@
       if (!busy) { window.location.reload(); return; }
       if (s.state === "queued") {
         words.textContent = "waiting for the runs ahead of it (" + s.waiting + " in the queue)";
+      } else if (s.state === "running" && s.total && s.done >= s.total) {
+        bar.value = 1;
+        words.textContent = "simulated; writing the report (HTML, Word, Excel, figures)…";
       } else if (s.state === "running" && s.total) {
         bar.value = s.fraction;
         words.textContent = s.done + " of " + s.total + " replications (both views); " +
