@@ -137,13 +137,19 @@ def wait_for_results(page, seconds: float = 600) -> None:
 
 
 # ------------------------------------------------------------------------------ browser
-def test_page_loads_with_the_built_in_scenarios(server, page):
+def test_page_loads_with_the_built_in_scenarios(server, page, tmp_path):
     url, _ = server
     page.goto(url + "/")
     assert "Business case" in page.inner_text("h1")
     options = page.eval_on_selector_all("#scenario option", "els => els.map(e => e.value)")
     assert options == scenario_mod.builtin_names()
     shot(page, "1-start")
+    page.select_option("#scenario", "dorset-2022")
+    with page.expect_download() as info:
+        page.click("#get-template")
+    blank = tmp_path / "dorset.xlsx"
+    info.value.save_as(blank)
+    assert study.load(blank).digest() == study.load("dorset-2022").digest()
 
 
 def test_a_bad_cell_in_an_uploaded_workbook_shows_the_cli_message(server, page, tmp_path,

@@ -338,6 +338,16 @@ def _stem(job: Job) -> str:
         or "pausesim"
 
 
+async def template(request: Request) -> Response:
+    """A built-in scenario's inputs workbook to fill in (``pausesim template NAME``)."""
+    name = request.query_params.get("scenario", "")
+    if name not in forms.builtin_names():
+        return PlainTextResponse("no such built-in scenario", 404)
+    data = forms.workbook_bytes(study.load(name))
+    return Response(data, media_type=DOWNLOADS["inputs.xlsx"][1], headers={
+        "content-disposition": f'attachment; filename="{name}-inputs.xlsx"'})
+
+
 async def script(request: Request) -> Response:
     text = resources.files("simulation.app").joinpath("static", "app.js").read_text("utf-8")
     return Response(text, media_type="text/javascript; charset=utf-8")
@@ -358,6 +368,7 @@ def create(workers: int = 1, root: Path | None = None, plan_sims: int = 100):
         Route("/job/{job_id}/status", status),
         Route("/job/{job_id}/monitor", monitor_upload, methods=["POST"]),
         Route("/job/{job_id}/download/{name}", download),
+        Route("/template", template),
         Route("/static/app.js", script),
     ], exception_handlers={_NotFound: _not_found})
     app.state.jobs = Jobs(root)
