@@ -72,3 +72,14 @@ def test_bad_run_arguments_are_one_line(uncalibrated, kwargs, fragment):
     args = {"reps": 2, "seed": 1, **kwargs}
     with pytest.raises(PausesimError, match=fragment):
         runner.run(uncalibrated, **args)
+
+
+def test_a_progress_function_hears_every_replication(uncalibrated, reference):
+    """``progress=report(done, total)`` (the browser interface's bar): 0 first, then rising to
+    the total; the numbers are those of a run without it."""
+    heard = []
+    res = runner.run(uncalibrated, 24, seed=3, workers=2,
+                     progress=lambda done, total: heard.append((done, total)))
+    assert heard[0] == (0, 24) and heard[-1] == (24, 24)
+    assert [d for d, _ in heard] == sorted(d for d, _ in heard) and len(heard) > 2
+    np.testing.assert_array_equal(res.tally, reference.tally)

@@ -14,7 +14,7 @@ from simulation.core import output
 from simulation.core.errors import PausesimError
 
 COMMANDS = ("run", "scenarios", "report", "council", "template", "calibrate",
-            "portfolio", "sensitivity", "compare", "monitor")
+            "portfolio", "sensitivity", "compare", "monitor", "app")
 
 
 #: Most characters of an error message printed: what it repeats of the input is cut there.

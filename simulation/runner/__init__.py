@@ -103,7 +103,7 @@ def chunks(reps: Sequence[int], workers: int, max_size: int, n_sets: int = 1) ->
 
 
 def run(scenarios: Scenario | Sequence[Scenario], reps: int | Sequence[Sequence[int]], seed: int,
-        workers: int = 1, executor: Executor | None = None, progress: bool | None = None,
+        workers: int = 1, executor: Executor | None = None, progress=None,
         keep_events: bool = False, engine: str = "fast", edges: np.ndarray | None = None,
         checkpoint: Path | str | None = None) -> Simulated:
     """Simulate paired replications.
@@ -112,7 +112,8 @@ def run(scenarios: Scenario | Sequence[Scenario], reps: int | Sequence[Sequence[
     (numbered 0..reps-1 for every set: common random numbers across sets), or for each set the
     list of its replication numbers. ``edges``: time bins kept (default: months). With
     ``checkpoint`` (a folder), completed chunks are saved there and a rerun of the same run
-    resumes from them (:mod:`simulation.runner.checkpoint`).
+    resumes from them (:mod:`simulation.runner.checkpoint`). ``progress``: None (a bar on a
+    terminal for large runs), True/False, or ``report(done, total)`` called as chunks complete.
     """
     if engine not in ENGINES:
         raise PausesimError(f"--engine = {engine!r} is invalid: must be one of "
@@ -212,11 +213,33 @@ def _in_notebook() -> bool:
         return False
 
 
-def _progress_bar(total: int, enabled: bool | None):
+class _Callback:
+    """A progress "bar" that reports to ``report(done, total)`` (replications; the browser
+    interface's progress bar), with tqdm's ``update`` and context manager."""
+
+    def __init__(self, report, total: int):
+        self.report, self.total, self.done = report, total, 0
+        report(0, total)
+
+    def update(self, n: int) -> None:
+        self.done += n
+        self.report(self.done, self.total)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+def _progress_bar(total: int, enabled):
     """A progress bar (tqdm.auto: a widget in notebooks, text on a terminal). By default shown
-    for runs of 50 replications or more on a terminal or in a notebook."""
+    for runs of 50 replications or more on a terminal or in a notebook; ``enabled`` may also be
+    a function ``report(done, total)`` called as replications complete."""
     from tqdm.auto import tqdm
 
+    if callable(enabled):
+        return _Callback(enabled, total)
     if enabled is None:
         enabled = total >= 50 and (_in_notebook() or os.isatty(2))
     return tqdm(total=total, unit="rep", desc="replications", disable=not enabled, leave=False)
