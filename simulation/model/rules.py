@@ -211,11 +211,22 @@ def pregnancy_outcome(r, u):
 
 
 @rule
+def housing_support_ratio(r, status):
+    """Risk ratio of her infant's removal for the housing support the practice arranged: for a
+    woman who has been on the programme (completed or left early), else 1."""
+    if status == COMPLETED or status == DROPPED_OUT:
+        return r.housing_removal_ratio
+    return 1.0
+
+
+@rule
 def infant_removal_probability(r, programme, status, months_since_exit):
     """Probability that her infant born now enters care, in either arm: the programme arm's
-    follows her programme status (:func:`removal_probability`), the other arm's is the base."""
+    follows her programme status (:func:`removal_probability`, times
+    :func:`housing_support_ratio`), the other arm's is the base."""
     if programme:
-        return removal_probability(r, status, months_since_exit)
+        return min(1.0, removal_probability(r, status, months_since_exit)
+                   * housing_support_ratio(r, status))
     return r.removal_probability
 
 
