@@ -519,8 +519,8 @@ def simulate_chunk(r, seed, reps, cycle_starts, first, women, offsets, n_months,
     ``starts`` into ``out[j]`` (``(2, n_tallied, bins)``, programme arm first); ``post[j]``
     (``(2, 3, years)``) after the horizon.
 
-    Replication ``j``'s women are rows ``first[j]:first[j + 1]`` of ``women`` (columns: arrival
-    month, age when eligible, base fertility per month, her number), in outreach priority.
+    Replication ``j``'s women are rows ``first[j]:first[j + 1]`` of ``women`` (columns:
+    ``layout.ATTRIBUTES``, ``population.Women.table``), in outreach priority.
     ``offsets`` lays out each stream's room in a woman's row. ``flags[j]`` is set if a stream
     outgrew its room (a bug).
     """
