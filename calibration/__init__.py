@@ -3,11 +3,12 @@
 - :mod:`calibration.targets` - the targets, declared as data, and :mod:`calibration.statistics`,
   how the model computes each from a run;
 - :mod:`calibration.priors` - the priors of the calibrated parameters, declared as data;
+- :mod:`calibration.simulate` - the targets' statistics simulated at a design of parameter sets;
 - :mod:`calibration.emulate` - the method: sequential Gaussian-process emulation + MCMC;
-- :mod:`calibration.posterior` - posterior files (the shipped ones in ``posteriors/``), draws and
-  the point estimate; used by ``[scenario] calibration = "NAME"`` and ``pausesim run --posterior``;
 - :mod:`calibration.predictive`, :mod:`calibration.report`, :mod:`calibration.workflow` - the
-  posterior predictive check and the fit report (``pausesim calibrate``).
+  posterior predictive check, the fit report, and the whole workflow (``pausesim calibrate``).
 
-Nothing heavy is imported here: :mod:`simulation.scenario` imports :mod:`calibration.posterior`.
+Posterior files (the shipped ones in ``simulation/data/posteriors/``), their draws and point
+estimate are :mod:`simulation.core.posterior`, so that a scenario's ``[scenario] calibration =
+"NAME"`` (and ``pausesim run --calibration``) resolves without importing this package.
 """

@@ -294,6 +294,13 @@ PARAMETERS: tuple[Param, ...] = (
        "assumption",
        "Half-life of the post-programme removal risk ratio's distance from 1.", 1, 1200,
        label="Half-life of the lower removal risk (months)"),
+    _P("post_programme.housing_support_removal_ratio", "float", 1.0, "risk ratio",
+       "assumption: none (evidence.md s2: DfE 2020 reports better housing after the programme, "
+       "with no effect size); the worked example of docs/adding_a_mechanism.md",
+       "Relative probability that an infant of a woman who has been on the programme (completed "
+       "or left early) enters care, for the housing support the practice arranged: multiplies "
+       "the post-programme risk ratio, without decay. 1 = no effect.", 0, 2,
+       label="Removal risk ratio for housing support after the programme"),
     # ---------------------------------------------------------------- pregnancy
     _P("pregnancy.counterfactual_rate_per_year", "float", 0.15, "per woman-year",
        "evidence.md s1 (DfE 2017: 0.11 comparison group, 0.20 own history)",

@@ -1,12 +1,12 @@
 """Posterior parameter sets: saving, loading the shipped ones, drawing, the point estimate.
 
-A posterior is two files side by side: ``NAME.csv`` (one row per particle of the final ABC-SMC
-generation: one column per calibrated parameter key, plus ``weight``, summing to 1) and
-``NAME.json`` (how it was made: settings, targets, priors, generations, timing, the point estimate
-and a summary). The shipped ones live in ``calibration/posteriors/``.
+A posterior is two files side by side: ``NAME.csv`` (one row per posterior draw of the
+calibration, :mod:`calibration.emulate`: one column per calibrated parameter key, plus ``weight``,
+summing to 1) and ``NAME.json`` (how it was made: method, settings, targets, priors, waves,
+timing, the point estimate and a summary). The shipped ones live in ``simulation/data/posteriors/``.
 
-This module imports neither pyabc nor the engine, so :mod:`simulation.scenario` can use it to
-resolve ``[scenario] calibration = "NAME"``.
+This module imports neither the calibration nor the engine, so :mod:`simulation.core.scenario`
+can use it to resolve ``[scenario] calibration = "NAME"``.
 """
 
 from __future__ import annotations

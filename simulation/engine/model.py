@@ -18,7 +18,7 @@ import simpy
 
 from ..core.scenario import Scenario
 from ..model import authority, population
-from ..model.layout import N_ROWS, N_TALLIED, POST_METRICS, POST_YEARS, n_months
+from ..model.layout import A_WOMAN, N_ROWS, N_TALLIED, POST_METRICS, POST_YEARS, n_months
 from ..model.rates import Rates
 from ..model.tally import bin_starts, fold_and_bin
 from .cursor import Cursor
@@ -47,9 +47,8 @@ def simulate_arm(rates: Rates, seed: int, rep: int, women: population.Women, lo:
     arm = Arm(env, rates, programme, tally, post, log)
     people = []
     for k, i in enumerate(range(lo, hi)):
-        number = int(women.woman[i])
-        woman = Woman(arm, number, Cursor(seed, rep, number), float(women.arrival_month[i]),
-                      float(women.age_years[i]), float(women.base_fertility[i]), timelines[k])
+        attributes = women.table[i]
+        woman = Woman(arm, attributes, Cursor(seed, rep, int(attributes[A_WOMAN])), timelines[k])
         people.append(woman)
         env.process(woman.live())
     if programme:

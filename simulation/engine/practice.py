@@ -23,6 +23,6 @@ def practice(env: simpy.Environment, women: list[Woman], rates) -> simpy.events.
             yield env.timeout(start - env.now)
         window_end = start + rates.outreach_months
         programme_end = window_end + rates.programme_months
-        offered = [w for w in women if w.available_for_outreach(start, rates.reoffer_declined)]
+        offered = [w for w in women if w.available_for_outreach(start)]
         for woman in offered[:rates.max_offered]:
             env.process(woman.outreach(places, start, window_end, programme_end))

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from ..model.rates import Rates
 
 _count, _spent = count.py_func, spent  # plain Python where that is cheaper to call
+#: The event recorded when she does not enrol, by reason (``rules.not_enrolling``).
+_NOT_ENROLLED_EVENT = {L.M_PREGNANT_AT_DECISION: Event.PREGNANT_AT_DECISION,
+                       L.M_DECLINED: Event.DECLINED}
 
 
 @dataclass
@@ -53,16 +56,16 @@ class Arm:
 class Woman:
     """A woman eligible for the service, and her processes in one arm."""
 
-    def __init__(self, arm: Arm, number: int, cursor: Cursor, arrival: float, age: float,
-                 base_fertility: float, timeline: Timeline):
+    def __init__(self, arm: Arm, attributes, cursor: Cursor, timeline: Timeline):
         r = arm.rates
         self.arm, self.env, self.r = arm, arm.env, r
-        self.number = number  # her number in the replication (random-number counter)
+        self.attributes = attributes  # her row of population.Women.table (layout.ATTRIBUTES)
+        self.number = int(attributes[L.A_WOMAN])  # her number in the replication (random numbers)
         self.rng = cursor
-        self.arrival = arrival
-        self.age_at_arrival = age
-        self.band = rules.age_band(age)
-        self.base_fertility = base_fertility
+        self.arrival = arrival = float(attributes[L.A_ARRIVAL])
+        self.age_at_arrival = float(attributes[L.A_AGE])
+        self.band = rules.age_band(self.age_at_arrival)
+        self.base_fertility = float(attributes[L.A_BASE_FERTILITY])
         self.timeline = timeline  # the programme arm's (shared with the no-programme arm)
         self.initial = arrival == 0.0  # on the scoping list
         self.had_care_entry = False
@@ -136,8 +139,7 @@ class Woman:
         arm.count(L.M_PREGNANCIES, env.now)
         if self.status == L.ENROLLED:  # women who conceive are transitioned out
             self._leave(L.DROPPED_OUT, Event.EXITED_PREGNANT)
-        live_birth = self.rng.uniform(L.S_OUTCOME) < r.live_birth_probability
-        months = r.gestation_months if live_birth else r.loss_months
+        live_birth, months = rules.pregnancy_outcome(r, self.rng.uniform(L.S_OUTCOME))
         # Decide before waiting: after the wait, env.now may fall a rounding error short of
         # self.death, and a woman who died while pregnant would then give birth as she dies.
         end = env.now + months
@@ -161,8 +163,7 @@ class Woman:
         rng = self.rng
         u_enters, u_delay = rng.uniform(L.S_CARE), rng.uniform(L.S_CARE)
         u_route, u_months = rng.uniform(L.S_CARE), rng.uniform(L.S_CARE)
-        p = rules.removal_probability(r, self.status, born - self.exit_month) if arm.programme \
-            else r.removal_probability
+        p = rules.infant_removal_probability(r, arm.programme, self.status, born - self.exit_month)
         delay = rules.care_delay(r, u_delay)
         route, months = rules.care_episode(r, u_route, u_months, delay)
         entry = born + delay
@@ -177,7 +178,7 @@ class Woman:
     def pregnancy_rate(self) -> float:
         """Conception hazard now (per month)."""
         if not self.arm.programme:
-            return self.base_fertility * self.r.age_ratios[self.band]
+            return rules.counterfactual_pregnancy_rate(self.r, self.base_fertility, self.band)
         return rules.pregnancy_rate(self.r, self.base_fertility, self.band, self.on_larc,
                                     self.status, self.persisting, self.spill_over > 0)
 
@@ -188,11 +189,10 @@ class Woman:
             self.larc_clock.rate_changed()
 
     # ----------------------------------------------------------- programme
-    def available_for_outreach(self, now: float, reoffer: bool) -> bool:
+    def available_for_outreach(self, now: float) -> bool:
         """Whether the practice may offer her a place now."""
-        if self.arrival > now or self.death <= now or self.pregnant:
-            return False
-        return self.status == L.ELIGIBLE or (reoffer and self.status == L.NOT_ENROLLED)
+        return rules.offerable(self.r, self.status, self.arrival <= now < self.death,
+                               self.pregnant)
 
     def outreach(self, places: simpy.Container, start: float, window_end: float,
                  programme_end: float):
@@ -208,10 +208,9 @@ class Woman:
         yield env.timeout(decides - env.now)
         if not env.now < self.death:
             return  # she died before deciding
-        if self.pregnant:
-            self._not_enrolled(L.M_PREGNANT_AT_DECISION, Event.PREGNANT_AT_DECISION)
-        elif not willing:
-            self._not_enrolled(L.M_DECLINED, Event.DECLINED)
+        reason = rules.not_enrolling(self.pregnant, willing)
+        if reason >= 0:
+            self._not_enrolled(reason, _NOT_ENROLLED_EVENT[reason])
         elif places.level > 0:
             yield places.get(1)
             self.places = places
@@ -226,7 +225,7 @@ class Woman:
         if self.status == L.ELIGIBLE:
             self.status = L.NOT_ENROLLED
             self.timeline.declined = env.now
-        if row == L.M_DECLINED and r.declined_effect_months > 0:
+        if rules.starts_spill_over(r, row):
             self.spill_over += 1
             env.process(self._spill_over_ends(self.spill_over, env.now + r.declined_effect_months))
         self._hazard_changed()
@@ -254,10 +253,8 @@ class Woman:
         yield env.timeout(leave_at - env.now)
         if self.status != L.ENROLLED:
             return  # already left: pregnancy or death
-        if dropout_at < programme_end:
-            self._leave(L.DROPPED_OUT, Event.DROPPED_OUT)
-        else:
-            self._leave(L.COMPLETED, Event.COMPLETED)
+        status = rules.leaving_status(dropout_at, programme_end)
+        self._leave(status, Event.DROPPED_OUT if status == L.DROPPED_OUT else Event.COMPLETED)
 
     def _leave(self, status: int, event: Event | None) -> None:
         env, r, arm = self.env, self.r, self.arm
@@ -270,8 +267,7 @@ class Woman:
             arm.count({Event.DROPPED_OUT: L.M_DROPPED_OUT, Event.COMPLETED: L.M_COMPLETED,
                        Event.EXITED_PREGNANT: L.M_EXITED_PREGNANT}[event], env.now)
         self.places.put(1)
-        if status == L.COMPLETED and r.post_pregnancy_months > 0 and \
-                r.post_pregnancy_ratio != 1.0:
+        if rules.persists(r, status):
             self.persisting = True
             env.process(self._persistence_ends(r.post_pregnancy_months))
         self._hazard_changed()
@@ -302,7 +298,7 @@ class Woman:
             if not fitted:
                 return
             yield env.timeout(delay)
-            if self.status != L.ENROLLED or self.pregnant or env.now >= self.death:
+            if not rules.larc_fitted(self.status, self.pregnant) or env.now >= self.death:
                 return
         if not self.on_larc:
             self._set_larc(True)
@@ -313,8 +309,7 @@ class Woman:
         self.larc_clock = None
 
     def _larc_stop_rate(self) -> float:
-        r = self.r
-        return r.larc_stop_on_programme if self.status == L.ENROLLED else r.larc_stop_after
+        return rules.larc_stop_rate(self.r, self.status)
 
     def _set_larc(self, on: bool) -> None:
         self.on_larc = on

@@ -46,13 +46,6 @@ def stream_offsets(r: Rates) -> tuple[int, ...]:
                                                                   range(N_STREAMS)])]))
 
 
-def women_array(women: population.Women) -> np.ndarray:
-    """The kernel's view of the women: arrival month, age when eligible, base fertility per
-    month, her number (random-number counter)."""
-    return np.column_stack([women.arrival_month, women.age_years, women.base_fertility,
-                            women.woman.astype(float)])
-
-
 def simulate(rates: Rates, seed: int, reps: Sequence[int], women: population.Women,
              edges: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Both arms of replications ``reps`` of ``women``: the tally summed into the bins ``edges``
@@ -65,7 +58,7 @@ def simulate(rates: Rates, seed: int, reps: Sequence[int], women: population.Wom
     post = np.zeros((R, 2, len(POST_METRICS), POST_YEARS))
     flags = np.zeros(R, dtype=np.int64)
     kernel.simulate_chunk(rates, np.uint64(seed), np.asarray(reps, dtype=np.int64),
-                          cycle_starts(rates), women.first, women_array(women),
+                          cycle_starts(rates), women.first, women.table,
                           stream_offsets(rates), T, starts, out, post, flags)
     if np.any(flags & kernel.STREAM_TOO_LONG):
         raise RuntimeError("a random stream outgrew its room (stream_offsets): a bug")

@@ -37,8 +37,11 @@ from numba import njit, uint64
 
 from ..model import authority
 from ..model.layout import (
+    A_AGE,
+    A_ARRIVAL,
+    A_BASE_FERTILITY,
+    A_WOMAN,
     ASSESSMENT_MONTHS,
-    COMPLETED,
     DRAWS_PER_BIRTH,
     DRAWS_PER_OFFER,
     DROPPED_OUT,
@@ -47,7 +50,6 @@ from ..model.layout import (
     M_ASSESSED,
     M_COMPLETED,
     M_DEATHS,
-    M_DECLINED,
     M_DROPPED_OUT,
     M_ELIGIBLE,
     M_ENROLLED,
@@ -60,10 +62,10 @@ from ..model.layout import (
     M_OFFERS,
     M_PREGNANCIES,
     M_PREGNANCY_LOSSES,
-    M_PREGNANT_AT_DECISION,
     M_TURNED_AWAY,
     M_WOMAN_MONTHS,
     M_WOMEN_OFFERED,
+    N_ATTRIBUTES,
     N_ROWS,
     N_STREAMS,
     NOT_ENROLLED,
@@ -80,15 +82,24 @@ from ..model.rules import (
     age_band,
     care_delay,
     care_episode,
+    counterfactual_pregnancy_rate,
     death_month,
     decision_month,
     dropout_month,
     fire,
+    infant_removal_probability,
     larc_at_enrolment,
+    larc_fitted,
+    larc_stop_rate,
+    leaving_status,
     next_band_month,
+    not_enrolling,
+    offerable,
+    persists,
+    pregnancy_outcome,
     pregnancy_rate,
-    removal_probability,
     source_at,
+    starts_spill_over,
     willing,
 )
 from ..model.tally import care_episode as tally_episode
@@ -101,14 +112,16 @@ _TWO53 = 1.0 / 9007199254740992.0
 # death pre-empts anything due at the same moment (as the SimPy engine's death process does).
 DEATH, CONCEPTION, FIT, LARC_STOP, LEAVE, PERSIST, SPILL_END, AGE, ASSESS = range(9)
 N_KINDS = 9
-# Columns of W: her real-valued state, the time of her next event of each kind (NEXT + kind), her
+# Columns of W: her attributes (layout.ATTRIBUTES, copied from the women's table), her other
+# real-valued state, the time of her next event of each kind (NEXT + kind), her
 # status and counters, how many values of each stream she holds (DRAWN + stream), and those
 # values (CACHE + offsets[stream] + k). The last three timeline columns (when she first did not
 # enrol, enrolled and left, in the programme arm) are kept for the no-programme arm, whose care
 # entries are attributed by the mother's programme-arm status.
-(ARRIVAL, AGE0, BASE_F, BAND, DIES, PREGNANT_UNTIL, PREG_SOURCE, CLOCK_START, CLOCK_REM,
- CLOCK_RATE, LARC_START, LARC_REM, LARC_RATE, LARC_THRESHOLD, EXIT_MONTH, ENROL_MONTH,
- DROPOUT_MONTH, PROGRAMME_END, SPILL_UNTIL, WOMAN, INITIAL, HAD_CARE, NEXT) = range(23)
+ARRIVAL, AGE0, BASE_F, WOMAN = A_ARRIVAL, A_AGE, A_BASE_FERTILITY, A_WOMAN
+(BAND, DIES, PREGNANT_UNTIL, PREG_SOURCE, CLOCK_START, CLOCK_REM, CLOCK_RATE, LARC_START,
+ LARC_REM, LARC_RATE, LARC_THRESHOLD, EXIT_MONTH, ENROL_MONTH, DROPOUT_MONTH, PROGRAMME_END,
+ SPILL_UNTIL, INITIAL, HAD_CARE, NEXT) = range(N_ATTRIBUTES, N_ATTRIBUTES + 19)
 (STATUS, ON_LARC, N_CLOCKS, N_CONCEPTIONS, N_BIRTHS, N_OFFERS, N_ASSESSED, TL_DECLINED,
  TL_ENROLLED, TL_LEFT, DRAWN) = range(NEXT + N_KINDS, NEXT + N_KINDS + 11)
 CACHE = DRAWN + N_STREAMS
@@ -164,7 +177,7 @@ def _rate(r, programme, W, w):
     """Her conception hazard now (``rules.pregnancy_rate``; base fertility without the
     programme)."""
     if not programme:
-        return W[w, BASE_F] * r.age_ratios[int(W[w, BAND])]
+        return counterfactual_pregnancy_rate(r, W[w, BASE_F], int(W[w, BAND]))
     return pregnancy_rate(r, W[w, BASE_F], int(W[w, BAND]), W[w, ON_LARC] > 0,
                           int(W[w, STATUS]), W[w, NEXT + PERSIST] < INF,
                           W[w, NEXT + SPILL_END] < INF)
@@ -190,7 +203,7 @@ def _larc_changed(r, W, w, now):
     """Restart her LARC-stopping clock, if she is on LARC and its hazard changed."""
     if not W[w, ON_LARC]:
         return
-    rate = r.larc_stop_on_programme if W[w, STATUS] == ENROLLED else r.larc_stop_after
+    rate = larc_stop_rate(r, int(W[w, STATUS]))
     if rate == W[w, LARC_RATE]:
         return
     used = W[w, LARC_RATE] * (now - W[w, LARC_START])
@@ -222,7 +235,7 @@ def _leave(r, W, tally, w, now, status, event):
     """She leaves the programme (completes, drops out, or exits pregnant)."""
     _set_left(r, W, tally, w, now, status)
     count(tally, event, now)
-    if status == COMPLETED and r.post_pregnancy_months > 0 and r.post_pregnancy_ratio != 1.0:
+    if persists(r, status):
         W[w, NEXT + PERSIST] = now + r.post_pregnancy_months
     _hazard_changed(r, True, W, w, now)
 
@@ -246,8 +259,7 @@ def _birth(r, programme, W, offsets, tally, post, w, now, source):
     count(tally, M_LIVE_BIRTHS, now)
     k = DRAWS_PER_BIRTH * int(W[w, N_BIRTHS])
     W[w, N_BIRTHS] += 1
-    p = removal_probability(r, int(W[w, STATUS]), now - W[w, EXIT_MONTH]) if programme else \
-        r.removal_probability
+    p = infant_removal_probability(r, programme, int(W[w, STATUS]), now - W[w, EXIT_MONTH])
     enters = _uniform(W, offsets, w, S_CARE, k) < p
     delay = care_delay(r, _uniform(W, offsets, w, S_CARE, k + 1))
     route, months = care_episode(r, _uniform(W, offsets, w, S_CARE, k + 2),
@@ -267,10 +279,10 @@ def _conceive(r, programme, W, offsets, tally, post, w, now):
     source = source_at(now, W[w, TL_DECLINED], W[w, TL_ENROLLED], W[w, TL_LEFT])
     if programme and W[w, STATUS] == ENROLLED:  # women who conceive are transitioned out
         _leave(r, W, tally, w, now, DROPPED_OUT, M_EXITED_PREGNANT)
-    live = _uniform(W, offsets, w, S_OUTCOME, int(W[w, N_CONCEPTIONS])) < \
-        r.live_birth_probability
+    live, months = pregnancy_outcome(r, _uniform(W, offsets, w, S_OUTCOME,
+                                                 int(W[w, N_CONCEPTIONS])))
     W[w, N_CONCEPTIONS] += 1
-    end = now + (r.gestation_months if live else r.loss_months)
+    end = now + months
     survives = end < W[w, DIES]
     W[w, PREGNANT_UNTIL] = end if survives else INF  # else she dies pregnant
     if survives and end < r.horizon_months:
@@ -296,7 +308,7 @@ def _start_larc(r, W, tally, w, now):
     _fertility_changed(r, True, W, w, now)
     W[w, LARC_START] = now
     W[w, LARC_REM] = W[w, LARC_THRESHOLD]
-    W[w, LARC_RATE] = r.larc_stop_on_programme
+    W[w, LARC_RATE] = larc_stop_rate(r, ENROLLED)
     W[w, NEXT + LARC_STOP] = fire(now, W[w, LARC_REM], W[w, LARC_RATE])
 
 
@@ -336,7 +348,7 @@ def _advance(r, programme, W, offsets, tally, post, w, limit):
             _conceive(r, programme, W, offsets, tally, post, w, now)
         elif kind == FIT:
             W[w, NEXT + FIT] = INF
-            if W[w, STATUS] == ENROLLED and W[w, PREGNANT_UNTIL] <= now:
+            if larc_fitted(int(W[w, STATUS]), W[w, PREGNANT_UNTIL] > now):
                 _start_larc(r, W, tally, w, now)
         elif kind == LARC_STOP:
             W[w, ON_LARC] = 0
@@ -344,10 +356,9 @@ def _advance(r, programme, W, offsets, tally, post, w, limit):
             count(tally, M_LARC_STOPPED, now)
             _fertility_changed(r, programme, W, w, now)
         elif kind == LEAVE:
-            if W[w, DROPOUT_MONTH] < W[w, PROGRAMME_END]:
-                _leave(r, W, tally, w, now, DROPPED_OUT, M_DROPPED_OUT)
-            else:
-                _leave(r, W, tally, w, now, COMPLETED, M_COMPLETED)
+            status = leaving_status(W[w, DROPOUT_MONTH], W[w, PROGRAMME_END])
+            _leave(r, W, tally, w, now, status,
+                   M_DROPPED_OUT if status == DROPPED_OUT else M_COMPLETED)
         elif kind == PERSIST:  # the post-programme effect on pregnancy ends
             W[w, NEXT + PERSIST] = INF
             _hazard_changed(r, programme, W, w, now)
@@ -395,7 +406,7 @@ def _not_enrolled(r, W, tally, w, now, reason):
     if W[w, STATUS] == ELIGIBLE:
         W[w, STATUS] = NOT_ENROLLED
         W[w, TL_DECLINED] = now
-    if reason == M_DECLINED and r.declined_effect_months > 0:
+    if starts_spill_over(r, reason):
         W[w, SPILL_UNTIL] = now + r.declined_effect_months
         W[w, NEXT + SPILL_END] = W[w, SPILL_UNTIL]
     _fertility_changed(r, True, W, w, now)
@@ -411,9 +422,8 @@ def _cycle(r, W, offsets, tally, post, n, start, offered, decides, enrolled):
     for w in range(n):  # women are in order of priority
         if n_offered == r.max_offered:
             break
-        status = W[w, STATUS]
-        if W[w, ARRIVAL] <= start and W[w, DIES] > start and W[w, PREGNANT_UNTIL] <= start and (
-                status == ELIGIBLE or (r.reoffer_declined and status == NOT_ENROLLED)):
+        if offerable(r, int(W[w, STATUS]), W[w, ARRIVAL] <= start < W[w, DIES],
+                     W[w, PREGNANT_UNTIL] > start):
             offered[n_offered] = w
             n_offered += 1
     is_willing = np.empty(n_offered, dtype=np.bool_)
@@ -435,11 +445,9 @@ def _cycle(r, W, offsets, tally, post, n, start, offered, decides, enrolled):
             _advance(r, True, W, offsets, tally, post, w, now)
         if not W[w, DIES] > now:
             continue  # she died before deciding
-        if W[w, PREGNANT_UNTIL] > now:
-            _not_enrolled(r, W, tally, w, now, M_PREGNANT_AT_DECISION)
-            continue
-        if not is_willing[j]:
-            _not_enrolled(r, W, tally, w, now, M_DECLINED)
+        reason = not_enrolling(W[w, PREGNANT_UNTIL] > now, is_willing[j])
+        if reason >= 0:
+            _not_enrolled(r, W, tally, w, now, reason)
             continue
         in_use = 0  # places taken in this cycle and not yet given back
         if n_enrolled >= r.capacity:  # (else a place is free whoever has left)
@@ -468,11 +476,9 @@ def _simulate_arm(r, programme, cycle_starts, lo, women, W, offsets, tally, post
             W[w, k] = 0.0
         for k in range(N_KINDS):
             W[w, NEXT + k] = INF
-        a = women[lo + w, 0]
-        W[w, ARRIVAL] = a
-        W[w, AGE0] = women[lo + w, 1]
-        W[w, BASE_F] = women[lo + w, 2]
-        W[w, WOMAN] = women[lo + w, 3]
+        for k in range(N_ATTRIBUTES):
+            W[w, k] = women[lo + w, k]
+        a = W[w, ARRIVAL]
         W[w, INITIAL] = a == 0.0
         W[w, BAND] = age_band(W[w, AGE0])
         W[w, NEXT + AGE] = next_band_month(a, W[w, AGE0], int(W[w, BAND]))
@@ -513,8 +519,8 @@ def simulate_chunk(r, seed, reps, cycle_starts, first, women, offsets, n_months,
     ``starts`` into ``out[j]`` (``(2, n_tallied, bins)``, programme arm first); ``post[j]``
     (``(2, 3, years)``) after the horizon.
 
-    Replication ``j``'s women are rows ``first[j]:first[j + 1]`` of ``women`` (columns: arrival
-    month, age when eligible, base fertility per month, her number), in outreach priority.
+    Replication ``j``'s women are rows ``first[j]:first[j + 1]`` of ``women`` (columns:
+    ``layout.ATTRIBUTES``, ``population.Women.table``), in outreach priority.
     ``offsets`` lays out each stream's room in a woman's row. ``flags[j]`` is set if a stream
     outgrew its room (a bug).
     """

@@ -13,6 +13,16 @@ from __future__ import annotations
 
 import math
 
+# --------------------------------------------------------------- per-woman attributes
+#: What the engines know of a woman when she becomes eligible, declared once: the columns of
+#: :attr:`simulation.model.population.Women.table`, which both engines read (the kernel copies a
+#: woman's row into the first columns of her state, the SimPy engine's ``Woman`` keeps it as
+#: ``attributes``). A new attribute: draw it in ``population._block``, add it to ``Women`` and
+#: name it here; rules then take it as an argument (``W[w, A_X]`` / ``attributes[A_X]``).
+ATTRIBUTES = ("arrival_month", "age_years", "base_fertility", "woman")
+A_ARRIVAL, A_AGE, A_BASE_FERTILITY, A_WOMAN = range(len(ATTRIBUTES))
+N_ATTRIBUTES = len(ATTRIBUTES)
+
 # ------------------------------------------------------------------- programme status
 ELIGIBLE, NOT_ENROLLED, ENROLLED, COMPLETED, DROPPED_OUT = range(5)
 STATUS_NAMES = ("eligible", "not_enrolled", "enrolled", "completed", "dropped_out")

@@ -26,12 +26,15 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Sequence
 
 import numpy as np
 
 from simulation.core.parameters import AGE_BANDS, BY_KEY, NEEDS, PRIOR_REMOVALS
 from simulation.core.scenario import Scenario
+
+from .layout import ATTRIBUTES
 
 BLOCK_REPS = 25
 #: The national mix of children already removed, over which the removal ratio is normalised
@@ -58,6 +61,14 @@ class Women:
     @property
     def size(self) -> int:
         return len(self.rep)
+
+    @cached_property
+    def table(self) -> np.ndarray:
+        """The engines' view of the women: one row per woman, one float column per attribute of
+        :data:`simulation.model.layout.ATTRIBUTES` (arrival month, age when eligible in years,
+        base fertility per month, her number)."""
+        return np.column_stack([np.asarray(getattr(self, name), dtype=float)
+                                for name in ATTRIBUTES])
 
     @property
     def first(self) -> np.ndarray:

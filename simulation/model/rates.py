@@ -40,6 +40,7 @@ class Rates(NamedTuple):
     removal_ratio_completed: float
     removal_ratio_dropout: float
     removal_half_life: float
+    housing_removal_ratio: float  # risk ratio, after the programme (1: none)
     larc_failure: float
     live_birth_probability: float
     gestation_months: float
@@ -97,6 +98,7 @@ class Rates(NamedTuple):
             removal_ratio_completed=p.post_programme.removal_rate_ratio_completed,
             removal_ratio_dropout=p.post_programme.removal_rate_ratio_dropout,
             removal_half_life=p.post_programme.removal_effect_half_life_months,
+            housing_removal_ratio=p.post_programme.housing_support_removal_ratio,
             larc_failure=p.pregnancy.larc_failure_rate_per_year / 12,
             live_birth_probability=p.pregnancy.live_birth_probability,
             gestation_months=p.pregnancy.gestation_months,

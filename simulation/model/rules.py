@@ -19,9 +19,13 @@ from .layout import (
     COMPLETED,
     DECLINED,
     DROPPED_OUT,
+    ELIGIBLE,
     ENROLLED,
     ENROLLED_SOURCE,
+    M_DECLINED,
+    M_PREGNANT_AT_DECISION,
     MONTHS_TO_ADULTHOOD,
+    NOT_ENROLLED,
     NOT_OFFERED,
     RETURN_HOME,
     SPECIAL_GUARDIANSHIP,
@@ -186,6 +190,98 @@ def system_reduction(r, enrolled_so_far, month):
             return 0.0
         effect *= 0.5 ** ((month - r.practice_stops) / r.effect_half_life)
     return effect
+
+
+# -------------------------------------------------------------------- event decisions
+# What happens at each event, decided here once; the engines only say when (SimPy processes,
+# the kernel's event loop) and keep the state.
+@rule
+def counterfactual_pregnancy_rate(r, base_fertility, band):
+    """Her conception hazard now in the no-programme arm (per month): her base rate at her
+    current age band."""
+    return base_fertility * r.age_ratios[band]
+
+
+@rule
+def pregnancy_outcome(r, u):
+    """A pregnancy begun now: does it end in a live birth (draw ``u``), and after how many
+    months."""
+    live = u < r.live_birth_probability
+    return live, (r.gestation_months if live else r.loss_months)
+
+
+@rule
+def housing_support_ratio(r, status):
+    """Risk ratio of her infant's removal for the housing support the practice arranged: for a
+    woman who has been on the programme (completed or left early), else 1."""
+    if status == COMPLETED or status == DROPPED_OUT:
+        return r.housing_removal_ratio
+    return 1.0
+
+
+@rule
+def infant_removal_probability(r, programme, status, months_since_exit):
+    """Probability that her infant born now enters care, in either arm: the programme arm's
+    follows her programme status (:func:`removal_probability`, times
+    :func:`housing_support_ratio`), the other arm's is the base."""
+    if programme:
+        return min(1.0, removal_probability(r, status, months_since_exit)
+                   * housing_support_ratio(r, status))
+    return r.removal_probability
+
+
+@rule
+def offerable(r, status, present, pregnant):
+    """Whether the practice may offer her a place at a cycle's start: eligible by then and alive
+    (``present``), not pregnant, and not offered before (or offered and not enrolled, where
+    declined women are offered again)."""
+    return present and not pregnant and (
+        status == ELIGIBLE or (r.reoffer_declined and status == NOT_ENROLLED))
+
+
+@rule
+def not_enrolling(pregnant, willing):
+    """Why an offered woman does not enrol when she decides, as its tally row (pregnant then,
+    or unwilling), or -1 when she asks for a place (she is turned away if none is free)."""
+    if pregnant:
+        return M_PREGNANT_AT_DECISION
+    if not willing:
+        return M_DECLINED
+    return -1
+
+
+@rule
+def starts_spill_over(r, reason):
+    """Whether not enrolling (``reason``: its tally row) starts the effect of having declined:
+    only a decline, and only if that effect lasts (``declined_effect_months``)."""
+    return reason == M_DECLINED and r.declined_effect_months > 0
+
+
+@rule
+def leaving_status(dropout_at, programme_end):
+    """How she leaves when her leaving is due: dropped out if her dropout month came before the
+    programme's end, else completed."""
+    return DROPPED_OUT if dropout_at < programme_end else COMPLETED
+
+
+@rule
+def persists(r, status):
+    """Whether leaving with ``status`` starts the post-programme pregnancy effect (completers,
+    when it has a size and a duration)."""
+    return status == COMPLETED and r.post_pregnancy_months > 0 and r.post_pregnancy_ratio != 1.0
+
+
+@rule
+def larc_stop_rate(r, status):
+    """Her hazard of stopping LARC (per month): while enrolled, or after the programme."""
+    return r.larc_stop_on_programme if status == ENROLLED else r.larc_stop_after
+
+
+@rule
+def larc_fitted(status, pregnant):
+    """Whether a LARC fitting due now happens: only while she is still enrolled and not
+    pregnant."""
+    return status == ENROLLED and not pregnant
 
 
 #: The rules as plain Python, for the SimPy engine (calling compiled code from Python costs
