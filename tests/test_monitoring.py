@@ -193,3 +193,69 @@ def test_prevented_entries_follow_the_models_build_up():
     years = pd.DataFrame({"from_month": [0.0, 12.0], "to_month": [12.0, 24.0]})
     assert np.allclose(prevented.by_year(monthly, years)[0],
                        [3 * 0.5 * per_month + 6 * per_month, 12 * per_month])
+
+
+# ------------------------------------------------------------------ the workbook's sheet
+def _workbook_with(tmp_path, text: str) -> Path:
+    """The ``pausesim template`` workbook with ``text`` (CSV) typed into its Monitoring sheet,
+    numbers as numbers (as Excel stores them) and everything else as text."""
+    import csv
+    import io
+
+    import openpyxl
+
+    from simulation.core import scenario, workbook
+
+    path = tmp_path / "area.xlsx"
+    workbook.write_template(scenario.load("national"), path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[workbook.MONITORING_SHEET]
+    for r, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        for c, cell in enumerate(row, start=1):
+            try:
+                value = float(cell) if cell else None
+            except ValueError:
+                value = cell
+            ws.cell(r, c, value)
+    wb.save(path)
+    return path
+
+
+def test_the_workbook_sheet_reads_as_the_csv_does(tmp_path):
+    from_csv = monitoring.parse(GOOD, "good.csv", horizon_months=60)
+    from_xlsx = monitoring.load(_workbook_with(tmp_path, GOOD), horizon_months=60)
+    for a, b in ((from_csv.practice, from_xlsx.practice),
+                 (from_csv.authority, from_xlsx.authority)):
+        assert a.drop(columns="row").equals(b.drop(columns="row"))  # NaN where NaN: never 0
+
+
+def test_an_empty_template_sheet_is_a_header_only(tmp_path):
+    from simulation.core import scenario, workbook
+
+    path = tmp_path / "blank.xlsx"
+    workbook.write_template(scenario.load("national"), path)
+    with pytest.raises(PausesimError, match=r"sheet 'Monitoring': has a header only"):
+        monitoring.load(path)
+
+
+@pytest.mark.parametrize("line, new, message", [
+    (5, practice(3, 30, 20, "", -1), r"row 6, column left_early: '-1' is invalid"),
+    (5, practice(3, 30, 31), r"row 6, column enrolled: 31 is invalid: more women enrolled "
+                             "than offered"),
+    (5, practice(3, "thirty"), r"row 6, column offered: 'thirty' is not a number"),
+    (5, practice(61, 30), r"row 6, column to_month: '61' is beyond the scenario's horizon"),
+])
+def test_bad_workbook_cells_name_sheet_row_and_column(tmp_path, line, new, message):
+    path = _workbook_with(tmp_path, replace(line, new))
+    with pytest.raises(PausesimError, match=r"sheet 'Monitoring', " + message):
+        monitoring.load(path, horizon_months=60)
+
+
+def test_a_workbook_without_the_sheet_is_refused(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "other.xlsx"
+    wb = openpyxl.Workbook()
+    wb.save(path)
+    with pytest.raises(PausesimError, match=r"no sheet 'Monitoring'"):
+        monitoring.load(path)
