@@ -6,8 +6,9 @@ workbook is validated by exactly the code that validates TOML (``scenario.from_m
 
 Layout: sheet ``Scenario`` (rows ``field, value, notes``: name, description, source,
 calibration), sheet ``Inputs`` (one row per parameter in registry order; only the ``value`` and
-``source`` columns are read, found by their header names) and sheet ``Notes`` (how to use it), ``Monitoring`` (a running practice's own figures, read only by
-``pausesim monitor`` and ``pausesim report --monitoring``: :mod:`simulation.core.monitoring`).
+``source`` columns are read, found by their header names), sheet ``Notes`` (how to use it) and
+sheet ``Monitoring`` (a running practice's own figures, read only by ``pausesim monitor`` and
+``pausesim report --monitoring``: :mod:`simulation.core.monitoring`).
 A blank value inherits, as a parameter left out of a TOML file does. A list value (one number per
 age band, placement, care route or year) is one cell, the numbers separated by ``"; "``.
 """

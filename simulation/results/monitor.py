@@ -128,18 +128,25 @@ def plan_table(views: Views, data: Monitoring, update, sims: int, seed: int,
     kept = np.flatnonzero(counts)
     index = np.append(kept, len(effect) - 1)
     weight = np.append(counts[kept] / PLAN_DRAWS * (1.0 - p0), p0)
-    if update is not None:
-        baseline = (float(np.log(update.baseline_at_launch[1])), update.trend[1],
-                    update.noise_cv[1])
-    else:
-        level = float(res.scenario["authority.other_infant_care_entries_per_year"]) + float(
-            res.amounts(BY_NAME["care_entries_cohort_counterfactual"]).sum(axis=1).mean()
-            * 12.0 / res.horizon)
-        baseline = (float(np.log(level)), 0.0, system_update.NOISE_CV_SCALE * 0.674)
+    baseline = plan_baseline(views, update)
     before = max(3, len(data.baseline()))
     return plan.power_table(effect[index], weight, per_year[index], baseline,
                             years=range(1, n_years + 1), sims=sims, seed=seed,
                             years_before=before)
+
+
+def plan_baseline(views: Views, update=None) -> tuple[float, float, float]:
+    """(alpha, beta, cv) of authorities like this one: its fitted baseline (median level, trend
+    and noise) when there is an update, else the scenario's infant care entries a year, no trend
+    and the noise prior's median."""
+    res = views.authority
+    if update is not None:
+        return (float(np.log(update.baseline_at_launch[1])), update.trend[1],
+                update.noise_cv[1])
+    level = float(res.scenario["authority.other_infant_care_entries_per_year"]) + float(
+        res.amounts(BY_NAME["care_entries_cohort_counterfactual"]).sum(axis=1).mean()
+        * 12.0 / res.horizon)
+    return float(np.log(level)), 0.0, system_update.NOISE_CV_SCALE * 0.674
 
 
 def answers(views: Views, data: Monitoring, seed: int, p_no_effect: float | None = None,
@@ -219,6 +226,7 @@ def text(a: Answers) -> str:
                          f"{r['median_p_no_effect_if_none']:.2f} if none, "
                          f"{r['median_p_no_effect_if_national']:.2f} if national-size; median "
                          f"90% width {r['median_width_90']:.1f}")
+    lines.extend(evsi_text(a.evsi))
     lines.append("")
     lines.append("Forecast from here: the horizon's figures, the simulated futures weighted by "
                  "how well they reproduce the observed series (and, authority-wide, by the "
@@ -241,6 +249,25 @@ def text(a: Answers) -> str:
             lines.append(f"  few futures reproduce the history (ESS < {conditioned.MIN_ESS}): "
                          "run more --reps before relying on the narrowed bands")
     return "\n".join(lines)
+
+
+def evsi_text(frame: pd.DataFrame | None) -> list[str]:
+    """Printout lines of the Plan's expected value of sample information
+    (:mod:`simulation.sensitivity.evsi`)."""
+    if frame is None or frame.empty:
+        return ["  EVSI not computed (--plan-sims 0, or no calibrated system effect)"]
+    r0 = frame.iloc[0]
+    lines = [f"  value of the counts for the commissioning decision (budget view, {r0['unit']}):"
+             f" expected net benefit now £{r0['expected_net_benefit_now_gbp'] / 1e6:.2f}m "
+             f"({r0['decision_now']}); the system effect known exactly (EVPI) would be worth "
+             f"£{r0['evpi_system_effect_gbp'] / 1e3:,.0f}k"]
+    for _, r in frame.iterrows():
+        lines.append(f"  EVSI of {int(r['years_after_launch'])} year(s) of the authority's "
+                     f"counts: £{r['evsi_gbp'] / 1e3:,.1f}k (SE £{r['evsi_se_gbp'] / 1e3:,.1f}k)"
+                     f"; the decision changes in "
+                     f"{r['share_of_authorities_changing_the_decision']:.0%} of simulated "
+                     "authorities")
+    return lines
 
 
 def write(a: Answers, folder: Path, record: dict) -> None:

@@ -86,7 +86,7 @@ def text(frame: pd.DataFrame) -> list[str]:
              for _, r in base.iterrows()]
     ess, n = base["effective_sets"].iloc[0], int(base["parameter_sets"].iloc[0])
     lines.append(f"  (base case; effective sample size {ess:.0f} of {n} parameter sets"
-                 + (f": few, run more --draws and --reps before relying on it)"
+                 + (": few, run more --draws and --reps before relying on it)"
                     if ess < MIN_SETS_ESS else ")"))
     return lines
 
