@@ -152,6 +152,14 @@ def test_monitor_prints_the_answers_and_writes_its_folder(tmp_path, capsys):
     assert set(here["view"]) == {"base", "authority"}
     assert (here["effective_sample_size"] <= here["replications"] + 1e-9).all()
     assert (here["lo_from_here"] <= here["hi_from_here"]).all()
+    women = pd.read_csv(out / "women_parameters_update.csv")
+    assert "outreach.enrol_probability" in set(women["parameter"])
+    assert (women["effective_sets"] <= women["parameter_sets"] + 1e-9).all()
+    evsi = pd.read_csv(out / "evsi.csv")
+    assert list(evsi["years_after_launch"]) == [1, 2, 3, 4, 5]
+    assert (evsi["evsi_gbp"] >= 0).all()
+    assert (evsi["evsi_gbp"] <= evsi["evpi_system_effect_gbp"] + 3 * evsi["evsi_se_gbp"]).all()
+    assert "EVSI of 3 year(s)" in printed and "Update: the women's parameters" in printed
 
 
 def test_percentile_is_mid_rank_and_verdicts_name_the_side_and_whether_it_is_better():
@@ -259,3 +267,31 @@ def test_a_workbook_without_the_sheet_is_refused(tmp_path):
     wb.save(path)
     with pytest.raises(PausesimError, match=r"no sheet 'Monitoring'"):
         monitoring.load(path)
+
+
+def test_report_has_the_local_evidence_section(tmp_path):
+    """``pausesim report --monitoring``: the section in the HTML (with the fan chart), the Word
+    document and the workbook, its tables as CSV; without --monitoring, no section."""
+    import docx
+    import openpyxl
+
+    from simulation import cli
+
+    data = tmp_path / "m.csv"
+    data.write_text(GOOD)
+    out = tmp_path / "report"
+    assert cli.main(["report", "national", "--monitoring", str(data), "--reps", "20",
+                     "--draws", "5", "--plan-sims", "2", "--no-progress", "--workers", "1",
+                     "--out", str(out)]) == 0
+    html = (out / "report.html").read_text()
+    assert "Local evidence so far" in html and "href='#local-evidence'" in html
+    for heading in ("On track?", "Update: the system effect", "Forecast from here", "Plan"):
+        assert f"<h3>{heading}" in html, heading
+    section = html[html.index('id="local-evidence"'):]
+    assert "data:image/png;base64" in section[:section.index("</section>")]
+    text = " ".join(p.text for p in docx.Document(out / "report.docx").paragraphs)
+    assert "Local evidence so far" in text
+    wb = openpyxl.load_workbook(out / "report.xlsx")
+    assert "local_evidence" in wb.sheetnames
+    for name in ("local_on_track", "local_system_effect", "local_plan", "local_evsi"):
+        assert (out / f"{name}.csv").is_file(), name

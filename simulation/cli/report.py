@@ -23,6 +23,7 @@ from simulation.cli.common import (
     uncertainty,
 )
 from simulation.core import monitoring, output
+from simulation.core.errors import PausesimError
 from simulation.report import build, council
 
 DEFAULT_REPS = 1000
@@ -49,6 +50,10 @@ def add_parser(sub) -> None:
                    help="a running practice's monitoring data (a CSV, or a 'pausesim template' "
                         "workbook's Monitoring sheet: docs/monitoring.md): adds the section "
                         "'Local evidence so far' (On track?, Update, Forecast from here, Plan)")
+    p.add_argument("--plan-sims", type=int, default=100, metavar="N",
+                   help="with --monitoring: simulated authorities per figure of the Plan (power "
+                        "and expected value of sample information; 0: no Plan) (default: "
+                        "%(default)s)")
     p.set_defaults(handler=main)
 
 
@@ -60,6 +65,8 @@ def check_council_removals(value: float | None) -> None:
 def main(args) -> int:
     check_run_options(args)
     check_council_removals(args.council_removals)
+    if args.plan_sims < 0:
+        raise PausesimError(f"--plan-sims = {args.plan_sims} is invalid: must be an integer >= 0")
     scenario = load_scenario(args)
     data = None if args.monitoring is None else \
         monitoring.load(args.monitoring, scenario["practice.horizon_months"])
@@ -70,7 +77,8 @@ def main(args) -> int:
     with run_options(args) as options:
         report = build.make(scenario, out, args.reps, args.seed, args.band, args.force,
                             args.council_removals, uncertainty=uncertainty(args),
-                            draws=args.draws, inputs=inputs, monitoring=data, **options)
+                            draws=args.draws, inputs=inputs, monitoring=data,
+                            plan_sims=args.plan_sims, **options)
     for sentence in report.sentences:  # the base case's first; each names its view
         if sentence.section in ("citable", "where"):
             print(f"- {sentence.text}")
