@@ -76,8 +76,9 @@ def build(views, data, seed: int, p_no_effect: float | None = None,
                        " parameter sets.", frame))
         tables["local_women_update"] = w
     if a.update is None:
+        why = a.update_note.removeprefix("no update yet: ").removeprefix("no update: ")
         blocks.append(("Update: the system effect", f"The authority-wide system effect is not "
-                       f"updated: {a.update_note}.", None))
+                       f"updated: {why}.", None))
     else:
         u = a.update
         rows = pd.DataFrame(u.table())
