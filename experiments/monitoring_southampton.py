@@ -36,35 +36,44 @@ def run(argv=None) -> None:
 
     from simulation.core import monitoring, output
     from simulation.results import monitor, plan, study, views, write
+    from simulation.sensitivity import evsi
 
     scenario = study.load("southampton-2021")
     data = monitoring.load(EXAMPLE, scenario["practice.horizon_months"])
     both = views.simulate(scenario, args.reps, args.seed, resolution="month",
                           engine=args.engine, workers=args.workers, progress=False)
     answers = monitor.answers(both, data, args.seed, plan_sims=args.sims)
+    answers.evsi = evsi.table(both, data, answers.update, args.sims, args.seed)
     years = pd.DataFrame({"from_month": 12.0 * np.arange(YEARS),
                           "to_month": 12.0 * np.arange(1, YEARS + 1)})
-    effect, prior, per_year = monitor.schedule(both, years)
     level, trend, cv = SYNTHETIC_BASELINE
-    synthetic = plan.power_table(effect, prior, per_year, (float(np.log(level)), trend, cv),
-                                 years=(YEARS,), sims=args.sims, seed=args.seed)
+    tables = []
+    # the calibration's own P(no effect) (None) and an even local prior (--p-no-effect 0.5)
+    for p0 in (None, 0.5):
+        effect, prior, per_year = monitor.schedule(both, years, p0)
+        tables.append(plan.power_table(effect, prior, per_year,
+                                       (float(np.log(level)), trend, cv), years=(YEARS,),
+                                       sims=args.sims, seed=args.seed).assign(
+            prior_p_no_effect=float(prior[effect <= 0].sum())))
+    synthetic = pd.concat(tables, ignore_index=True)
     with output.atomic_folder(args.out, force=True) as folder:
         monitor.write(answers, folder, write.record(both.authority, command="monitor"))
         output.write_table(synthetic, folder, "synthetic", parquet=False)
         common.write_record(folder, scenario, args, reps=both.authority.reps)
     print(monitor.text(answers))
-    r = synthetic.iloc[0]
-    print(f"\nSynthetic Southampton-sized authority ({level:g} infant care starts a year, CV "
-          f"{cv}, 3 pre-launch years), after {YEARS} years since launch, {args.sims} "
-          "authorities per truth:")
-    for truth in ("none", "national"):
-        print(f"  truth {truth}: updated effect median {r[f'median_effect_if_{truth}']:.1f}, "
-              f"90% {r[f'median_lo_90_if_{truth}']:.1f} to {r[f'median_hi_90_if_{truth}']:.1f} "
-              f"(medians over authorities); P(no effect) median "
-              f"{r[f'median_p_no_effect_if_{truth}']:.2f}")
-    print(f"  power (90% interval excludes no effect | national-size effect "
-          f"{r['national_effect_per_year']:.1f}) {r['power']:.0%}, false alarm "
-          f"{r['false_alarm']:.0%} (Monte Carlo SE at most {r['mc_se_at_most']:.2f})")
+    for _, r in synthetic.iterrows():
+        print(f"\nSynthetic Southampton-sized authority ({level:g} infant care starts a year, "
+              f"CV {cv}, 3 pre-launch years), after {YEARS} years since launch, {args.sims} "
+              f"authorities per truth; prior P(no effect here) {r['prior_p_no_effect']:.2f}:")
+        for truth in ("none", "national"):
+            print(f"  truth {truth}: updated effect median "
+                  f"{r[f'median_effect_if_{truth}']:.1f}, 90% "
+                  f"{r[f'median_lo_90_if_{truth}']:.1f} to {r[f'median_hi_90_if_{truth}']:.1f} "
+                  f"(medians over authorities); P(no effect) median "
+                  f"{r[f'median_p_no_effect_if_{truth}']:.2f}")
+        print(f"  power (90% interval excludes no effect | national-size effect "
+              f"{r['national_effect_per_year']:.1f}) {r['power']:.0%}, false alarm "
+              f"{r['false_alarm']:.0%} (Monte Carlo SE at most {r['mc_se_at_most']:.2f})")
 
 
 if __name__ == "__main__":

@@ -315,6 +315,7 @@ def files(tmp_path_factory):
         "binary.csv": bytes(range(256)),
         "areas.txt": b"area,scenario\nA,national\n",
         **MONITORING_FILES,
+        **MONITORING_WORKBOOKS,
     }
     for name, data in made.items():
         (folder / name).write_bytes(data)
@@ -405,9 +406,47 @@ MONITORING_FILES = {
 }
 
 
+
+
+def _monitoring_xlsx(text: str | None) -> bytes:
+    """A workbook whose Monitoring sheet holds ``text`` (CSV), numbers typed as numbers and the
+    rest as text, as a user fills in the ``pausesim template`` sheet (None: no such sheet)."""
+    import csv
+    import io
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Monitoring" if text is not None else "Inputs"
+    for r, row in enumerate(csv.reader(io.StringIO(text or "")), start=1):
+        for c, cell in enumerate(row, start=1):
+            try:
+                value = float(cell) if cell else None
+            except ValueError:
+                value = cell
+            ws.cell(r, c, value)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+#: The same bad tables as the Monitoring sheet of a workbook (``pausesim template``).
+MONITORING_WORKBOOKS = {
+    name.replace(".csv", ".xlsx"): _monitoring_xlsx(MONITORING_FILES[name].decode())
+    for name in ("monitoring_unknown_column.csv", "monitoring_negative.csv",
+                 "monitoring_text.csv", "monitoring_enrolled_above_offered.csv",
+                 "monitoring_beyond_horizon.csv", "monitoring_short_baseline.csv")}
+MONITORING_WORKBOOKS["monitoring_no_sheet.xlsx"] = _monitoring_xlsx(None)
+MONITORING_WORKBOOKS["monitoring_header_only.xlsx"] = _monitoring_xlsx(MONITORING_HEADER)
+
+
+def monitoring_paths(f) -> list[list[str]]:
+    """Every bad monitoring file, CSV and workbook, as one argument."""
+    return [[str(f / n)] for n in {**MONITORING_FILES, **MONITORING_WORKBOOKS}
+            if n != "monitoring_good.csv"] + [[str(f / "missing.csv")], [str(f / "empty_folder")]]
+
+
 def monitoring_files(f) -> list[list[str]]:
-    return [["national", str(f / n)] for n in MONITORING_FILES if n != "monitoring_good.csv"] \
-        + [["national", str(f / "missing.csv")], ["national", str(f / "empty_folder")]]
+    return [["national", *p] for p in monitoring_paths(f)]
 
 
 #: Council figures by year that are fine, so that one bad figure is judged on its own.
@@ -510,6 +549,7 @@ BY_COMMAND = {
     ("portfolio", "price_year"): lambda f: [["1990"], ["2100"], ["0"]],
     ("monitor", "scenario"): lambda f: [[s, str(f / "monitoring_good.csv")]
                                         for s in scenario_files(f)],
+    ("report", "monitoring"): monitoring_paths,
     ("template", "out"): lambda f: [["x.txt"], [str(f / "folder.xlsx")],
                                     [str(f / "exists.xlsx")], [str(f / "exists.xlsx"), "--force"],
                                     ["nowhere/x.xlsx"],

@@ -38,7 +38,7 @@ def test_readme_has_exactly_the_two_setup_commands_and_ci_runs_the_test_one():
 # argparse, so appending these overrides whatever size the README line asks for.
 SMALL = {
     "run": ["--reps", "20", "--no-progress"],
-    "report": ["--reps", "20", "--no-progress"],
+    "report": ["--reps", "20", "--plan-sims", "2", "--no-progress"],
     "compare": ["--reps", "20", "--no-progress"],
     "monitor": ["--reps", "20", "--plan-sims", "2", "--no-progress"],
     "portfolio": ["--reps", "10", "--draws", "5", "--no-progress"],

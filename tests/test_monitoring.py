@@ -152,6 +152,14 @@ def test_monitor_prints_the_answers_and_writes_its_folder(tmp_path, capsys):
     assert set(here["view"]) == {"base", "authority"}
     assert (here["effective_sample_size"] <= here["replications"] + 1e-9).all()
     assert (here["lo_from_here"] <= here["hi_from_here"]).all()
+    women = pd.read_csv(out / "women_parameters_update.csv")
+    assert "outreach.enrol_probability" in set(women["parameter"])
+    assert (women["effective_sets"] <= women["parameter_sets"] + 1e-9).all()
+    evsi = pd.read_csv(out / "evsi.csv")
+    assert list(evsi["years_after_launch"]) == [1, 2, 3, 4, 5]
+    assert (evsi["evsi_gbp"] >= 0).all()
+    assert (evsi["evsi_gbp"] <= evsi["evpi_system_effect_gbp"] + 3 * evsi["evsi_se_gbp"]).all()
+    assert "EVSI of 3 year(s)" in printed and "Update: the women's parameters" in printed
 
 
 def test_percentile_is_mid_rank_and_verdicts_name_the_side_and_whether_it_is_better():
@@ -193,3 +201,123 @@ def test_prevented_entries_follow_the_models_build_up():
     years = pd.DataFrame({"from_month": [0.0, 12.0], "to_month": [12.0, 24.0]})
     assert np.allclose(prevented.by_year(monthly, years)[0],
                        [3 * 0.5 * per_month + 6 * per_month, 12 * per_month])
+
+
+# ------------------------------------------------------------------ the workbook's sheet
+def _workbook_with(tmp_path, text: str) -> Path:
+    """The ``pausesim template`` workbook with ``text`` (CSV) typed into its Monitoring sheet,
+    numbers as numbers (as Excel stores them) and everything else as text."""
+    import csv
+    import io
+
+    import openpyxl
+
+    from simulation.core import scenario, workbook
+
+    path = tmp_path / "area.xlsx"
+    workbook.write_template(scenario.load("national"), path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[workbook.MONITORING_SHEET]
+    for r, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        for c, cell in enumerate(row, start=1):
+            try:
+                value = float(cell) if cell else None
+            except ValueError:
+                value = cell
+            ws.cell(r, c, value)
+    wb.save(path)
+    return path
+
+
+def test_the_workbook_sheet_reads_as_the_csv_does(tmp_path):
+    from_csv = monitoring.parse(GOOD, "good.csv", horizon_months=60)
+    from_xlsx = monitoring.load(_workbook_with(tmp_path, GOOD), horizon_months=60)
+    for a, b in ((from_csv.practice, from_xlsx.practice),
+                 (from_csv.authority, from_xlsx.authority)):
+        assert a.drop(columns="row").equals(b.drop(columns="row"))  # NaN where NaN: never 0
+
+
+def test_an_empty_template_sheet_is_a_header_only(tmp_path):
+    from simulation.core import scenario, workbook
+
+    path = tmp_path / "blank.xlsx"
+    workbook.write_template(scenario.load("national"), path)
+    with pytest.raises(PausesimError, match=r"sheet 'Monitoring': has a header only"):
+        monitoring.load(path)
+
+
+@pytest.mark.parametrize("line, new, message", [
+    (5, practice(3, 30, 20, "", -1), r"row 6, column left_early: '-1' is invalid"),
+    (5, practice(3, 30, 31), r"row 6, column enrolled: 31 is invalid: more women enrolled "
+                             "than offered"),
+    (5, practice(3, "thirty"), r"row 6, column offered: 'thirty' is not a number"),
+    (5, practice(61, 30), r"row 6, column to_month: '61' is beyond the scenario's horizon"),
+])
+def test_bad_workbook_cells_name_sheet_row_and_column(tmp_path, line, new, message):
+    path = _workbook_with(tmp_path, replace(line, new))
+    with pytest.raises(PausesimError, match=r"sheet 'Monitoring', " + message):
+        monitoring.load(path, horizon_months=60)
+
+
+def test_a_workbook_without_the_sheet_is_refused(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "other.xlsx"
+    wb = openpyxl.Workbook()
+    wb.save(path)
+    with pytest.raises(PausesimError, match=r"no sheet 'Monitoring'"):
+        monitoring.load(path)
+
+
+def test_report_has_the_local_evidence_section(tmp_path):
+    """``pausesim report --monitoring``: the section in the HTML (with the fan chart), the Word
+    document and the workbook, its tables as CSV; without --monitoring, no section."""
+    import docx
+    import openpyxl
+
+    from simulation import cli
+
+    data = tmp_path / "m.csv"
+    data.write_text(GOOD)
+    out = tmp_path / "report"
+    assert cli.main(["report", "national", "--monitoring", str(data), "--reps", "20",
+                     "--draws", "5", "--plan-sims", "2", "--no-progress", "--workers", "1",
+                     "--out", str(out)]) == 0
+    html = (out / "report.html").read_text()
+    assert "Local evidence so far" in html and "href='#local-evidence'" in html
+    for heading in ("On track?", "Update: the system effect", "Forecast from here", "Plan"):
+        assert f"<h3>{heading}" in html, heading
+    section = html[html.index('id="local-evidence"'):]
+    assert "data:image/png;base64" in section[:section.index("</section>")]
+    text = " ".join(p.text for p in docx.Document(out / "report.docx").paragraphs)
+    assert "Local evidence so far" in text
+    wb = openpyxl.load_workbook(out / "report.xlsx")
+    assert "local_evidence" in wb.sheetnames
+    for name in ("local_on_track", "local_system_effect", "local_plan", "local_evsi"):
+        assert (out / f"{name}.csv").is_file(), name
+
+
+def test_the_womens_parameters_move_towards_what_the_practice_observed():
+    """A practice that enrolled as many women by month 12 as the most of 40 simulated futures
+    (10 parameter sets): the sets whose futures enrol more gain weight, so the updated median
+    enrolment probability rises above the prior's, and the effective number of sets falls
+    below the number of sets (fixed seed; the direction, not a size, is asserted)."""
+    import pandas as pd
+
+    from simulation.results import ontrack, views, women_update
+
+    both = views.simulate(scenario_for_update(), 40, 7, draws=10, resolution="month",
+                          progress=False, workers=1)
+    most = float(ontrack.forecast(both.base, "enrolled", 12).max())
+    observed = pd.DataFrame({"series": ["enrolled"], "to_month": [12], "observed": [most]})
+    table = women_update.table(both, observed)
+    row = table[(table["view"] == "base") &
+                (table["parameter"] == "outreach.enrol_probability")].iloc[0]
+    assert row["median_updated"] > row["median_prior"]
+    assert row["effective_sets"] < row["parameter_sets"]
+
+
+def scenario_for_update():
+    from simulation.core import scenario
+
+    return scenario.load("national")

@@ -168,3 +168,61 @@ def test_the_update_reports_its_effective_sample_size_and_regression_to_the_mean
     assert 1.0 <= u.ess <= len(effect)
     assert u.last_year_excess > 10  # the high year sits well above the fitted baseline
     assert u.baseline_ess > 100
+
+
+# ---------------------------------------------------------------------------------- refit
+def test_refit_recovers_the_posterior_a_collapsed_update_misses():
+    """A calibration thinned to 25 draws of a wide prior (lognormal effect) always leaves an ESS
+    below MIN_ESS; an authority of 60 a year with 8 pre- and 6 post-launch years. The refit
+    (new draws near the weighted posterior, importance-weighted against the 25 draws smoothed
+    by its kernel) must reach an ESS of at least MIN_ESS and the posterior that a reference
+    update gives on 20,000 draws from that same smoothed prior. Tolerance: 3 Monte Carlo SEs of
+    each quantile, each ``sqrt(q(1-q)) / density / sqrt(ESS)`` with the density of a normal of
+    the reference posterior's SD, refit's and reference's SEs added; P(no effect) within 3 SEs
+    of a share, ``0.5 / sqrt(ESS)`` each."""
+    from scipy import stats
+
+    rng = np.random.default_rng(2020)
+    t_before, t_after = np.arange(-8, 0) + 0.5, np.arange(6) + 0.5
+    ramp = np.array([0.5, 1.0, 1.0, 1.0, 1.0, 1.0])
+
+    def prevented_of(points):
+        return points[:, :1] * ramp[None, :]
+
+    y_before = system_update.simulate_counts(np.log(60), 0.0, 0.1, t_before, np.zeros(8), rng)
+    y_after = system_update.simulate_counts(np.log(60), 0.0, 0.1, t_after, 20.0 * ramp, rng)
+
+    def updated(effect):
+        points = np.column_stack([effect, np.full(len(effect), 100.0)])
+        e, p, per_year = system_update.local_prior(effect, np.ones(len(effect)),
+                                                   prevented_of(points), np.zeros(len(ramp)),
+                                                   0.5)
+        return system_update.update(e, p, t_before, y_before, t_after, y_after, per_year,
+                                    seed=1), points
+
+    thin = np.exp(np.random.default_rng(3).normal(np.log(15), 0.8, 25))
+    small, points = updated(thin)
+    assert small.ess < system_update.MIN_ESS
+    refit = system_update.refit(small, points, prevented_of, t_before, y_before, t_after,
+                                y_after, seed=1)
+    # the smoothed prior the refit weighs against: the 25 draws' kernel density in log space
+    x = np.log(thin)[:, None]
+    cov = system_update._kernel(x, np.ones(25))
+    ref_rng = np.random.default_rng(4)
+    smooth = np.exp(x[ref_rng.integers(0, 25, 20_000), 0]
+                    + np.sqrt(cov[0, 0]) * ref_rng.standard_normal(20_000))
+    reference, _ = updated(smooth)
+    assert refit.ess >= system_update.MIN_ESS and reference.ess >= 1000
+    assert refit.refitted_from is small and "refitted" in refit.notes[-1]
+    slab = reference.effect > 0
+    w = reference.weight[slab] / reference.weight[slab].sum()
+    mean = np.average(reference.effect[slab], weights=w)
+    sd = float(np.sqrt(np.average((reference.effect[slab] - mean) ** 2, weights=w)))
+    for q in (0.05, 0.5, 0.95):
+        got = refit.quantiles((q,), weights=np.where(refit.effect > 0, refit.weight, 0))[0]
+        want = reference.quantiles((q,), weights=np.where(slab, reference.weight, 0))[0]
+        se_one = np.sqrt(q * (1 - q)) / stats.norm.pdf(stats.norm.ppf(q)) * sd
+        tol = TOLERANCE_SE * se_one * (1 / np.sqrt(refit.ess) + 1 / np.sqrt(reference.ess))
+        assert abs(got - want) <= tol, (q, got, want, tol)
+    tol = TOLERANCE_SE * 0.5 * (1 / np.sqrt(refit.ess) + 1 / np.sqrt(reference.ess))
+    assert abs(refit.p_no_effect() - reference.p_no_effect()) <= tol

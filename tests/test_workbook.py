@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from simulation.cli import main
-from simulation.core import deflators, workbook
+from simulation.core import deflators, monitoring, workbook
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import ScenarioError
 from simulation.core.parameters import BY_KEY, PARAMETERS
@@ -469,7 +469,8 @@ def test_every_value_cell_has_excel_validation(blank):
 
 def test_workbook_is_readable(blank):
     wb = openpyxl.load_workbook(blank)
-    assert wb.sheetnames == ["Scenario", "Inputs", "Notes"]
+    assert wb.sheetnames == ["Scenario", "Inputs", "Notes", "Monitoring"]
+    assert tuple(c.value for c in wb[workbook.MONITORING_SHEET][1]) == monitoring.COLUMNS
     ws = wb[workbook.INPUTS_SHEET]
     assert tuple(c.value for c in ws[1]) == workbook.INPUT_COLUMNS
     assert ws.freeze_panes == "D2" and wb[workbook.SCENARIO_SHEET].freeze_panes == "A2"

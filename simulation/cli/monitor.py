@@ -20,6 +20,7 @@ from simulation.cli.common import (
 from simulation.core import monitoring, output
 from simulation.core.errors import PausesimError
 from simulation.results import monitor, study, views, write
+from simulation.sensitivity import evsi
 
 
 def add_parser(sub) -> None:
@@ -38,8 +39,9 @@ def add_parser(sub) -> None:
                        "forecast_from_here.csv and plan.csv to --out.")
     p.add_argument("scenario", metavar="SCENARIO|FILE",
                    help="the practice's scenario: a built-in name or a .toml or .xlsx file")
-    p.add_argument("data", metavar="DATA.csv", type=Path,
-                   help="the monitoring file (CSV; see docs/monitoring.md)")
+    p.add_argument("data", metavar="DATA.csv|WORKBOOK.xlsx", type=Path,
+                   help="the monitoring file: a CSV, or a 'pausesim template' workbook with "
+                        "its Monitoring sheet filled in (see docs/monitoring.md)")
     add_set_option(p)
     add_run_options(p, study.DEFAULT_REPS)
     p.add_argument("--p-no-effect", type=float, default=None, metavar="P",
@@ -48,7 +50,8 @@ def add_parser(sub) -> None:
                         "the calibration prior's - when its posterior has none)")
     p.add_argument("--plan-sims", type=int, default=100, metavar="N",
                    help="simulated authorities per truth and year for the Plan's power figures "
-                        "(0: no Plan) (default: %(default)s)")
+                        "and its expected value of sample information (0: no Plan) (default: "
+                        "%(default)s)")
     p.set_defaults(handler=main)
 
 
@@ -72,11 +75,17 @@ def main(args) -> int:
         both = views.simulate(scenario, args.reps, args.seed, uncertainty(args), args.draws,
                               band=args.band, resolution="month", **options)
     answers = monitor.answers(both, data, args.seed, args.p_no_effect, args.plan_sims)
+    answers.evsi = evsi.table(both, data, answers.update, args.plan_sims, args.seed,
+                              args.p_no_effect)
     with output.atomic_folder(out, args.force, inputs) as folder:
         monitor.write(answers, folder, write.record(both.authority, command="monitor"))
     print(monitor.text(answers))
+    women = answers.women is not None and not answers.women.empty
     print(f"\nwrote {out}/ (on_track.csv, on_track.png, observed.csv"
           f"{', system_effect_update.csv, system_effect_draws.csv' if answers.update else ''}"
-          f"{', plan.csv' if answers.plan is not None else ''}, forecast_from_here.csv, "
+          f"{', plan.csv' if answers.plan is not None else ''}"
+          f"{', evsi.csv' if answers.evsi is not None else ''}"
+          f"{', women_parameters_update.csv' if women else ''}"
+          ", forecast_from_here.csv, "
           "run.json)", file=sys.stderr)
     return 0

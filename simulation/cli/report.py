@@ -9,6 +9,7 @@ and the council method's point estimate placed among the base case's simulated f
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from simulation.cli.common import (
     add_run_options,
@@ -21,7 +22,8 @@ from simulation.cli.common import (
     run_options,
     uncertainty,
 )
-from simulation.core import output
+from simulation.core import monitoring, output
+from simulation.core.errors import PausesimError
 from simulation.report import build, council
 
 DEFAULT_REPS = 1000
@@ -44,6 +46,14 @@ def add_parser(sub) -> None:
     p.add_argument("--council-removals", type=float, default=None, metavar="N",
                    help="removals avoided per cohort in the council method (default: the "
                         "national 11 per 24 women, scaled to the cohort)")
+    p.add_argument("--monitoring", type=Path, default=None, metavar="DATA",
+                   help="a running practice's monitoring data (a CSV, or a 'pausesim template' "
+                        "workbook's Monitoring sheet: docs/monitoring.md): adds the section "
+                        "'Local evidence so far' (On track?, Update, Forecast from here, Plan)")
+    p.add_argument("--plan-sims", type=int, default=100, metavar="N",
+                   help="with --monitoring: simulated authorities per figure of the Plan (power "
+                        "and expected value of sample information; 0: no Plan) (default: "
+                        "%(default)s)")
     p.set_defaults(handler=main)
 
 
@@ -55,14 +65,20 @@ def check_council_removals(value: float | None) -> None:
 def main(args) -> int:
     check_run_options(args)
     check_council_removals(args.council_removals)
+    if args.plan_sims < 0:
+        raise PausesimError(f"--plan-sims = {args.plan_sims} is invalid: must be an integer >= 0")
     scenario = load_scenario(args)
+    data = None if args.monitoring is None else \
+        monitoring.load(args.monitoring, scenario["practice.horizon_months"])
+    inputs = input_paths(args) + ([args.monitoring] if args.monitoring else [])
     check_memory(2 * args.reps, scenario, args.workers)
     out = args.out or default_out(f"report-{scenario.name}")
-    output.check_writable(out, args.force, input_paths(args))
+    output.check_writable(out, args.force, inputs)
     with run_options(args) as options:
         report = build.make(scenario, out, args.reps, args.seed, args.band, args.force,
                             args.council_removals, uncertainty=uncertainty(args),
-                            draws=args.draws, inputs=input_paths(args), **options)
+                            draws=args.draws, inputs=inputs, monitoring=data,
+                            plan_sims=args.plan_sims, **options)
     for sentence in report.sentences:  # the base case's first; each names its view
         if sentence.section in ("citable", "where"):
             print(f"- {sentence.text}")

@@ -55,6 +55,8 @@ YEAR_MONTHS = 12
 MAX_COUNT = 100_000
 #: Earliest pre-launch month an authority row may start (20 years before launch).
 EARLIEST_MONTH = -240
+#: The sheet of an inputs workbook (``pausesim template``) that holds the same table.
+SHEET = "Monitoring"
 
 
 @dataclass(frozen=True)
@@ -92,12 +94,16 @@ def load(path: Path | str, horizon_months: float | None = None) -> Monitoring:
     path = Path(path)
     where = f"monitoring file {path}"
     if path.is_dir():
-        raise PausesimError(f"{where}: is a folder (allowed: a .csv file)")
+        raise PausesimError(f"{where}: is a folder (allowed: a .csv file or an .xlsx workbook)")
     if not path.is_file():
-        raise PausesimError(f"{where}: does not exist (allowed: a .csv file)")
+        raise PausesimError(f"{where}: does not exist (allowed: a .csv file or an .xlsx "
+                            "workbook)")
+    if path.suffix.lower() == ".xlsx":
+        return load_workbook(path, horizon_months)
     if path.suffix.lower() != ".csv":
-        raise PausesimError(f"{where}: is not a .csv file (allowed: a CSV file, e.g. "
-                            "docs/examples/monitoring-southampton.csv)")
+        raise PausesimError(f"{where}: is not a .csv file or an .xlsx workbook (allowed: a CSV "
+                            "file, e.g. docs/examples/monitoring-southampton.csv, or a "
+                            f"'pausesim template' workbook with its {SHEET!r} sheet filled in)")
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -116,17 +122,55 @@ def parse(text: str, where: str, horizon_months: float | None = None) -> Monitor
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise PausesimError(f"{where}: is not valid CSV ({exc})") from None
-    rows = [r for r in rows if any(c.strip() for c in r)]
-    if not rows:
+    return parse_rows(rows, where, horizon_months)
+
+
+def load_workbook(path: Path, horizon_months: float | None = None) -> Monitoring:
+    """Read and validate the :data:`SHEET` sheet of an inputs workbook (``pausesim template``):
+    the same columns and checks as the CSV; messages name the sheet, row and column."""
+    from .workbook import cell_text, sheets
+
+    where = f"workbook {path}, sheet {SHEET!r}"
+    try:
+        (ws,) = sheets(path, str(path), (SHEET,))
+    except PausesimError as exc:
+        if f"no sheet {SHEET!r}" in str(exc):
+            raise PausesimError(f"workbook {path}: no sheet {SHEET!r} (allowed: a workbook from "
+                                "'pausesim template', which has one, or a monitoring .csv)"
+                                ) from None
+        raise
+    rows = []
+    for r in range(1, max(ws.rows(), default=0) + 1):
+        cells = []
+        for c, value in enumerate(ws.row(r), start=1):
+            if value is None and (r, c) in ws.formulas:
+                raise PausesimError(f"{where}, row {r}, column {c}: a formula with no saved "
+                                    "result (allowed: a value; open and save the workbook in "
+                                    "Excel or LibreOffice so it is calculated)")
+            cells.append(cell_text(value))
+        rows.append(cells)
+    return parse_rows(rows, where, horizon_months)
+
+
+def parse_rows(rows: list[list[str]], where: str, horizon_months: float | None = None
+               ) -> Monitoring:
+    """Validate monitoring data given as rows of cell texts, the header first (row numbers in
+    messages count every row, blank ones included, as a spreadsheet does)."""
+    numbered = [(n, r) for n, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
+    if not numbered:
         raise PausesimError(f"{where}: is empty (allowed: a header naming the columns "
                             f"{', '.join(REQUIRED)} and the series, then one row per period)")
-    header = [c.strip() for c in rows[0]]
-    _check_header(header, where)
-    body = rows[1:]
+    header_row, header = numbered[0][0], [c.strip() for c in numbered[0][1]]
+    while header and header[-1] == "":
+        header.pop()  # a workbook's row may end in blank cells
+    _check_header(header, where, header_row)
+    body = numbered[1:]
     if not body:
         raise PausesimError(f"{where}: has a header only (allowed: at least one row)")
     records = {s: [] for s in SECTIONS}
-    for n, raw in enumerate(body, start=2):
+    for n, raw in body:
+        while len(raw) > len(header) and raw[-1].strip() == "":
+            raw = raw[:-1]
         if len(raw) > len(header):
             raise PausesimError(f"{where}, row {n}: has {len(raw)} cells, more than the "
                                 f"{len(header)} columns of the header (allowed: one cell per "
@@ -141,17 +185,17 @@ def parse(text: str, where: str, horizon_months: float | None = None) -> Monitor
     return Monitoring(where, practice, authority)
 
 
-def _check_header(header: list[str], where: str) -> None:
+def _check_header(header: list[str], where: str, row: int = 1) -> None:
     for i, name in enumerate(header, start=1):
         if name not in COLUMNS:
-            raise PausesimError(f"{where}, row 1, column {i}: {name!r} is not a monitoring "
+            raise PausesimError(f"{where}, row {row}, column {i}: {name!r} is not a monitoring "
                                 f"column (allowed: {', '.join(COLUMNS)})")
         if header.count(name) > 1:
-            raise PausesimError(f"{where}, row 1: column {name!r} is given twice (allowed: "
+            raise PausesimError(f"{where}, row {row}: column {name!r} is given twice (allowed: "
                                 "each column once)")
     for name in REQUIRED:
         if name not in header:
-            raise PausesimError(f"{where}, row 1: column {name!r} is missing (allowed: a "
+            raise PausesimError(f"{where}, row {row}: column {name!r} is missing (allowed: a "
                                 f"header with {', '.join(REQUIRED)} and the series)")
 
 

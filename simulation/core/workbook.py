@@ -6,7 +6,9 @@ workbook is validated by exactly the code that validates TOML (``scenario.from_m
 
 Layout: sheet ``Scenario`` (rows ``field, value, notes``: name, description, source,
 calibration), sheet ``Inputs`` (one row per parameter in registry order; only the ``value`` and
-``source`` columns are read, found by their header names) and sheet ``Notes`` (how to use it).
+``source`` columns are read, found by their header names), sheet ``Notes`` (how to use it) and
+sheet ``Monitoring`` (a running practice's own figures, read only by ``pausesim monitor`` and
+``pausesim report --monitoring``: :mod:`simulation.core.monitoring`).
 A blank value inherits, as a parameter left out of a TOML file does. A list value (one number per
 age band, placement, care route or year) is one cell, the numbers separated by ``"; "``.
 """
@@ -39,6 +41,11 @@ from .parameters import BY_KEY, PARAMETERS, SECTIONS, Param, defaults, show
 SCENARIO_SHEET = "Scenario"
 INPUTS_SHEET = "Inputs"
 NOTES_SHEET = "Notes"
+#: The monitoring sheet (``pausesim monitor SCENARIO WORKBOOK.xlsx``; read by
+#: :func:`simulation.core.monitoring.load_workbook`, with the CSV's columns and checks).
+MONITORING_SHEET = "Monitoring"
+#: Rows of the monitoring sheet given Excel checks (a user may type below them: all are read).
+MONITORING_ROWS = 200
 SCENARIO_COLUMNS = ("field", "value", "notes")
 SCENARIO_FIELDS = ("name", "title", "description", "source", "calibration")
 INPUT_COLUMNS = ("section", "name", "label", "value", "unit", "allowed", "default (inherited)",
@@ -91,6 +98,7 @@ def template_bytes(scenario) -> bytes:
     _scenario_sheet(wb.active, scenario)
     _inputs_sheet(wb.create_sheet(INPUTS_SHEET), scenario)
     _notes_sheet(wb.create_sheet(NOTES_SHEET), scenario)
+    _monitoring_sheet(wb.create_sheet(MONITORING_SHEET))
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -186,7 +194,8 @@ def _notes_sheet(ws, scenario) -> None:
         ("title", f"pausesim inputs workbook: scenario '{scenario.name}'"),
         ("", f"Made by pausesim {__version__} from {scenario.origin}. Sheets: Scenario (what the "
              f"scenario is), Inputs ({len(PARAMETERS)} parameters in {len(SECTIONS)} sections: "
-             f"{', '.join(SECTIONS)}), Notes (this sheet)."),
+             f"{', '.join(SECTIONS)}), Notes (this sheet), Monitoring (a running practice's own "
+             "figures, see below)."),
         ("head", "How to fill it in"),
         ("", "Fill in the blue cells only: 'value' and 'source' on the Inputs sheet, 'value' on "
              "the Scenario sheet. The other columns explain each row and are not read: "
@@ -233,6 +242,17 @@ def _notes_sheet(ws, scenario) -> None:
              "where it comes from; calibration: "
              f"{', '.join(posterior.available())} (shipped), a posterior file NAME.csv, or "
              "'none'. A blank calibration means 'national'."),
+        ("head", "The Monitoring sheet (a running practice's own figures)"),
+        ("", "Once the practice runs, fill in one row per period (docs/monitoring.md): section "
+             "'practice' (the practice's women, cumulative from launch to to_month, except "
+             "on_larc, the women on LARC at to_month; whole months since launch, month 0 = "
+             "launch) or 'authority' (all the authority's infants under one starting to be "
+             "looked after in one year, to_month = from_month + 12: at least 3 years before "
+             "launch, with negative months, and each year since). Leave a cell EMPTY when the "
+             "figure is not known: an empty cell stays missing, never 0. Then run "
+             "'pausesim monitor myarea.xlsx myarea.xlsx' (or with a monitoring .csv), or "
+             "'pausesim report myarea.xlsx --monitoring myarea.xlsx'. A blank sheet is never "
+             "read by 'pausesim run'."),
         ("head", "Running it"),
         ("", "pausesim run myarea.xlsx    (simulate: summary, tables and figures)"),
         ("", "pausesim run myarea.xlsx --point    (the calibration's point estimate only)"),
@@ -247,6 +267,51 @@ def _notes_sheet(ws, scenario) -> None:
             cell.font = styles[style]
     ws.column_dimensions["A"].width = 120
     _wrap(ws)
+
+
+def _monitoring_sheet(ws) -> None:
+    """The monitoring table (``docs/monitoring.md``): its header, an explanation above nothing
+    (the header is row 1, as in the CSV), Excel checks on every cell of the first
+    :data:`MONITORING_ROWS` rows: a section from the list, months as numbers, counts as whole
+    numbers from 0 to the most a cell may hold. Empty cells stay missing, never 0."""
+    from . import monitoring as m
+
+    _header(ws, m.COLUMNS)
+    last = MONITORING_ROWS + 1
+    letter = {name: openpyxl.utils.get_column_letter(i) for i, name in enumerate(m.COLUMNS, 1)}
+    for name in m.COLUMNS:
+        ws.column_dimensions[letter[name]].width = 60 if name == "note" else \
+            max(11, len(name) + 2)
+        for r in range(2, last + 1):
+            if name != "note":
+                ws[f"{letter[name]}{r}"].fill = INPUT_FILL
+    section = DataValidation(type="list", formula1='"' + ",".join(m.SECTIONS) + '"',
+                             allow_blank=True, showErrorMessage=True, errorTitle="Section",
+                             error="practice or authority")
+    months = DataValidation(type="decimal", operator="between", formula1=str(m.EARLIEST_MONTH),
+                            formula2="100000", allow_blank=True, showErrorMessage=True,
+                            errorTitle="Months since launch",
+                            error="Months since launch (month 0 = launch; before it negative).")
+    counts = DataValidation(type="whole", operator="between", formula1="0",
+                            formula2=str(m.MAX_COUNT), allow_blank=True, showErrorMessage=True,
+                            errorTitle="A count", error=f"A whole number from 0 to {m.MAX_COUNT}"
+                            "; leave it empty when not known (never 0 for unknown).")
+    for v in (section, months, counts):
+        ws.add_data_validation(v)
+    section.add(f"{letter['section']}2:{letter['section']}{last}")
+    for name in ("from_month", "to_month"):
+        months.add(f"{letter[name]}2:{letter[name]}{last}")
+    for name in m.PRACTICE_SERIES + m.AUTHORITY_SERIES:
+        counts.add(f"{letter[name]}2:{letter[name]}{last}")
+    ws.freeze_panes = "D2"
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text a CSV would hold (a whole-number float as '21', a date as its ISO
+    text), for tables read with the CSV's own checks."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return _text(value)
 
 
 def _put(ws, row: int, column: int, value: Any):

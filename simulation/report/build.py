@@ -43,6 +43,7 @@ class Report:
     council_inputs: council.CouncilInputs
     case: BusinessCase | None = None
     record: dict = field(default_factory=dict)  # provenance for run.json
+    local: object | None = None  # "Local evidence so far" (local_evidence.LocalEvidence)
 
     @property
     def views(self) -> views_mod.Views:
@@ -175,17 +176,31 @@ def write(report: Report, folder: Path) -> None:
     output.write_json(folder / "run.json", report.record)
 
 
+def add_local_evidence(report: Report, monitoring, seed: int, plan_sims: int = 100) -> None:
+    """The "Local evidence so far" section (:mod:`.local_evidence`) and its CSV tables."""
+    from simulation.report import local_evidence
+
+    report.local = local_evidence.build(report.views, monitoring, seed, plan_sims=plan_sims)
+    report.tables.update(report.local.tables)
+    report.record["monitoring"] = monitoring.origin
+
+
 def make(scenario: Scenario, out: Path, reps: int, seed: int, band: float = 0.9,
          force: bool = False, council_removals: float | None = None,
          case: BusinessCase | None = None, uncertainty: str = "posterior",
-         draws: int = study.DEFAULT_DRAWS, inputs=(), **run_options) -> Report:
+         draws: int = study.DEFAULT_DRAWS, inputs=(), monitoring=None, plan_sims: int = 100,
+         **run_options) -> Report:
     """Simulate ``scenario``'s two views and write its report to ``out`` (complete, or not at
     all; ``--force`` never replaces a folder holding one of ``inputs``). ``run_options`` go to
     :func:`study.simulate` (engine, workers, executor, progress, checkpoint): they change how
-    fast, never which numbers."""
+    fast, never which numbers. ``monitoring``: validated monitoring data
+    (:mod:`simulation.core.monitoring`), for the "Local evidence so far" section (its Plan with
+    ``plan_sims`` simulated authorities per figure)."""
     output.check_writable(Path(out), force, inputs)
     base, authority = simulate(scenario, reps, seed, uncertainty, draws, band, **run_options)
     report = build(base, authority, band, council_removals, case)
+    if monitoring is not None:
+        add_local_evidence(report, monitoring, seed, plan_sims)
     with output.atomic_folder(Path(out), force, inputs) as folder:
         write(report, folder)
     return report

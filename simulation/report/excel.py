@@ -127,6 +127,9 @@ def write(report, path: Path) -> None:
         frame = report.tables[name]
         frame = frame if columns is None else frame[[c for c in columns if c in frame.columns]]
         _sheet(wb, title, tidy_frame(frame))
+    from simulation.report import local_evidence  # the "Local evidence so far" sheet, if any
+
+    local_evidence.excel(wb, getattr(report, "local", None))
     notes = wb.create_sheet("notes")
     rec = report.record
     lines = [

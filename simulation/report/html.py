@@ -333,6 +333,7 @@ CE_READING = (
 
 def render(report) -> str:
     """The whole page."""
+    from simulation.report import local_evidence
     from simulation.report.sentences import by_section
 
     sc = report.scenario
@@ -409,10 +410,14 @@ def render(report) -> str:
         council_method=council_method(t["council_method"]),
         council_inputs=council_inputs(t["council_inputs"]),
         figures=figures_html([f for f in report.figures
-                              if f.name not in (*ce_names, "break_even")]),
+                              if f.name not in (*ce_names, "break_even",
+                                                local_evidence.FIGURE)]),
         note=escape(report.note),
         authority_note=escape(rec.get("authority_note", "")),
         assumptions=assumptions(t["assumptions"]),
         csv_files=escape(", ".join(f"{name}.csv" for name in t)),
         provenance=escape(provenance),
+        local_evidence=local_evidence.html(getattr(report, "local", None)),
+        local_link="<a href='#local-evidence'>Local evidence</a>"
+        if getattr(report, "local", None) is not None else "",
     )

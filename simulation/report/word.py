@@ -213,4 +213,7 @@ def write(report, path: Path) -> None:
                       f"{report.record.get('authority_note', '')}.")
     doc.add_paragraph("Every parameter with its value and source: report.xlsx (sheet "
                       "'assumptions') and assumptions.csv.")
+    from simulation.report import local_evidence  # the "Local evidence so far" section, if any
+
+    local_evidence.word(doc, getattr(report, "local", None))
     doc.save(str(path))

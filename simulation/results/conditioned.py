@@ -49,9 +49,12 @@ def history_weights(res, observed: pd.DataFrame) -> np.ndarray:
 
 def effect_weights(res, update) -> np.ndarray:
     """Per replication of the authority-wide view: its draw's updated over prior weight (1
-    where the draw is not among the update's, or without an update)."""
+    where the draw is not among the update's, or without an update; a refitted update's
+    weights on the calibration's own draws, before the refit)."""
     if update is None:
         return np.ones(res.reps)
+    # a refitted update's draws are new: the futures were simulated with the calibration's own
+    update = getattr(update, "refitted_from", None) or update
     slab = update.effect > 0
     prior = update.prior[slab] / update.prior[slab].sum()
     post = update.weight[slab] / update.weight[slab].sum()

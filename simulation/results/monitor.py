@@ -16,7 +16,7 @@ from simulation.core import posterior as posterior_mod
 from simulation.core.monitoring import Monitoring
 from simulation.model.rates import Rates
 
-from . import conditioned, ontrack, plan, prevented, system_update
+from . import conditioned, ontrack, plan, prevented, system_update, women_update
 from .metrics import BY_NAME
 from .views import SYSTEM_EFFECT, Views, whole
 
@@ -30,6 +30,8 @@ class Answers:
     update_note: str  # why there is no update, or how it was made
     plan: pd.DataFrame | None = None
     forecast: pd.DataFrame | None = None
+    women: pd.DataFrame | None = None  # the women's parameters before and after the update
+    evsi: pd.DataFrame | None = None  # filled by the analyses layer (sensitivity.evsi)
 
 
 def schedule(views: Views, years: pd.DataFrame, p_no_effect: float | None = None):
@@ -37,20 +39,35 @@ def schedule(views: Views, years: pd.DataFrame, p_no_effect: float | None = None
     :func:`system_update.local_prior`): (effect, prior weight, entries prevented in each of
     ``years``), the build-up following the authority-wide view's simulated enrolments; or None
     without a calibrated system effect."""
+    drawn = _schedule(views, years, p_no_effect)
+    return None if drawn is None else drawn[:3]
+
+
+def _schedule(views: Views, years: pd.DataFrame, p_no_effect: float | None = None):
+    """:func:`schedule`, and for :func:`system_update.refit`: the draws with an effect as
+    points (effect, women for the full effect) and ``prevented_of(points)``."""
     res = views.authority
     sc = res.scenario
     if SYSTEM_EFFECT not in sc.calibrated_keys():
         return None
     post = posterior_mod.load(whole(sc.calibration))
     draws = prevented.draws_from(post, sc)
-    monthly = prevented.system_by_month(
-        draws["effect"].to_numpy(), draws["women_for_full_effect"].to_numpy(),
-        Rates.from_scenario(sc), sc["authority.system_effect_form"],
-        sc["authority.other_infant_care_entries_per_year"], res.row("enrolled", 0))
-    own = res.amounts(BY_NAME["infants_avoided_cohort"]).mean(axis=0)
-    return system_update.local_prior(
-        draws["effect"].to_numpy(), draws["prior"].to_numpy(), prevented.by_year(monthly, years),
-        prevented.by_year(own[None, :], years)[0], p_no_effect)
+    rates = Rates.from_scenario(sc)
+    enrolled = res.row("enrolled", 0)
+    own = prevented.by_year(res.amounts(BY_NAME["infants_avoided_cohort"]).mean(axis=0)[None, :],
+                            years)[0]
+
+    def prevented_of(points: np.ndarray) -> np.ndarray:
+        monthly = prevented.system_by_month(
+            points[:, 0], points[:, 1], rates, sc["authority.system_effect_form"],
+            sc["authority.other_infant_care_entries_per_year"], enrolled)
+        return prevented.by_year(monthly, years) + own
+
+    effect = draws["effect"].to_numpy()
+    points = draws[["effect", "women_for_full_effect"]].to_numpy(float)
+    e, prior, per_year = system_update.local_prior(
+        effect, draws["prior"].to_numpy(), prevented_of(points) - own, own, p_no_effect)
+    return e, prior, per_year, points[effect > 0], prevented_of
 
 
 def _mid(f: pd.DataFrame):
@@ -67,13 +84,16 @@ def system_effect_update(views: Views, data: Monitoring, seed: int,
                       "(at least 3 are needed for the baseline's level, trend and noise)")
     if len(after) == 0:
         return None, "no update yet: no authority year since launch with a count"
-    drawn = schedule(views, after, p_no_effect)
+    drawn = _schedule(views, after, p_no_effect)
     if drawn is None:
         return None, ("no update: the authority-wide scenario has no calibrated system effect "
                       "to update")
-    effect, prior, per_year = drawn
-    u = system_update.update(effect, prior, _mid(before), before["infants_starting_care"],
-                             _mid(after), after["infants_starting_care"], per_year, seed)
+    effect, prior, per_year, points, prevented_of = drawn
+    counts = (_mid(before), before["infants_starting_care"], _mid(after),
+              after["infants_starting_care"])
+    u = system_update.update(effect, prior, *counts, per_year, seed)
+    if u.ess < system_update.MIN_ESS:
+        u = system_update.refit(u, points, prevented_of, *counts, seed=seed)
     note = (f"{len(before)} pre-launch and {len(after)} post-launch year(s); prior: the "
             f"calibration '{whole(views.authority.scenario.calibration)}' given an effect, with "
             f"P(no effect here) {u.p_no_effect(u.prior):.2f}")
@@ -108,18 +128,25 @@ def plan_table(views: Views, data: Monitoring, update, sims: int, seed: int,
     kept = np.flatnonzero(counts)
     index = np.append(kept, len(effect) - 1)
     weight = np.append(counts[kept] / PLAN_DRAWS * (1.0 - p0), p0)
-    if update is not None:
-        baseline = (float(np.log(update.baseline_at_launch[1])), update.trend[1],
-                    update.noise_cv[1])
-    else:
-        level = float(res.scenario["authority.other_infant_care_entries_per_year"]) + float(
-            res.amounts(BY_NAME["care_entries_cohort_counterfactual"]).sum(axis=1).mean()
-            * 12.0 / res.horizon)
-        baseline = (float(np.log(level)), 0.0, system_update.NOISE_CV_SCALE * 0.674)
+    baseline = plan_baseline(views, update)
     before = max(3, len(data.baseline()))
     return plan.power_table(effect[index], weight, per_year[index], baseline,
                             years=range(1, n_years + 1), sims=sims, seed=seed,
                             years_before=before)
+
+
+def plan_baseline(views: Views, update=None) -> tuple[float, float, float]:
+    """(alpha, beta, cv) of authorities like this one: its fitted baseline (median level, trend
+    and noise) when there is an update, else the scenario's infant care entries a year, no trend
+    and the noise prior's median."""
+    res = views.authority
+    if update is not None:
+        return (float(np.log(update.baseline_at_launch[1])), update.trend[1],
+                update.noise_cv[1])
+    level = float(res.scenario["authority.other_infant_care_entries_per_year"]) + float(
+        res.amounts(BY_NAME["care_entries_cohort_counterfactual"]).sum(axis=1).mean()
+        * 12.0 / res.horizon)
+    return float(np.log(level)), 0.0, system_update.NOISE_CV_SCALE * 0.674
 
 
 def answers(views: Views, data: Monitoring, seed: int, p_no_effect: float | None = None,
@@ -127,7 +154,8 @@ def answers(views: Views, data: Monitoring, seed: int, p_no_effect: float | None
     u, note = system_effect_update(views, data, seed, p_no_effect)
     return Answers(views, data, ontrack.table(views, data.observed()), u, note,
                    plan_table(views, data, u, plan_sims, seed, p_no_effect),
-                   conditioned.table(views, data.observed(), u))
+                   conditioned.table(views, data.observed(), u),
+                   women_update.table(views, data.observed()))
 
 
 def text(a: Answers) -> str:
@@ -151,6 +179,12 @@ def text(a: Answers) -> str:
                      f"{1 / (1 - t['band'].iloc[0]):.0f} falls outside its band by chance "
                      "alone)")
     lines.append("")
+    lines.append("Update: the women's parameters, from the practice's own series (each "
+                 "parameter set weighted by how well its futures reproduce them): median "
+                 "[90% interval], before -> after")
+    lines.extend(women_update.text(a.women if a.women is not None else pd.DataFrame(
+        columns=["view"])))
+    lines.append("")
     lines.append("Update: the system effect on other mothers' infant care entries, from the "
                  "authority's own infants under one starting care")
     if a.update is None:
@@ -170,9 +204,11 @@ def text(a: Answers) -> str:
             lines.append(f"  regression to the mean: the last pre-launch year was "
                          f"{u.last_year_excess:.1f} above the fitted baseline; a comparison "
                          "with that year alone would credit the practice with that fall too")
-        if u.ess < 20:
-            lines.append("  the update rests on few of the calibration's draws (ESS < 20): "
-                         "refit the calibration with the local data before relying on it")
+        for note in u.notes:
+            lines.append(f"  {note}")
+        if u.ess < system_update.MIN_ESS:
+            lines.append(f"  the update still rests on few draws (ESS {u.ess:.0f} < "
+                         f"{system_update.MIN_ESS}): read its interval as rough")
     lines.append("")
     lines.append("Plan: years of this authority's own counts since launch needed to tell no "
                  "system effect from the national-size one (simulated authorities like this one)")
@@ -190,6 +226,7 @@ def text(a: Answers) -> str:
                          f"{r['median_p_no_effect_if_none']:.2f} if none, "
                          f"{r['median_p_no_effect_if_national']:.2f} if national-size; median "
                          f"90% width {r['median_width_90']:.1f}")
+    lines.extend(evsi_text(a.evsi))
     lines.append("")
     lines.append("Forecast from here: the horizon's figures, the simulated futures weighted by "
                  "how well they reproduce the observed series (and, authority-wide, by the "
@@ -212,6 +249,25 @@ def text(a: Answers) -> str:
             lines.append(f"  few futures reproduce the history (ESS < {conditioned.MIN_ESS}): "
                          "run more --reps before relying on the narrowed bands")
     return "\n".join(lines)
+
+
+def evsi_text(frame: pd.DataFrame | None) -> list[str]:
+    """Printout lines of the Plan's expected value of sample information
+    (:mod:`simulation.sensitivity.evsi`)."""
+    if frame is None or frame.empty:
+        return ["  EVSI not computed (--plan-sims 0, or no calibrated system effect)"]
+    r0 = frame.iloc[0]
+    lines = [f"  value of the counts for the commissioning decision (budget view, {r0['unit']}):"
+             f" expected net benefit now £{r0['expected_net_benefit_now_gbp'] / 1e6:.2f}m "
+             f"({r0['decision_now']}); the system effect known exactly (EVPI) would be worth "
+             f"£{r0['evpi_system_effect_gbp'] / 1e3:,.0f}k"]
+    for _, r in frame.iterrows():
+        lines.append(f"  EVSI of {int(r['years_after_launch'])} year(s) of the authority's "
+                     f"counts: £{r['evsi_gbp'] / 1e3:,.1f}k (SE £{r['evsi_se_gbp'] / 1e3:,.1f}k)"
+                     f"; the decision changes in "
+                     f"{r['share_of_authorities_changing_the_decision']:.0%} of simulated "
+                     "authorities")
+    return lines
 
 
 def write(a: Answers, folder: Path, record: dict) -> None:
@@ -238,6 +294,10 @@ def write(a: Answers, folder: Path, record: dict) -> None:
                            folder, "system_effect_draws", parquet=False)
     if a.plan is not None:
         output.write_table(a.plan, folder, "plan", parquet=False)
+    if a.evsi is not None:
+        output.write_table(a.evsi, folder, "evsi", parquet=False)
+    if a.women is not None and not a.women.empty:
+        output.write_table(a.women, folder, "women_parameters_update", parquet=False)
     if a.forecast is not None:
         output.write_table(a.forecast, folder, "forecast_from_here", parquet=False)
     output.write_json(folder / "run.json", dict(record, update=a.update_note,
