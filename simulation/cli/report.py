@@ -13,6 +13,7 @@ import sys
 from simulation.cli.common import (
     add_run_options,
     add_scenario_argument,
+    add_template_option,
     check_memory,
     check_run_options,
     default_out,
@@ -23,6 +24,7 @@ from simulation.cli.common import (
 )
 from simulation.core import output
 from simulation.report import build, council
+from simulation.report.word_blocks import check_template
 
 DEFAULT_REPS = 1000
 
@@ -44,7 +46,9 @@ def add_parser(sub) -> None:
     p.add_argument("--council-removals", type=float, default=None, metavar="N",
                    help="removals avoided per cohort in the council method (default: the "
                         "national 11 per 24 women, scaled to the cohort)")
+    add_template_option(p)
     p.set_defaults(handler=main)
+
 
 
 def check_council_removals(value: float | None) -> None:
@@ -55,6 +59,7 @@ def check_council_removals(value: float | None) -> None:
 def main(args) -> int:
     check_run_options(args)
     check_council_removals(args.council_removals)
+    check_template(args.template)
     scenario = load_scenario(args)
     check_memory(2 * args.reps, scenario, args.workers)
     out = args.out or default_out(f"report-{scenario.name}")
@@ -62,7 +67,8 @@ def main(args) -> int:
     with run_options(args) as options:
         report = build.make(scenario, out, args.reps, args.seed, args.band, args.force,
                             args.council_removals, uncertainty=uncertainty(args),
-                            draws=args.draws, inputs=input_paths(args), **options)
+                            draws=args.draws, inputs=input_paths(args),
+                            template=args.template, **options)
     for sentence in report.sentences:  # the base case's first; each names its view
         if sentence.section in ("citable", "where"):
             print(f"- {sentence.text}")

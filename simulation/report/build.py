@@ -157,8 +157,9 @@ def build(results, other: Results | None = None, band: float = 0.9,
     return Report(base, authority, band, note, t, said, figs, inputs, case, record)
 
 
-def write(report: Report, folder: Path) -> None:
-    """All files of a report into an existing (temporary) folder."""
+def write(report: Report, folder: Path, template: Path | None = None) -> None:
+    """All files of a report into an existing (temporary) folder (``template``: the council's
+    .docx for report.docx)."""
     from simulation.report import excel, html, word
 
     folder = Path(folder)
@@ -167,7 +168,7 @@ def write(report: Report, folder: Path) -> None:
     for fig in report.figures:
         (folder / f"{fig.name}.png").write_bytes(fig.png)
     (folder / "report.html").write_text(html.render(report), encoding="utf-8")
-    word.write(report, folder / "report.docx")
+    word.write(report, folder / "report.docx", template)
     excel.write(report, folder / "report.xlsx")
     (folder / "scenario.toml").write_text(report.scenario.to_toml(), encoding="utf-8")
     (folder / "scenario_authority.toml").write_text(report.authority.scenario.to_toml(),
@@ -178,14 +179,19 @@ def write(report: Report, folder: Path) -> None:
 def make(scenario: Scenario, out: Path, reps: int, seed: int, band: float = 0.9,
          force: bool = False, council_removals: float | None = None,
          case: BusinessCase | None = None, uncertainty: str = "posterior",
-         draws: int = study.DEFAULT_DRAWS, inputs=(), **run_options) -> Report:
+         draws: int = study.DEFAULT_DRAWS, inputs=(), template: Path | None = None,
+         **run_options) -> Report:
     """Simulate ``scenario``'s two views and write its report to ``out`` (complete, or not at
     all; ``--force`` never replaces a folder holding one of ``inputs``). ``run_options`` go to
     :func:`study.simulate` (engine, workers, executor, progress, checkpoint): they change how
-    fast, never which numbers."""
+    fast, never which numbers. ``template``: the council's .docx for report.docx (checked
+    before any simulation)."""
+    from simulation.report.word_blocks import check_template
+
+    check_template(template)
     output.check_writable(Path(out), force, inputs)
     base, authority = simulate(scenario, reps, seed, uncertainty, draws, band, **run_options)
     report = build(base, authority, band, council_removals, case)
     with output.atomic_folder(Path(out), force, inputs) as folder:
-        write(report, folder)
+        write(report, folder, template)
     return report

@@ -212,9 +212,10 @@ def html(report) -> str:
 
 
 # ------------------------------------------------------------------------------- Word
-def docx(report, path: Path) -> None:
+def docx(report, path: Path, template: Path | None = None) -> None:
     """``portfolio.docx``: page 1 the national summary, then each area, year by year, figures,
-    the areas' inputs."""
+    the areas' inputs (``template``: the council's .docx, whose styles, headers and footers it
+    takes)."""
     from docx.enum.text import WD_BREAK
     from docx.shared import Mm
 
@@ -223,8 +224,11 @@ def docx(report, path: Path) -> None:
     p = report.portfolio
     t = report.tables
     price = p.price_label
-    doc = word._document()
-    doc.add_heading(report.title, level=1)
+    doc = word._document(template)
+    word.blocks.set_provenance(doc, report.title, report.record,
+                               subject="Portfolio of Pause practices")
+    word.blocks.add_heading(doc, report.title, level=1)
+    word.blocks.add_provenance(doc, report.record)
     doc.add_paragraph(f"Money: {price}, council costs only. Ranges: the central "
                       f"{fmt.percent(p.band)} of {p.reps} simulated futures of the portfolio.")
     doc.add_heading("Summary: the national total", level=2)
@@ -236,7 +240,8 @@ def docx(report, path: Path) -> None:
     head = t["national_headline"]
     doc.add_heading(f"Key figures ({price})", level=3)
     word._table(doc, ["Figure", "Period", "Median (central range)", "Unit"],
-                [[r.label, r.period.replace("_", " "), word._banded(r), r.unit]
+                [[r.label, r.period.replace("_", " "), word._banded(r),
+                  word.blocks.unit_words(r.unit)]
                  for _, r in head.iterrows()])
     doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
 
