@@ -305,4 +305,9 @@ def xlsx(report, path: Path) -> None:
         notes.cell(notes.max_row, 2).data_type = "s"
     notes.column_dimensions["A"].width = 14
     notes.column_dimensions["B"].width = 120
+    from openpyxl.styles import Alignment
+
+    for cell in notes["B"]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    excel.xb.print_ready(notes, None, [14, 120], orientation="portrait")
     wb.save(str(path))

@@ -177,6 +177,7 @@ def add_heading(doc, text: str, level: int = 2):
     run.bold = True
     run.font.size = Pt({1: 16, 2: 13, 3: 11}.get(level, 10))
     paragraph.paragraph_format.keep_with_next = True
+    paragraph.paragraph_format.space_before = Pt(10)
     return paragraph
 
 
