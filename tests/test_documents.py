@@ -329,3 +329,21 @@ def test_word_file_prints_on_few_pages_with_the_summary_first(files, tmp_path):
     assert pages <= MAX_DOCX_PAGES, pages
     first = PdfReader(str(tmp_path / "plain.pdf")).pages[0].extract_text()
     assert "Made by pausesim" in " ".join(first.split())
+
+
+def test_portfolio_word_file_in_a_council_template(tmp_path):
+    """The portfolio's Word file takes the template too (one area, few replications), with its
+    provenance, even where the template lacks pausesim's list and heading styles."""
+    from simulation.cli import main
+
+    (tmp_path / "areas.csv").write_text("area,scenario\nNational,national\n")
+    template = council_template(tmp_path / "council.docx")
+    out = tmp_path / "portfolio"
+    assert main(["portfolio", str(tmp_path / "areas.csv"), "--reps", "4", "--draws", "2",
+                 "--engine", "simpy", "--workers", "1", "--no-progress", "--out", str(out),
+                 "--template", str(template)]) == 0
+    doc = _docx(out / "portfolio.docx")
+    assert COUNCIL_HEADER in [p.text for p in doc.sections[-1].header.paragraphs]
+    assert TEMPLATE_BODY not in [p.text for p in doc.paragraphs]
+    assert doc.core_properties.author == f"pausesim {__version__}"
+    assert any(p.text.startswith("Made by pausesim") for p in doc.paragraphs[:3])
