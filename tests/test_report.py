@@ -12,7 +12,8 @@ Checked to fail: recording the two_views' ``hi`` cell for the ``lo`` number of t
 breaks test_every_number_in_the_sentences_is_its_table_cell; dropping the print page breaks
 (``#summary`` break-after, ``section.page`` break-before) or the print font size breaks
 test_print_pdf_is_bounded_with_the_summary_on_page_1;
-writing the XLSX statistics as text (``str(v)``) breaks test_xlsx_numbers_are_the_csv_numbers.
+writing the XLSX statistics as text (``str(v)``) breaks test_xlsx_numbers_are_the_csv_numbers
+(its Data sheet).
 """
 
 from __future__ import annotations
@@ -234,23 +235,20 @@ def test_where_the_effect_comes_from_has_no_jargon(tables):
 
 # ------------------------------------------------------------------------------- the workbook
 def test_xlsx_numbers_are_the_csv_numbers(report_dir, tables):
+    """The workbook's Data sheet holds the CSV tables' numbers as numbers, formatted by unit."""
     from openpyxl import load_workbook
 
+    from simulation.report import excel
+
     wb = load_workbook(report_dir / "report.xlsx")
-    assert {"two_views", "break_even", "net_saving_by_system_effect", "headline",
-            "year_by_year", "effect_by_source", "council_method", "money_inputs",
-            "assumptions", "notes"} <= set(wb.sheetnames)
-    assert wb.sheetnames[0] == "two_views"
-    for sheet, table in (("two_views", "two_views"), ("break_even", "break_even"),
-                         ("headline", "headline"), ("year_by_year", "by_year"),
-                         ("effect_by_source", "sources")):
-        ws = wb[sheet]
-        header = [c.value for c in ws[1]]
-        rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert wb.sheetnames == [*excel.PEOPLE_SHEETS, excel.DATA_SHEET]
+    assert wb.sheetnames[0] == "Summary"
+    data = excel.data_tables(wb)
+    for table in ("two_views", "break_even", "headline", "by_year", "sources"):
+        rows = data[table]
         csv = tables[table]
         assert len(rows) == len(csv)
-        for row, (_, expected) in zip(rows, csv.iterrows()):
-            got = dict(zip(header, row))
+        for got, (_, expected) in zip(rows, csv.iterrows()):
             for column in ("mean", "median", "lo", "hi"):
                 want = expected[column]
                 if pd.isna(want):
@@ -258,18 +256,17 @@ def test_xlsx_numbers_are_the_csv_numbers(report_dir, tables):
                 elif np.isinf(want):
                     assert got[column] == "not reached"
                 else:
-                    assert isinstance(got[column], (int, float)), (sheet, column, got[column])
+                    assert isinstance(got[column], (int, float)), (table, column, got[column])
                     assert got[column] == pytest.approx(want, rel=1e-12, abs=1e-12)
-    ws = wb["headline"]
-    header = [c.value for c in ws[1]]
+    ws = wb[excel.DATA_SHEET]
+    start = next(c.row for c in ws["A"] if c.value == "headline (headline.csv)")
+    header = [c.value for c in ws[start + 1]]
     col = header.index("median") + 1
-    for r in range(2, ws.max_row + 1):
+    for r in range(start + 2, start + 2 + len(data["headline"])):
         unit = ws.cell(r, header.index("unit") + 1).value
         fmt = ws.cell(r, col).number_format
         if unit.startswith("GBP"):
             assert "£" in fmt, (unit, fmt)
-        elif unit == "probability":
-            pass  # a mean only
         elif unit == "ratio":
             assert fmt == "0.00"
 

@@ -164,22 +164,28 @@ def test_threshold_in_html_word_and_excel(report_dir, said):
                     if t.rows[0].cells[-1].text == "Authority-wide scenario prevents (mean)")
     assert len(be_table.rows) == len(be) + 1
 
-    # Excel: the sentence in the notes, the threshold as numbers in its own sheet
+    # Excel: the sentence in the notes, the threshold as numbers in its own sheet and the data
+    from simulation.report import excel
+
     wb = load_workbook(report_dir / "report.xlsx")
-    notes = [row for row in wb["notes"].iter_rows(values_only=True)]
+    notes = [row for row in wb["Notes"].iter_rows(values_only=True)]
     assert ("Sentence (citable; both views)", threshold.text) in notes
     first_note = next(row for row in notes if str(row[0]).startswith("Sentence"))
     assert first_note[0] == "Sentence (citable; base case)" and first_note[1].startswith(BASE)
-    ws = wb["break_even"]
-    header = [c.value for c in ws[1]]
-    rows = [dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True)]
+    rows = excel.data_tables(wb)["break_even"]
     assert [r["period"] for r in rows] == list(be.period)
     for row, threshold in zip(rows, be["threshold"]):
         assert row["threshold"] == pytest.approx(threshold, rel=1e-9, abs=1e-9)
-    assert wb.sheetnames[:3] == ["two_views", "break_even", "net_saving_by_system_effect"]
-    first = [dict(zip([c.value for c in wb["two_views"][1]], r))
-             for r in wb["two_views"].iter_rows(min_row=2, values_only=True)][0]
+    sheet = wb["Break-even"]
+    shown = [r for r in sheet.iter_rows(values_only=True) if str(r[0]).startswith("Year ")]
+    for row, threshold in zip(shown, be["threshold"]):
+        assert row[1] == pytest.approx(threshold, rel=1e-9, abs=1e-9)
+    assert wb.sheetnames[:2] == ["Summary", "Break-even"]
+    first = excel.data_tables(wb)["two_views"][0]
     assert first["view"] == "base" and first["view_label"].startswith("Base case")
+    summary = list(wb["Summary"].iter_rows(values_only=True))
+    head = next(r for r in summary if r[0] == "Figure")
+    assert head[1].startswith("Base case") and head[4].startswith("Authority-wide")
 
 
 def test_threshold_is_where_the_base_case_breaks_even(report_dir):

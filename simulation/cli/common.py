@@ -251,7 +251,8 @@ def input_paths(args: argparse.Namespace) -> list[Path]:
     refs = [getattr(args, "scenario", None), *(getattr(args, "scenarios", None) or []),
             getattr(args, "calibration", None), getattr(args, "from_posterior", None),
             getattr(args, "checkpoint", None), *(getattr(args, "compare", None) or []),
-            getattr(args, "reference", None), getattr(args, "areas", None)]
+            getattr(args, "reference", None), getattr(args, "areas", None),
+            getattr(args, "template", None)]
     return [Path(ref) for ref in refs if ref and os.path.exists(ref)]  # False for bad names
 
 
@@ -280,3 +281,11 @@ def safe_folder_name(name: str, limit: int = 80) -> str:
 def default_out(name: str) -> Path:
     """``results/<name>-<date-time>``, with ``name`` made one safe folder name."""
     return Path("results") / f"{safe_folder_name(name)}-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
+
+
+def add_template_option(p) -> None:
+    """``--template COUNCIL.docx`` for a command that writes a Word document."""
+    p.add_argument("--template", type=Path, default=None, metavar="COUNCIL.docx",
+                   help="write the Word document in this council document's styles, page "
+                        "set-up, headers and footers (its body text is not copied; a .dotx "
+                        "template: save it as .docx first)")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from simulation.cli.common import (
     add_run_options,
+    add_template_option,
     check_memory,
     check_run_options,
     default_out,
@@ -21,6 +22,7 @@ from simulation.cli.common import (
 from simulation.core import deflators, output
 from simulation.report import areas as areas_mod
 from simulation.report import portfolio
+from simulation.report.word_blocks import check_template
 
 DEFAULT_REPS = 1000
 
@@ -50,11 +52,13 @@ def add_parser(sub) -> None:
                         f"{deflators.latest_outturn_year()})")
     p.add_argument("--horizon-months", type=float, default=None, metavar="MONTHS",
                    help="horizon of every area (default: the areas' own, which must agree)")
+    add_template_option(p)
     p.set_defaults(handler=main)
 
 
 def main(args) -> int:
     check_run_options(args)
+    check_template(args.template)
     rows = areas_mod.read(args.areas)
     areas = areas_mod.resolve(rows, args.areas, args.calibration, args.price_year,
                               args.horizon_months)
@@ -68,7 +72,8 @@ def main(args) -> int:
         report = portfolio.make(areas, args.areas, out, args.reps, args.seed, args.band,
                                 args.force, uncertainty=uncertainty(args), draws=args.draws,
                                 inputs=inputs, before_writing=lambda: writing(
-                                    out, 2 * args.reps * len(areas)), **options)
+                                    out, 2 * args.reps * len(areas)),
+                                template=args.template, **options)
     for sentence in report.sentences:
         print(f"- {sentence}")
     sim = report.portfolio.national.simulated

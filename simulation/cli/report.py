@@ -14,6 +14,7 @@ from pathlib import Path
 from simulation.cli.common import (
     add_run_options,
     add_scenario_argument,
+    add_template_option,
     check_memory,
     check_run_options,
     default_out,
@@ -25,6 +26,7 @@ from simulation.cli.common import (
 from simulation.core import monitoring, output
 from simulation.core.errors import PausesimError
 from simulation.report import build, council
+from simulation.report.word_blocks import check_template
 
 DEFAULT_REPS = 1000
 
@@ -54,7 +56,9 @@ def add_parser(sub) -> None:
                    help="with --monitoring: simulated authorities per figure of the Plan (power "
                         "and expected value of sample information; 0: no Plan) (default: "
                         "%(default)s)")
+    add_template_option(p)
     p.set_defaults(handler=main)
+
 
 
 def check_council_removals(value: float | None) -> None:
@@ -67,6 +71,7 @@ def main(args) -> int:
     check_council_removals(args.council_removals)
     if args.plan_sims < 0:
         raise PausesimError(f"--plan-sims = {args.plan_sims} is invalid: must be an integer >= 0")
+    check_template(args.template)
     scenario = load_scenario(args)
     data = None if args.monitoring is None else \
         monitoring.load(args.monitoring, scenario["practice.horizon_months"])
@@ -78,7 +83,8 @@ def main(args) -> int:
         report = build.make(scenario, out, args.reps, args.seed, args.band, args.force,
                             args.council_removals, uncertainty=uncertainty(args),
                             draws=args.draws, inputs=inputs, monitoring=data,
-                            plan_sims=args.plan_sims, **options)
+                            plan_sims=args.plan_sims, template=args.template,
+                            **options)
     for sentence in report.sentences:  # the base case's first; each names its view
         if sentence.section in ("citable", "where"):
             print(f"- {sentence.text}")

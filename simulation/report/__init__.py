@@ -9,6 +9,9 @@
 - :mod:`.claims`, :mod:`.comparison` - the seed business cases' claims against the simulation;
 - :mod:`.figures` - the figures (PNG); :mod:`.html` + ``template.html`` - the printable page;
   :mod:`.word` - report.docx; :mod:`.excel` - report.xlsx; :mod:`.export` - safe CSV cells;
+- :mod:`.word_blocks`, :mod:`.excel_blocks` - the building blocks of every Word and Excel file
+  (a council template, provenance, headings, tables that print well, figures; print-ready
+  sheets, financial years, data tables);
 - :mod:`.build` - the whole report from its two views (the base case first, the authority-wide
   scenario beside it), written atomically.
 """

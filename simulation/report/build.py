@@ -158,8 +158,9 @@ def build(results, other: Results | None = None, band: float = 0.9,
     return Report(base, authority, band, note, t, said, figs, inputs, case, record)
 
 
-def write(report: Report, folder: Path) -> None:
-    """All files of a report into an existing (temporary) folder."""
+def write(report: Report, folder: Path, template: Path | None = None) -> None:
+    """All files of a report into an existing (temporary) folder (``template``: the council's
+    .docx for report.docx)."""
     from simulation.report import excel, html, word
 
     folder = Path(folder)
@@ -168,7 +169,7 @@ def write(report: Report, folder: Path) -> None:
     for fig in report.figures:
         (folder / f"{fig.name}.png").write_bytes(fig.png)
     (folder / "report.html").write_text(html.render(report), encoding="utf-8")
-    word.write(report, folder / "report.docx")
+    word.write(report, folder / "report.docx", template)
     excel.write(report, folder / "report.xlsx")
     (folder / "scenario.toml").write_text(report.scenario.to_toml(), encoding="utf-8")
     (folder / "scenario_authority.toml").write_text(report.authority.scenario.to_toml(),
@@ -189,18 +190,23 @@ def make(scenario: Scenario, out: Path, reps: int, seed: int, band: float = 0.9,
          force: bool = False, council_removals: float | None = None,
          case: BusinessCase | None = None, uncertainty: str = "posterior",
          draws: int = study.DEFAULT_DRAWS, inputs=(), monitoring=None, plan_sims: int = 100,
+         template: Path | None = None,
          **run_options) -> Report:
     """Simulate ``scenario``'s two views and write its report to ``out`` (complete, or not at
     all; ``--force`` never replaces a folder holding one of ``inputs``). ``run_options`` go to
     :func:`study.simulate` (engine, workers, executor, progress, checkpoint): they change how
     fast, never which numbers. ``monitoring``: validated monitoring data
     (:mod:`simulation.core.monitoring`), for the "Local evidence so far" section (its Plan with
-    ``plan_sims`` simulated authorities per figure)."""
+    ``plan_sims`` simulated authorities per figure). ``template``: the council's .docx for
+    report.docx (checked before any simulation)."""
+    from simulation.report.word_blocks import check_template
+
+    check_template(template)
     output.check_writable(Path(out), force, inputs)
     base, authority = simulate(scenario, reps, seed, uncertainty, draws, band, **run_options)
     report = build(base, authority, band, council_removals, case)
     if monitoring is not None:
         add_local_evidence(report, monitoring, seed, plan_sims)
     with output.atomic_folder(Path(out), force, inputs) as folder:
-        write(report, folder)
+        write(report, folder, template)
     return report

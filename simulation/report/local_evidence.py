@@ -166,41 +166,49 @@ def word(doc, local: LocalEvidence | None) -> None:
     """The section appended to a Word document (nothing without monitoring data)."""
     if local is None:
         return
-    import io
+    from simulation.report import word_blocks as blocks
 
-    from docx.shared import Mm
-
-    from simulation.report.word import _table
-
-    doc.add_heading(TITLE, level=2)
-    doc.add_paragraph(f"From {local.origin} (pausesim report --monitoring; docs/monitoring.md).")
+    blocks.add_heading(doc, TITLE, level=2)
+    blocks.add_paragraph(doc, f"From {local.origin} (pausesim report --monitoring; "
+                              "docs/monitoring.md).")
     for i, (heading, text, frame) in enumerate(local.blocks):
-        doc.add_heading(heading, level=3)
-        doc.add_paragraph(text)
+        blocks.add_heading(doc, heading, level=3)
+        blocks.add_paragraph(doc, text)
         if frame is not None:
-            _table(doc, [str(c) for c in frame.columns],
-                   [[str(v) for v in row] for row in frame.itertuples(index=False)])
+            blocks.add_table(doc, [str(c) for c in frame.columns],
+                             [[str(v) for v in row] for row in frame.itertuples(index=False)])
         if i == 0 and local.figure is not None:
-            doc.add_picture(io.BytesIO(local.figure.png), width=Mm(170))
-            doc.add_paragraph(local.figure.caption)
+            blocks.add_figure(doc, local.figure.png, local.figure.caption)
 
 
 def excel(wb, local: LocalEvidence | None) -> None:
-    """One sheet, ``local_evidence``: each block's heading, paragraph and table."""
+    """One print-ready sheet, "Local evidence": each block's heading and paragraph as notes, then
+    its table (numbers stored as numbers where the cell reads as one)."""
     if local is None:
         return
-    ws = wb.create_sheet("local_evidence")
-    ws.append([TITLE, f"from {local.origin}"])
+    from simulation.report import excel_blocks as xb
+
+    notes, header, rows = [f"From {local.origin}."], None, []
     for heading, text, frame in local.blocks:
-        ws.append([])
-        ws.append([heading])
-        ws.append([text])
-        if frame is not None:
-            ws.append([str(c) for c in frame.columns])
-            for row in frame.itertuples(index=False):
-                ws.append([v if isinstance(v, (int, float)) else str(v) for v in row])
-    for row in ws.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
-    ws.column_dimensions["A"].width = 40
+        notes.append(f"{heading}: {text}")
+        if frame is None:
+            continue
+        columns = [str(c) for c in frame.columns]
+        if header is None:  # the first table's header is the sheet's (repeated on print)
+            header = columns
+            rows.append([heading])
+        else:
+            rows.extend([[], [heading], columns])
+        rows.extend([_number(v) for v in row] for row in frame.itertuples(index=False))
+    xb.add_sheet(wb, "Local evidence", TITLE, notes, header or [""], rows,
+                 orientation="landscape")
+
+
+def _number(value):
+    """A table cell as a number when it reads as one ("12", "0.4"), else its text."""
+    if isinstance(value, (int, float)):
+        return value
+    try:
+        return float(str(value).replace(",", ""))
+    except ValueError:
+        return str(value)

@@ -435,8 +435,9 @@ def record(portfolio: Portfolio, origin) -> dict:
         horizon_months=portfolio.national.horizon)
 
 
-def write(report: PortfolioReport, folder: Path) -> None:
-    """Every file of the portfolio into an existing (temporary) folder."""
+def write(report: PortfolioReport, folder: Path, template: Path | None = None) -> None:
+    """Every file of the portfolio into an existing (temporary) folder (``template``: the
+    council's .docx for portfolio.docx)."""
     from simulation.report import portfolio_files
 
     folder = Path(folder)
@@ -447,14 +448,15 @@ def write(report: PortfolioReport, folder: Path) -> None:
     for fig in report.figures:
         (folder / f"{fig.name}.png").write_bytes(fig.png)
     (folder / "portfolio.html").write_text(portfolio_files.html(report), encoding="utf-8")
-    portfolio_files.docx(report, folder / "portfolio.docx")
+    portfolio_files.docx(report, folder / "portfolio.docx", template)
     portfolio_files.xlsx(report, folder / "portfolio.xlsx")
     output.write_json(folder / "run.json", report.record)
 
 
 def make(areas: Sequence[Area], origin, out: Path, reps: int, seed: int, band: float = 0.9,
          force: bool = False, uncertainty: str = "posterior", draws: int = study.DEFAULT_DRAWS,
-         inputs=(), before_writing=None, **run_options) -> PortfolioReport:
+         inputs=(), before_writing=None, template: Path | None = None,
+         **run_options) -> PortfolioReport:
     """Simulate the areas in both views and write the portfolio to ``out``: the base case at
     its top, the authority-wide scenario in ``authority-wide/``, both views' sentences (the base
     case first) in every document. Complete, or not at all;
@@ -478,7 +480,7 @@ def make(areas: Sequence[Area], origin, out: Path, reps: int, seed: int, band: f
     if before_writing is not None:  # (a large portfolio's files take a while)
         before_writing()
     with output.atomic_folder(Path(out), force, inputs) as folder:
-        write(reports["base"], folder)
+        write(reports["base"], folder, template)
         (folder / "authority-wide").mkdir()
-        write(reports["authority"], folder / "authority-wide")
+        write(reports["authority"], folder / "authority-wide", template)
     return reports["base"]

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 from html import escape
 from importlib import resources
@@ -212,44 +211,50 @@ def html(report) -> str:
 
 
 # ------------------------------------------------------------------------------- Word
-def docx(report, path: Path) -> None:
+def docx(report, path: Path, template: Path | None = None) -> None:
     """``portfolio.docx``: page 1 the national summary, then each area, year by year, figures,
-    the areas' inputs."""
+    the areas' inputs (``template``: the council's .docx, whose styles, headers and footers it
+    takes)."""
     from docx.enum.text import WD_BREAK
-    from docx.shared import Mm
 
     from simulation.report.portfolio import NATIONAL
 
     p = report.portfolio
     t = report.tables
     price = p.price_label
-    doc = word._document()
-    doc.add_heading(report.title, level=1)
-    doc.add_paragraph(f"Money: {price}, council costs only. Ranges: the central "
-                      f"{fmt.percent(p.band)} of {p.reps} simulated futures of the portfolio.")
-    doc.add_heading("Summary: the national total", level=2)
+    doc = word._document(template)
+    blocks = word.blocks
+    blocks.set_provenance(doc, report.title, report.record,
+                          subject="Portfolio of Pause practices")
+    blocks.add_heading(doc, report.title, level=1)
+    blocks.add_provenance(doc, report.record)
+    blocks.add_paragraph(doc, f"Money: {price}, council costs only. Ranges: the central "
+                         f"{fmt.percent(p.band)} of {p.reps} simulated futures of the "
+                         "portfolio.")
+    blocks.add_heading(doc, "Summary: the national total", level=2)
     for s in report.sentences:
-        doc.add_paragraph(s, style="List Bullet")
-    doc.add_heading("How the national total is made", level=3)
+        blocks.add_paragraph(doc, s, bullet=True)
+    blocks.add_heading(doc, "How the national total is made", level=3)
     for n in report.notes:
-        doc.add_paragraph(n)
+        blocks.add_paragraph(doc, n)
     head = t["national_headline"]
-    doc.add_heading(f"Key figures ({price})", level=3)
+    blocks.add_heading(doc, f"Key figures ({price})", level=3)
     word._table(doc, ["Figure", "Period", "Median (central range)", "Unit"],
-                [[r.label, r.period.replace("_", " "), word._banded(r), r.unit]
+                [[r.label, r.period.replace("_", " "), word._banded(r),
+                  blocks.unit_words(r.unit)]
                  for _, r in head.iterrows()])
     doc.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
 
-    doc.add_heading(f"Each area ({_period_words(report)})", level=2)
+    blocks.add_heading(doc, f"Each area ({_period_words(report)})", level=2)
     rows = t["areas_headline"].set_index(["area", "metric"])
     areas = list(dict.fromkeys(t["areas_headline"].area))
     word._table(doc, ["Area", *[h for _, h in AREA_COLUMNS], "Share of the national infants"],
                 [[a, *[word._banded(rows.loc[(a, m)]) for m, _ in AREA_COLUMNS],
                   fmt.percent(rows.loc[(a, "infants_avoided_cumulative"), "share_of_national"])]
                  for a in areas])
-    doc.add_paragraph(f"'{NATIONAL}' is the total of each simulated future, not the sum of the "
-                      "areas' ranges.")
-    doc.add_heading("The national total, year by year", level=2)
+    blocks.add_paragraph(doc, f"'{NATIONAL}' is the total of each simulated future, not the sum "
+                         "of the areas' ranges.")
+    blocks.add_heading(doc, "The national total, year by year", level=2)
     by_year = t["national_by_year"]
     grid = by_year.set_index(["year", "metric"])
     years = sorted(by_year.year.unique())
@@ -257,16 +262,15 @@ def docx(report, path: Path) -> None:
     word._table(doc, ["Figure", *[f"Year {y}" for y in years]],
                 [[labels[m], *[word._banded(grid.loc[(y, m)]) for y in years]]
                  for m in labels.index], size=7.0)
-    doc.add_heading("Figures", level=2)
+    blocks.add_heading(doc, "Figures", level=2)
     for fig in report.figures:
-        doc.add_picture(io.BytesIO(fig.png), width=Mm(170))
-        doc.add_paragraph(fig.caption)
-    doc.add_heading("The areas and their inputs", level=2)
+        blocks.add_figure(doc, fig.png, fig.caption)
+    blocks.add_heading(doc, "The areas and their inputs", level=2)
     word._table(doc, ["Area", "Scenario", "Digest", "Written at", "Overrides"],
                 [[r.area, f"{r.title} ({r.scenario})", r.digest, r.own_price_base,
                   r.overrides or "-"] for r in t["areas"].itertuples()], size=7.0)
-    doc.add_paragraph("Every money input with its price year and its value at the price base: "
-                      "portfolio.xlsx (sheet 'money_inputs') and money_inputs.csv.")
+    blocks.add_paragraph(doc, "Every money input with its price year and its value at the price "
+                         "base: portfolio.xlsx (sheet 'money_inputs') and money_inputs.csv.")
     doc.save(str(path))
 
 
@@ -300,4 +304,9 @@ def xlsx(report, path: Path) -> None:
         notes.cell(notes.max_row, 2).data_type = "s"
     notes.column_dimensions["A"].width = 14
     notes.column_dimensions["B"].width = 120
+    from openpyxl.styles import Alignment
+
+    for cell in notes["B"]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    excel.xb.print_ready(notes, None, [14, 120], orientation="portrait")
     wb.save(str(path))
