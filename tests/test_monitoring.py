@@ -292,7 +292,8 @@ def test_report_has_the_local_evidence_section(tmp_path):
     text = " ".join(p.text for p in docx.Document(out / "report.docx").paragraphs)
     assert "Local evidence so far" in text
     wb = openpyxl.load_workbook(out / "report.xlsx")
-    assert "local_evidence" in wb.sheetnames
+    assert "Local evidence" in wb.sheetnames  # people's words, print-ready (issue 22)
+    assert wb["Local evidence"].page_setup.fitToWidth == 1
     for name in ("local_on_track", "local_system_effect", "local_plan", "local_evsi"):
         assert (out / f"{name}.csv").is_file(), name
 
