@@ -178,14 +178,17 @@ def write(report: Report, folder: Path) -> None:
 def make(scenario: Scenario, out: Path, reps: int, seed: int, band: float = 0.9,
          force: bool = False, council_removals: float | None = None,
          case: BusinessCase | None = None, uncertainty: str = "posterior",
-         draws: int = study.DEFAULT_DRAWS, inputs=(), **run_options) -> Report:
+         draws: int = study.DEFAULT_DRAWS, inputs=(), extra=None, **run_options) -> Report:
     """Simulate ``scenario``'s two views and write its report to ``out`` (complete, or not at
     all; ``--force`` never replaces a folder holding one of ``inputs``). ``run_options`` go to
     :func:`study.simulate` (engine, workers, executor, progress, checkpoint): they change how
-    fast, never which numbers."""
+    fast, never which numbers. ``extra(folder)``, if given, writes more files into the folder
+    before it is published (the options appraisal of ``report --variant``)."""
     output.check_writable(Path(out), force, inputs)
     base, authority = simulate(scenario, reps, seed, uncertainty, draws, band, **run_options)
     report = build(base, authority, band, council_removals, case)
     with output.atomic_folder(Path(out), force, inputs) as folder:
         write(report, folder)
+        if extra is not None:
+            extra(folder)
     return report

@@ -27,8 +27,8 @@ AREA_COLUMNS = (
     ("net_cost_avoidance_cumulative_discounted", "Net present value"),
     ("probability_net_saving_discounted", "Probability of a net saving"),
 )
-XLSX_SHEETS = ("national_headline", "national_by_year", "national_sources", "areas_headline",
-               "areas", "money_inputs")
+XLSX_SHEETS = ("national_two_views", "national_headline", "national_by_year",
+               "national_sources", "areas_headline", "areas", "money_inputs")
 
 
 # ---------------------------------------------------------------------------- figures
@@ -196,6 +196,7 @@ def html(report) -> str:
         period_words=escape(_period_words(report)),
         sentences="\n".join(f"    <li>{html_mod.sentence_html(s)}</li>"
                             for s in report.sentences),
+        two_views=_two_views_html(t),
         sources=html_mod.sources(t["national_sources"], price),
         notes="\n".join(f"    <p>{html_mod.sentence_html(n)}</p>" for n in report.notes),
         cite=escape(cite),
@@ -209,6 +210,24 @@ def html(report) -> str:
                          "(exact values): " + ", ".join(f"{n}.parquet" for n in report.parquet)),
         provenance=escape(provenance),
     )
+
+
+def _two_views_html(t) -> str:
+    if "national_two_views" not in t:  # a report built in one view only
+        return ""
+    return html_mod.two_views(t["national_two_views"])
+
+
+def _two_views_docx(doc, frame: pd.DataFrame) -> None:
+    """The national total's headline in both views side by side (as the report's page 1)."""
+    views = list(dict.fromkeys(frame.view))
+    labels = frame.drop_duplicates("view").set_index("view").view_label
+    rows = frame.set_index(["view", "figure"])
+    word._table(doc, ["Figure (median, central range)", *[labels[v] for v in views]],
+                [[label, *[word._banded(rows.loc[(v, figure)]) if (v, figure) in rows.index
+                           else "" for v in views]]
+                 for figure, label in frame[frame.view == views[0]][["figure", "label"]]
+                 .itertuples(index=False)])
 
 
 # ------------------------------------------------------------------------------- Word
@@ -230,6 +249,9 @@ def docx(report, path: Path) -> None:
     doc.add_heading("Summary: the national total", level=2)
     for s in report.sentences:
         doc.add_paragraph(s, style="List Bullet")
+    if "national_two_views" in t:
+        doc.add_heading("The national total in both views", level=3)
+        _two_views_docx(doc, t["national_two_views"])
     doc.add_heading("How the national total is made", level=3)
     for n in report.notes:
         doc.add_paragraph(n)
@@ -278,7 +300,7 @@ def xlsx(report, path: Path) -> None:
 
     wb = Workbook()
     wb.remove(wb.active)
-    for name in XLSX_SHEETS:
+    for name in (n for n in XLSX_SHEETS if n in report.tables):
         frame = report.tables[name].drop(columns=["share_infinite"], errors="ignore")
         excel._sheet(wb, name, fmt.tidy_frame(frame))
     notes = wb.create_sheet("notes")
