@@ -115,7 +115,7 @@ def test_excel_holds_the_printed_numbers(compared):
     for r, table in ((rows[:3], word[0]), (rows[3:], word[2])):
         for row, shown in zip(r, table[1:]):
             cells = dict(zip(table[0], shown))
-            assert isinstance(row["NPV (mean)"], float)  # numbers, not text
+            assert isinstance(row["NPV (mean)"], (int, float))  # numbers, not text
             assert fmt.money(row["Programme cost (PV)"]) == cells["Programme cost (PV)"]
             assert fmt.money(row["Care costs avoided (PV)"]) == cells["Care costs avoided (PV)"]
             assert cells["Infants kept out of care"] == (
@@ -123,7 +123,21 @@ def test_excel_holds_the_printed_numbers(compared):
                 f"[{fmt.interval(row['Infants: low'], row['Infants: high'])}]")
             assert cells["Net present value (NPV)"].startswith(fmt.money(row["NPV (mean)"]))
             assert fmt.percent(row["P(net saving)"]) == cells["P(net saving)"]
-    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "1:1"
+    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$1"
+    differences = openpyxl.load_workbook(out / "options.xlsx")["differences"]
+    diff_rows = [dict(zip([c.value for c in differences[1]], [c.value for c in r]))
+                 for r in differences.iter_rows(min_row=2)]
+    for r, table in ((diff_rows[:3], word[1]), (diff_rows[3:], word[3])):
+        for row, shown in zip(r, table[1:]):
+            cells = dict(zip(table[0], shown))
+            if cells["NPV: difference"] == "reference":
+                assert row["NPV: difference (mean)"] == "reference"
+                continue
+            assert cells["Infants kept out of care: difference"].startswith(
+                f"{row['Infants: difference (mean)']:+.1f} (CI "
+                f"{row['Infants: CI low']:+.1f} to {row['Infants: CI high']:+.1f})")
+            assert fmt.percent(row["Futures with a higher NPV"]) == \
+                cells["Futures with a higher NPV"]
     csv = pd.read_csv(out / "options_appraisal.csv")
     assert csv.npv_mean.tolist() == pytest.approx([r["NPV (mean)"] for r in rows], rel=1e-9)
 

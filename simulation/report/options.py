@@ -109,7 +109,7 @@ def heading(frame: pd.DataFrame, view: str) -> str:
     """What a view's tables show, in one line."""
     r = frame[frame.view == view].iloc[0]
     return (f"{views_mod.LABELS[view]}: to {r['period'].replace('_', ' ')}, money "
-            f"{r['price_base']}, discounted (present values); mean [central {r['band']:.0%} of "
+            f"{r['price_base']} (present values); mean [central {r['band']:.0%} of "
             f"{r['reps']} futures]; differences from {r['reference']!r}: mean (CI: "
             f"{r['conf']:.0%} interval of the mean, Monte Carlo error) [futures: central "
             f"{r['band']:.0%} of the paired differences]")
@@ -222,10 +222,13 @@ def _docx_table(word, doc, table: pd.DataFrame) -> None:
     word._table(doc, list(table.columns), table.astype(str).values.tolist(), size=7.5)
 
 
-#: The people's sheet: (header, appraisal column, number format).
+#: The people's sheets: (header, appraisal column, number format); views by their short name.
 MONEY_FORMAT = '"£"#,##0;-"£"#,##0'
-SHEET = (
-    ("View", "view_label", None), ("Option", "option", None),
+SIGNED_MONEY = '+"£"#,##0;-"£"#,##0;"£"0'
+SIGNED = "+0.0;-0.0;0.0"
+_WHO = (("View", "view_short", None), ("Option", "option", None))
+APPRAISAL_SHEET = (
+    *_WHO,
     ("Programme cost (PV)", "programme_cost_pv", MONEY_FORMAT),
     ("Care costs avoided (PV)", "care_costs_avoided_pv", MONEY_FORMAT),
     ("Infants kept out of care (mean)", "infants_mean", "0.0"),
@@ -234,50 +237,69 @@ SHEET = (
     ("NPV: high", "npv_hi", MONEY_FORMAT),
     ("Benefit-cost ratio", "benefit_cost_ratio", "0.00"),
     ("P(net saving)", "probability_net_saving", "0%"),
-    ("Infants: difference (mean)", "infants_difference_mean", "+0.0;-0.0;0.0"),
-    ("Infants: difference, CI low", "infants_difference_ci_lo", "+0.0;-0.0;0.0"),
-    ("Infants: difference, CI high", "infants_difference_ci_hi", "+0.0;-0.0;0.0"),
-    ("NPV: difference (mean)", "npv_difference_mean", MONEY_FORMAT),
-    ("NPV: difference, CI low", "npv_difference_ci_lo", MONEY_FORMAT),
-    ("NPV: difference, CI high", "npv_difference_ci_hi", MONEY_FORMAT),
-    ("Programme cost (PV): difference", "programme_cost_difference_mean", MONEY_FORMAT),
+)
+DIFFERENCES_SHEET = (
+    *_WHO,
+    ("Infants: difference (mean)", "infants_difference_mean", SIGNED),
+    ("Infants: CI low", "infants_difference_ci_lo", SIGNED),
+    ("Infants: CI high", "infants_difference_ci_hi", SIGNED),
+    ("Infants: futures low", "infants_difference_lo", SIGNED),
+    ("Infants: futures high", "infants_difference_hi", SIGNED),
+    ("NPV: difference (mean)", "npv_difference_mean", SIGNED_MONEY),
+    ("NPV: CI low", "npv_difference_ci_lo", SIGNED_MONEY),
+    ("NPV: CI high", "npv_difference_ci_hi", SIGNED_MONEY),
+    ("NPV: futures low", "npv_difference_lo", SIGNED_MONEY),
+    ("NPV: futures high", "npv_difference_hi", SIGNED_MONEY),
+    ("Programme cost (PV): difference", "programme_cost_difference_mean", SIGNED_MONEY),
     ("Futures with a higher NPV", "share_of_futures_npv_higher", "0%"),
 )
 
 
-def xlsx(frame: pd.DataFrame, options: pd.DataFrame, record: dict, path: Path) -> None:
-    """``options.xlsx``: sheet ``appraisal`` (people's headers, numbers with formats, both views,
-    A4 landscape fitted to the width), ``options`` (what each option is), ``data`` (every column
-    under its code) and ``notes``."""
-    from openpyxl import Workbook
+def _people_sheet(wb, title: str, frame: pd.DataFrame, spec) -> None:
+    """A sheet for people: headers in words (wrapped), numbers with formats, the reference
+    option's differences written 'reference'."""
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     from simulation.report import excel
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "appraisal"
-    ws.append([h for h, _, _ in SHEET])
+    ws = wb.create_sheet(title)
+    ws.append([h for h, _, _ in spec])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    tidy = fmt.tidy_frame(frame)
+    ws.row_dimensions[1].height = 45
+    tidy = fmt.tidy_frame(frame.assign(view_short=frame.view.map(
+        lambda v: views_mod.SHORT[v].capitalize())))
     for r, (_, row) in enumerate(tidy.iterrows(), start=2):
-        for c, (_, column, number_format) in enumerate(SHEET, start=1):
+        for c, (_, column, number_format) in enumerate(spec, start=1):
             value = excel.cell_value(row[column])
-            if row["is_reference"] and ("difference" in column
-                                        or column == "share_of_futures_npv_higher"):
-                value = REFERENCE if column in ("infants_difference_mean",
-                                                "npv_difference_mean") else None
+            if row["is_reference"] and c > len(_WHO) and spec is DIFFERENCES_SHEET:
+                value = REFERENCE if c == len(_WHO) + 1 else None
             cell = ws.cell(row=r, column=c, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"
             elif number_format:
                 cell.number_format = number_format
-    for c in range(1, len(SHEET) + 1):
-        ws.column_dimensions[ws.cell(1, c).column_letter].width = 13 if c > 2 else 30
+    for c in range(1, len(spec) + 1):
+        ws.column_dimensions[get_column_letter(c)].width = 12 if c > 2 else 24
     ws.freeze_panes = "C2"
     _print_setup(ws)
+
+
+def xlsx(frame: pd.DataFrame, options: pd.DataFrame, record: dict, path: Path) -> None:
+    """``options.xlsx``: sheets ``appraisal`` and ``differences`` (people's headers, numbers
+    with formats, both views, A4 landscape fitted to the width), ``options`` (what each option
+    is), ``data`` (every column under its code) and ``notes``."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment
+
+    from simulation.report import excel
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    _people_sheet(wb, "appraisal", frame, APPRAISAL_SHEET)
+    _people_sheet(wb, "differences", frame, DIFFERENCES_SHEET)
     excel._sheet(wb, "options", options)
     excel._sheet(wb, "data", frame)
     for name in ("options", "data"):
