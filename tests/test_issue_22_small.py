@@ -100,9 +100,9 @@ def _evppi_inputs(groups: int):
 
 @pytest.mark.parametrize("groups", [8, 30])
 def test_evppi_figure_keeps_the_axes_wide_and_everything_inside(groups):
-    from simulation.sensitivity.voi_figures import evppi_figure
-
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from simulation.sensitivity.voi_figures import evppi_figure
 
     fig = evppi_figure(*_evppi_inputs(groups), money_unit="GBP 2024/25 prices")
     FigureCanvasAgg(fig).draw()

@@ -36,7 +36,10 @@ def add_parser(sub) -> None:
         description="Simulate several scenarios and/or variants together: the calibrated "
         "parameters take the same posterior draws in every option and replication r of every "
         "option meets the same women and random numbers, so the per-replication difference from "
-        "the first option is due to the options alone. Example: pausesim compare dorset-2022 "
+        "the first option is due to the options alone. Writes the options appraisal of both "
+        "views (options.html, options.docx, options.xlsx: costs, infants kept out of care, "
+        "NPV, BCR, P(net saving) and paired differences) beside the tables and figures. "
+        "Example: pausesim compare dorset-2022 "
         "--variant 'no action' practice.operates=false "
         "--variant 'caseload 6' practice.caseload_per_practitioner=6")
     p.add_argument("scenarios", nargs="*", metavar="SCENARIO|FILE",

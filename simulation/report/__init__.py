@@ -9,6 +9,8 @@
 - :mod:`.claims`, :mod:`.comparison` - the seed business cases' claims against the simulation;
 - :mod:`.figures` - the figures (PNG); :mod:`.html` + ``template.html`` - the printable page;
   :mod:`.word` - report.docx; :mod:`.excel` - report.xlsx; :mod:`.export` - safe CSV cells;
+- :mod:`.options` - the options appraisal of ``pausesim compare`` (and ``report --variant``):
+  Green Book table and paired differences in both views, as HTML, Word and Excel;
 - :mod:`.build` - the whole report from its two views (the base case first, the authority-wide
   scenario beside it), written atomically.
 """
