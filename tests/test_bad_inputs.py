@@ -677,5 +677,6 @@ def test_formula_prefixes_are_written_as_text(tmp_path, monkeypatch, command):
     assert cli.main(["run", "f.toml", "--reps", "2", "--point", "--workers", "1",
                      "--no-progress", "--out", "out"]) == 0
     live = [(path.name, cell) for path in (tmp_path / "out").rglob("*.csv")
-            for row in csv.reader(path.open(newline="")) for cell in row if _live_formula(cell)]
+            for row in csv.reader(path.open(newline="", encoding="utf-8-sig")) for cell in row
+            if _live_formula(cell)]
     assert live == []

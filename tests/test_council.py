@@ -231,7 +231,7 @@ def test_cli_writes_the_dfe_table_without_float_noise(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "unit: GBP at 2015/16 prices" in printed and "£1,204,852" in printed
     assert "-£880,290" in printed  # year 1: 14.066 x 57,102 - 1,683,487 = -880,290.27
-    with open(out / "council_method.csv", newline="") as fh:
+    with open(out / "council_method.csv", newline="", encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == CSV_COLUMNS
     assert rows[1]["cost_avoided"] == "1204852.2"  # 21.1 x 57,102, not 1204852.2000000002

@@ -269,12 +269,17 @@ def test_scenario_files_are_read_relative_to_the_areas_file(tmp_path):
     assert area.scenario.name == "mine" and area.scenario["practice.practitioners"] == 5
 
 
-def test_example_areas_file_has_the_built_in_scenarios():
+def test_example_areas_file_has_every_built_in_place_once():
     from simulation.core import scenario as scenario_mod
 
     areas = areas_mod.resolve(areas_mod.read(EXAMPLE), EXAMPLE)
-    assert set(scenario_mod.builtin_names()) <= {a.row.reference for a in areas}
-    assert len(areas) > len(scenario_mod.builtin_names())
+    # every place a built-in scenario describes (Southampton has two: its pilot and its
+    # practice), each once: the total is of distinct practices (issue 22)
+    places = {n.split("-", 1)[0] for n in scenario_mod.builtin_names() if n != areas_mod.GENERIC}
+    named = [areas_mod.place(a) for a in areas if areas_mod.place(a)]
+    assert sorted(named) == sorted(places)
+    assert areas_mod.repeated_places(areas) == []
+    assert len(areas) > len(places)
     assert len({a.scenario["practice.horizon_months"] for a in areas}) == 1
 
 

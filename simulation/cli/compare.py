@@ -21,6 +21,7 @@ from simulation.core import inputs, output
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
 from simulation.core.scenario import Scenario
+from simulation.report import options as options_mod
 from simulation.results import study
 from simulation.sensitivity import compare, report
 from simulation.sensitivity.compare_text import format_views
@@ -35,7 +36,10 @@ def add_parser(sub) -> None:
         description="Simulate several scenarios and/or variants together: the calibrated "
         "parameters take the same posterior draws in every option and replication r of every "
         "option meets the same women and random numbers, so the per-replication difference from "
-        "the first option is due to the options alone. Example: pausesim compare dorset-2022 "
+        "the first option is due to the options alone. Writes the options appraisal of both "
+        "views (options.html, options.docx, options.xlsx: costs, infants kept out of care, "
+        "NPV, BCR, P(net saving) and paired differences) beside the tables and figures. "
+        "Example: pausesim compare dorset-2022 "
         "--variant 'no action' practice.operates=false "
         "--variant 'caseload 6' practice.caseload_per_practitioner=6")
     p.add_argument("scenarios", nargs="*", metavar="SCENARIO|FILE",
@@ -97,15 +101,22 @@ def main(args) -> int:
             progress=run["progress"], band=args.band, checkpoint=run["checkpoint"])
     writing(out, 2 * args.reps * len(opts))
     with output.atomic_folder(out, args.force, input_paths(args)) as folder:
+        figures = {}
         for name, result in both.items():
             where = folder if name == "base" else folder / "authority-wide"
             where.mkdir(exist_ok=True)
-            report.write(result, where, _record(args, result, name))
+            written = report.write(result, where, _record(args, result, name))
+            figures[name] = {f: (where / f).read_bytes() for f in written if f.endswith(".png")}
+        # the options appraisal (both views) as HTML, Word and Excel, from the same tables
+        appraisal = options_mod.write(both, folder, figures,
+                                      output.provenance(**_record(args, both["base"], "base")))
     print(format_views(both))
+    print("\n" + "=" * 100 + "\n" + options_mod.text(appraisal))
     seconds = sum(r.wall_seconds for r in both.values())
-    print(f"\nwrote {out}/ (base case: comparison.csv, options.csv, comparison.png, "
-          f"sources.png, run.json; authority-wide/: the same for the authority-wide scenario) "
-          f"in {seconds:.1f} s of simulation", file=sys.stderr)
+    print(f"\nwrote {out}/ (the options appraisal of both views: options.html, options.docx, "
+          f"options.xlsx, options_appraisal.csv; base case: comparison.csv, options.csv, "
+          f"comparison.png, sources.png, run.json; authority-wide/: the same for the "
+          f"authority-wide scenario) in {seconds:.1f} s of simulation", file=sys.stderr)
     return 0
 
 

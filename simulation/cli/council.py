@@ -180,7 +180,7 @@ def main(args) -> int:
         price_year=inputs.price_year if inputs.price_year is not None else "as entered",
         price_base=inputs.price_base, units=units)
     with output.atomic_folder(out, args.force, input_paths(args)) as folder:
-        table.to_csv(folder / "council_method.csv", index=False)
+        table.to_csv(folder / "council_method.csv", index=False, encoding=output.CSV_ENCODING)
         output.write_json(folder / "run.json", run)
         if toml is not None:
             (folder / "scenario.toml").write_text(toml)

@@ -62,6 +62,8 @@ def main(args) -> int:
     rows = areas_mod.read(args.areas)
     areas = areas_mod.resolve(rows, args.areas, args.calibration, args.price_year,
                               args.horizon_months)
+    for line in areas_mod.repeated_places(areas):  # also in every document's notes
+        print(f"pausesim: warning: {line}", file=sys.stderr)
     # every area's tallies at once
     check_memory(args.reps * len(areas), areas[0].scenario, args.workers)
     out = args.out or default_out(f"portfolio-{args.areas.stem}")

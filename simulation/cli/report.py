@@ -8,6 +8,7 @@ and the council method's point estimate placed among the base case's simulated f
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -57,6 +58,13 @@ def add_parser(sub) -> None:
                         "and expected value of sample information; 0: no Plan) (default: "
                         "%(default)s)")
     add_template_option(p)
+    p.add_argument("--variant", dest="variants", action="append", nargs="+", default=[],
+                   metavar="LABEL [SECTION.NAME=VALUE ...]",
+                   help="include an options appraisal in options/ (options.html, options.docx, "
+                        "options.xlsx, as pausesim compare writes them): the scenario is the "
+                        "reference and each --variant an option made from it with these "
+                        "overrides (repeatable), e.g. --variant 'no action' "
+                        "practice.operates=false")
     p.set_defaults(handler=main)
 
 
@@ -76,14 +84,17 @@ def main(args) -> int:
     data = None if args.monitoring is None else \
         monitoring.load(args.monitoring, scenario["practice.horizon_months"])
     inputs = input_paths(args) + ([args.monitoring] if args.monitoring else [])
-    check_memory(2 * args.reps, scenario, args.workers)
+    opts = _options(args)  # bad variants: one line, before anything is simulated
+    check_memory(2 * args.reps * max(1, len(opts)), scenario, args.workers)
     out = args.out or default_out(f"report-{scenario.name}")
     output.check_writable(out, args.force, inputs)
     with run_options(args) as options:
+        extra = _appraisal(args, opts, options) if opts else None
         report = build.make(scenario, out, args.reps, args.seed, args.band, args.force,
                             args.council_removals, uncertainty=uncertainty(args),
                             draws=args.draws, inputs=inputs, monitoring=data,
                             plan_sims=args.plan_sims, template=args.template,
+                            extra=extra,
                             **options)
     for sentence in report.sentences:  # the base case's first; each names its view
         if sentence.section in ("citable", "where"):
@@ -95,3 +106,44 @@ def main(args) -> int:
           f"{len(report.tables)} CSV tables) in "
           f"{seconds:.1f} s of simulation (both views)", file=sys.stderr)
     return 0
+
+
+def _options(args) -> list:
+    """The options of ``--variant`` (the report's scenario first, as ``pausesim compare``)."""
+    if not args.variants:
+        return []
+    from simulation.cli import compare as compare_cli
+    from simulation.sensitivity import compare
+
+    opts = compare_cli.options(argparse.Namespace(
+        scenarios=[args.scenario], variants=args.variants, overrides=args.overrides,
+        calibration=args.calibration))
+    compare.check_options(opts)
+    return opts
+
+
+def _appraisal(args, opts: list, run: dict):
+    """Simulate the options (both views) and return the writer of ``options/``."""
+    from simulation.report import figures, options
+    from simulation.sensitivity import compare
+
+    both = compare.compare_views(
+        opts, args.reps, args.seed, uncertainty=uncertainty(args), draws=args.draws,
+        engine=run["engine"], workers=run["workers"], executor=run["executor"],
+        progress=run["progress"], band=args.band)
+    record = output.provenance(analysis="compare", seed=args.seed, reps=both["base"].reps,
+                               engine=args.engine, band=args.band,
+                               options=[label for label, _ in opts])
+
+    def write(folder):
+        where = folder / "options"
+        where.mkdir()
+        pngs = {view: {f"{name}.png": figures.png(fig)
+                       for name, fig in result.figures().items()}
+                for view, result in both.items()}
+        for view, named in pngs.items():
+            for name, data in named.items():
+                (where / (name if view == "base" else f"authority_{name}")).write_bytes(data)
+        options.write(both, where, pngs, record)
+
+    return write

@@ -385,10 +385,19 @@ def write_table(frame, folder: Path, stem: str, csv: bool = True, parquet: bool 
         frame.to_parquet(folder / f"{stem}.parquet", index=False)
 
 
+#: Every CSV pausesim writes for people starts with the UTF-8 byte-order mark: Excel on Windows
+#: reads a CSV without it in the machine's code page, so "£" shows as "Â£". pandas, R's readr,
+#: LibreOffice and Python's ``utf-8-sig`` read the mark as what it is (a plain ``utf-8`` reader
+#: sees it in the first header: read with ``encoding="utf-8-sig"``).
+CSV_ENCODING = "utf-8-sig"
+
+
 def write_csv(frame, path: Path) -> None:
-    """``frame`` as CSV, by pyarrow's writer (eight times pandas' speed on a run's replication
-    table), or pandas' where a column mixes types that Arrow cannot hold. Booleans are written
-    ``True``/``False`` either way."""
+    """``frame`` as CSV in :data:`CSV_ENCODING`, by pyarrow's writer (eight times pandas' speed
+    on a run's replication table), or pandas' where a column mixes types that Arrow cannot hold.
+    Booleans are written ``True``/``False`` either way."""
+    import codecs
+
     import pandas as pd
     import pyarrow as pa
     import pyarrow.csv as pa_csv
@@ -398,9 +407,11 @@ def write_csv(frame, path: Path) -> None:
     try:
         table = pa.Table.from_pandas(frame, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        frame.to_csv(path, index=False)
+        frame.to_csv(path, index=False, encoding=CSV_ENCODING)
         return
-    pa_csv.write_csv(table, path)
+    with open(path, "wb") as fh:
+        fh.write(codecs.BOM_UTF8)
+        pa_csv.write_csv(table, fh)
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").

@@ -12,6 +12,8 @@
 - :mod:`.word_blocks`, :mod:`.excel_blocks` - the building blocks of every Word and Excel file
   (a council template, provenance, headings, tables that print well, figures; print-ready
   sheets, financial years, data tables);
+- :mod:`.options` - the options appraisal of ``pausesim compare`` (and ``report --variant``):
+  Green Book table and paired differences in both views, as HTML, Word and Excel;
 - :mod:`.build` - the whole report from its two views (the base case first, the authority-wide
   scenario beside it), written atomically.
 """

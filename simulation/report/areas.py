@@ -263,6 +263,40 @@ def resolve(rows: list[AreaRow], origin: str | Path, calibration: str | None = N
     return areas
 
 
+#: The built-in scenario that describes no particular place (a typical practice): any number of
+#: areas may use it.
+GENERIC = "national"
+
+
+def place(area: Area) -> str | None:
+    """The place an area's scenario describes, where one can tell: a built-in local scenario's
+    place (``southampton-2019-pilot`` and ``southampton-2021`` are both ``southampton``) or a
+    scenario file's path; None for the generic national scenario."""
+    reference = area.row.reference
+    if reference in scenario_mod.builtin_names():
+        return None if reference == GENERIC else reference.split("-", 1)[0]
+    origin = Path(area.scenario.origin)
+    return str(origin.resolve()) if origin.exists() else None
+
+
+def repeated_places(areas: list[Area]) -> list[str]:
+    """One line for each place that more than one area describes: a total counts each practice
+    once, so two rows of one place (two periods of one practice, or a practice and its variant)
+    make the total of no real set of practices. Variants of one practice belong in ``pausesim
+    compare``."""
+    groups: dict[str, list[Area]] = {}
+    for a in areas:
+        key = place(a)
+        if key is not None:
+            groups.setdefault(key, []).append(a)
+    return [f"areas {', '.join(repr(a.label) for a in group)} (rows "
+            f"{', '.join(str(a.row.row) for a in group)}) describe one place "
+            f"({Path(key).name if Path(key).suffix else key}): the total counts it "
+            f"{len(group)} times; keep one row per practice (compare variants with pausesim "
+            "compare)"
+            for key, group in groups.items() if len(group) > 1]
+
+
 def _check_common(areas: list[Area], origin) -> None:
     """One horizon and one calibration: a national total adds replications year by year under
     the same parameter draws."""

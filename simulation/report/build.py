@@ -190,7 +190,7 @@ def make(scenario: Scenario, out: Path, reps: int, seed: int, band: float = 0.9,
          force: bool = False, council_removals: float | None = None,
          case: BusinessCase | None = None, uncertainty: str = "posterior",
          draws: int = study.DEFAULT_DRAWS, inputs=(), monitoring=None, plan_sims: int = 100,
-         template: Path | None = None,
+         template: Path | None = None, extra=None,
          **run_options) -> Report:
     """Simulate ``scenario``'s two views and write its report to ``out`` (complete, or not at
     all; ``--force`` never replaces a folder holding one of ``inputs``). ``run_options`` go to
@@ -198,7 +198,8 @@ def make(scenario: Scenario, out: Path, reps: int, seed: int, band: float = 0.9,
     fast, never which numbers. ``monitoring``: validated monitoring data
     (:mod:`simulation.core.monitoring`), for the "Local evidence so far" section (its Plan with
     ``plan_sims`` simulated authorities per figure). ``template``: the council's .docx for
-    report.docx (checked before any simulation)."""
+    report.docx (checked before any simulation). ``extra(folder)``, if given, writes more files
+    into the folder before it is published (the options appraisal of ``report --variant``)."""
     from simulation.report.word_blocks import check_template
 
     check_template(template)
@@ -209,4 +210,6 @@ def make(scenario: Scenario, out: Path, reps: int, seed: int, band: float = 0.9,
         add_local_evidence(report, monitoring, seed, plan_sims)
     with output.atomic_folder(Path(out), force, inputs) as folder:
         write(report, folder, template)
+        if extra is not None:
+            extra(folder)
     return report

@@ -32,7 +32,7 @@ from simulation.core import deflators, output
 from simulation.core.errors import PausesimError
 from simulation.core.parameters import show
 from simulation.report import export, tables
-from simulation.report.areas import Area
+from simulation.report.areas import Area, repeated_places
 from simulation.report.sentences import typographic
 from simulation.results import Results, period_edges, periods, study, views
 from simulation.results import format as fmt
@@ -407,7 +407,13 @@ def notes(portfolio: Portfolio, t: dict[str, pd.DataFrame]) -> list[str]:
         f"(central {fmt.percent(portfolio.band)} of {portfolio.reps} futures) is not the sum "
         "of the areas' bands.",
     ]
-    return out
+    return out + [f"Warning: {line}." for line in repeated_places(portfolio.areas)]
+
+
+def two_views(base: National, authority: National, band: float) -> pd.DataFrame:
+    """The national total's headline in both views side by side (the base case first):
+    :func:`simulation.results.views.headline` of the two totals."""
+    return views.headline(views.Views(base, authority), band)
 
 
 def record(portfolio: Portfolio, origin) -> dict:
@@ -475,8 +481,11 @@ def make(areas: Sequence[Area], origin, out: Path, reps: int, seed: int, band: f
                              **run_options)
         reports[view] = build(portfolio, origin, band, view)
     both = reports["base"].sentences + reports["authority"].sentences
+    head = two_views(reports["base"].portfolio.national, reports["authority"].portfolio.national,
+                     band)
     for report in reports.values():  # every output shows both views, the base case first
         report.sentences = both
+        report.tables = {"national_two_views": head, **report.tables}
     if before_writing is not None:  # (a large portfolio's files take a while)
         before_writing()
     with output.atomic_folder(Path(out), force, inputs) as folder:

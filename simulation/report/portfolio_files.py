@@ -26,8 +26,8 @@ AREA_COLUMNS = (
     ("net_cost_avoidance_cumulative_discounted", "Net present value"),
     ("probability_net_saving_discounted", "Probability of a net saving"),
 )
-XLSX_SHEETS = ("national_headline", "national_by_year", "national_sources", "areas_headline",
-               "areas", "money_inputs")
+XLSX_SHEETS = ("national_two_views", "national_headline", "national_by_year",
+               "national_sources", "areas_headline", "areas", "money_inputs")
 
 
 # ---------------------------------------------------------------------------- figures
@@ -195,6 +195,7 @@ def html(report) -> str:
         period_words=escape(_period_words(report)),
         sentences="\n".join(f"    <li>{html_mod.sentence_html(s)}</li>"
                             for s in report.sentences),
+        two_views=_two_views_html(t),
         sources=html_mod.sources(t["national_sources"], price),
         notes="\n".join(f"    <p>{html_mod.sentence_html(n)}</p>" for n in report.notes),
         cite=escape(cite),
@@ -208,6 +209,25 @@ def html(report) -> str:
                          "(exact values): " + ", ".join(f"{n}.parquet" for n in report.parquet)),
         provenance=escape(provenance),
     )
+
+
+def _two_views_html(t) -> str:
+    if "national_two_views" not in t:  # a report built in one view only
+        return ""
+    return html_mod.two_views(t["national_two_views"])
+
+
+def _two_views_docx(doc, frame: pd.DataFrame) -> None:
+    """The national total's headline in both views side by side (as the report's page 1)."""
+    views = list(dict.fromkeys(frame.view))
+    labels = frame.drop_duplicates("view").set_index("view").view_label
+    rows = frame.set_index(["view", "figure"])
+    blocks = word.blocks
+    body = [[label, *[blocks.banded(rows.loc[(v, figure)]) if (v, figure) in rows.index else ""
+                      for v in views]]
+            for figure, label in frame[frame.view == views[0]][["figure", "label"]]
+            .itertuples(index=False)]
+    blocks.add_table(doc, ["Figure (median, central range)", *[labels[v] for v in views]], body)
 
 
 # ------------------------------------------------------------------------------- Word
@@ -234,6 +254,9 @@ def docx(report, path: Path, template: Path | None = None) -> None:
     blocks.add_heading(doc, "Summary: the national total", level=2)
     for s in report.sentences:
         blocks.add_paragraph(doc, s, bullet=True)
+    if "national_two_views" in t:
+        blocks.add_heading(doc, "The national total in both views", level=3)
+        _two_views_docx(doc, t["national_two_views"])
     blocks.add_heading(doc, "How the national total is made", level=3)
     for n in report.notes:
         blocks.add_paragraph(doc, n)
@@ -282,7 +305,7 @@ def xlsx(report, path: Path) -> None:
 
     wb = Workbook()
     wb.remove(wb.active)
-    for name in XLSX_SHEETS:
+    for name in (n for n in XLSX_SHEETS if n in report.tables):
         frame = report.tables[name].drop(columns=["share_infinite"], errors="ignore")
         excel._sheet(wb, name, fmt.tidy_frame(frame))
     notes = wb.create_sheet("notes")

@@ -10,6 +10,11 @@ import numpy as np
 
 from .metrics import BY_NAME, SOURCE_LABELS
 
+#: One colour per source of infants kept out of care, in every figure that shows sources (run,
+#: report, compare, portfolio): the Okabe-Ito palette, distinguishable with colour blindness.
+SOURCE_COLOURS = {"declined": "#E69F00", "enrolled": "#0072B2", "after_programme": "#56B4E9",
+                  "authority": "#999999"}
+
 
 def plain(text) -> str:
     """User text (a scenario name, an option label) for a figure, shown exactly as typed:
@@ -95,9 +100,8 @@ def sources_chart(results):
     ends = [12 * y for y in range(1, years + 1)]
     fig, ax = _axes()
     bottom = np.zeros(years)
-    colours = {"enrolled": "tab:blue", "after_programme": "tab:cyan", "declined": "tab:orange",
-               "authority": "tab:grey"}
-    for source, colour in colours.items():
+    for source in ("enrolled", "after_programme", "declined", "authority"):
+        colour = SOURCE_COLOURS[source]
         means = np.array([results.value(f"infants_avoided_{source}_in_year", e).mean()
                           for e in ends])
         ax.bar(np.arange(1, years + 1), means, bottom=np.where(means >= 0, bottom, 0),

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 
 from simulation.core.parameters import show
 from simulation.model.layout import REPORTED_SOURCES
-from simulation.results.figures import plain
+from simulation.results.figures import SOURCE_COLOURS, plain
 from simulation.results.metrics import SOURCE_LABELS
 
 from .compare import HEADLINE, SOURCES
@@ -251,10 +251,11 @@ def sources_figure(result) -> Figure:
     ax = fig.add_subplot()
     x = np.arange(len(result.labels))
     bottom_pos, bottom_neg = np.zeros(len(x)), np.zeros(len(x))
-    for i, (source, metric) in enumerate(zip(REPORTED_SOURCES, SOURCES)):
+    for source, metric in zip(REPORTED_SOURCES, SOURCES):
         means = result.values[:, :, result.metrics.index(metric), p].mean(axis=1)
         bottom = np.where(means >= 0, bottom_pos, bottom_neg)
-        ax.bar(x, means, bottom=bottom, color=f"C{i}", label=SOURCE_LABELS[source])
+        ax.bar(x, means, bottom=bottom, color=SOURCE_COLOURS[source],
+               label=SOURCE_LABELS[source])
         bottom_pos += np.maximum(means, 0)
         bottom_neg += np.minimum(means, 0)
     ax.axhline(0, color="black", lw=0.8)

@@ -105,10 +105,11 @@ def evppi_figure(evppi: pd.DataFrame, evpi: pd.DataFrame, money_unit: str = "GBP
     se_col = "population_standard_error" if population else "standard_error"
     scale, unit = _money(np.concatenate([best, raw, evppi[col].to_numpy()]), money_unit)
     n_groups = evppi.parameter_group.nunique()
-    # the legend sits beside the axes: grow the figure with it rather than squash the axes
-    fig = Figure(figsize=(8 + 2 * (n_groups > 25), max(5.0, 1.2 + 0.19 * (n_groups + 2) /
-                                                        (1 + (n_groups > 25)))),
-                 layout="constrained")
+    # the legend sits below the axes in columns (beside them it took half the width): the figure
+    # grows by its rows, never squashing the axes; constrained layout keeps everything inside
+    ncol = 2
+    legend_rows = -(-(n_groups + 2) // ncol)
+    fig = Figure(figsize=(8, 4.6 + 0.2 * legend_rows), layout="constrained")
     ax = fig.add_subplot()
     lam = evpi["lambda"].to_numpy() / 1e3
     ax.plot(lam, best * scale, color="black", lw=2,
@@ -120,14 +121,14 @@ def evppi_figure(evppi: pd.DataFrame, evpi: pd.DataFrame, money_unit: str = "GBP
         x = rows["lambda"].to_numpy() / 1e3
         v = rows[col].to_numpy() * scale
         se = rows[se_col].to_numpy()
-        ax.plot(x, v, color=f"C{i % 10}", label=name)
+        ax.plot(x, v, color=f"C{i % 10}", label=textwrap.shorten(str(name), 64))
         if np.isfinite(se).any():
             ax.fill_between(x, v - 1.96 * se * scale, v + 1.96 * se * scale, color=f"C{i % 10}",
                             alpha=0.15)
     what = "population EVPPI (all decisions informed)" if population else "EVPPI per decision"
-    ax.set(xlabel=f"λ, thousand {LAMBDA_UNIT}", ylabel=f"{what} ({unit})",
-           title="Expected value of (partial) perfect information; bands ±1.96 bootstrap s.e.")
+    ax.set(xlabel=f"λ, thousand {LAMBDA_UNIT}", ylabel=f"{what}\n({unit})")
+    ax.set_title("Expected value of (partial) perfect information by parameter group\n"
+                 "(bands: ±1.96 bootstrap standard errors)", fontsize=10)
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0),
-              ncol=1 + (n_groups > 25))
+    fig.legend(fontsize=7, loc="outside lower center", ncol=ncol, frameon=False)
     return fig
