@@ -195,9 +195,12 @@ def docx(frame: pd.DataFrame, options: pd.DataFrame, figures: dict[str, dict[str
     from docx.shared import Mm
 
     from simulation.report import word
+    from simulation.report import word_blocks as blocks
 
-    doc = word._document()
+    doc = blocks.new_document()
+    blocks.set_provenance(doc, _title(frame), record, subject="Options appraisal")
     doc.add_heading(_title(frame), level=1)
+    blocks.add_provenance(doc, record)
     doc.add_paragraph(READING)
     for i, (view, tables) in enumerate(cells(frame).items()):
         if i:
@@ -320,12 +323,11 @@ def xlsx(frame: pd.DataFrame, options: pd.DataFrame, record: dict, path: Path) -
 
 
 def _print_setup(ws) -> None:
-    """A4 landscape, one page wide, the header row on every page."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.print_title_rows = "1:1"
+    """A4 landscape, one page wide, the header row on every page (the report's print set-up)."""
+    from simulation.report import excel_blocks as xb
+
+    widths = [d.width or 8 for d in ws.column_dimensions.values()]
+    xb.print_ready(ws, 1, widths, orientation="landscape")
 
 
 def write(results: dict[str, compare.ComparisonResult], folder: Path,
