@@ -31,28 +31,21 @@ YEARS = 3
 def run(argv=None) -> None:
     args = common.parse("monitoring_southampton", __doc__.splitlines()[0],
                         {"reps": 1000, "sims": 200}, {"reps": 40, "sims": 6}, argv=argv)
-    import numpy as np
-    import pandas as pd
-
     from simulation.core import monitoring, output
-    from simulation.results import monitor, plan, study, views, write
+    from simulation.results import study
+    from simulation.sensitivity import analyses
 
     scenario = study.load("southampton-2021")
     data = monitoring.load(EXAMPLE, scenario["practice.horizon_months"])
-    both = views.simulate(scenario, args.reps, args.seed, resolution="month",
-                          engine=args.engine, workers=args.workers, progress=False)
-    answers = monitor.answers(both, data, args.seed, plan_sims=args.sims)
-    years = pd.DataFrame({"from_month": 12.0 * np.arange(YEARS),
-                          "to_month": 12.0 * np.arange(1, YEARS + 1)})
-    effect, prior, per_year = monitor.schedule(both, years)
+    checked = analyses.monitor(scenario, data, args.reps, args.seed, plan_sims=args.sims,
+                               engine=args.engine, workers=args.workers, progress=False)
+    synthetic = checked.synthetic_power(SYNTHETIC_BASELINE, YEARS, args.sims, args.seed)
     level, trend, cv = SYNTHETIC_BASELINE
-    synthetic = plan.power_table(effect, prior, per_year, (float(np.log(level)), trend, cv),
-                                 years=(YEARS,), sims=args.sims, seed=args.seed)
     with output.atomic_folder(args.out, force=True) as folder:
-        monitor.write(answers, folder, write.record(both.authority, command="monitor"))
+        checked.write(folder)
         output.write_table(synthetic, folder, "synthetic", parquet=False)
-        common.write_record(folder, scenario, args, reps=both.authority.reps)
-    print(monitor.text(answers))
+        common.write_record(folder, scenario, args, reps=checked.views.authority.reps)
+    print(checked.text())
     r = synthetic.iloc[0]
     print(f"\nSynthetic Southampton-sized authority ({level:g} infant care starts a year, CV "
           f"{cv}, 3 pre-launch years), after {YEARS} years since launch, {args.sims} "

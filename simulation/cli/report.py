@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 
+from simulation.cli import COMMANDS
 from simulation.cli.common import (
     add_run_options,
     add_scenario_argument,
@@ -21,14 +22,12 @@ from simulation.cli.common import (
     run_options,
     uncertainty,
 )
-from simulation.core import output
-from simulation.report import build, council
 
 DEFAULT_REPS = 1000
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("report", help="write a business-case report (HTML, Word, Excel, CSV)",
+    p = sub.add_parser("report", help=COMMANDS["report"],
                        description="Simulate a scenario's two views - the base case (the "
                        "practice's own women: calibration 'national-micro', no effect on other "
                        "mothers) and the authority-wide scenario (if the fall in all infant care "
@@ -48,17 +47,20 @@ def add_parser(sub) -> None:
 
 
 def check_council_removals(value: float | None) -> None:
+    from simulation.report import council
+
     if value is not None:
         council.check_per_cohort("--council-removals", value)
 
 
 def main(args) -> int:
+    from simulation.report import build
+
     check_run_options(args)
     check_council_removals(args.council_removals)
     scenario = load_scenario(args)
     check_memory(2 * args.reps, scenario, args.workers)
-    out = args.out or default_out(f"report-{scenario.name}")
-    output.check_writable(out, args.force, input_paths(args))
+    out = args.out or default_out(f"report-{scenario.name}")  # build.make checks it first
     with run_options(args) as options:
         report = build.make(scenario, out, args.reps, args.seed, args.band, args.force,
                             args.council_removals, uncertainty=uncertainty(args),
