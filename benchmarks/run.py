@@ -6,6 +6,8 @@ the speed ratio between the engines measured in the same run.
     python -m benchmarks.run W1 W2 --scale 0.05      # a quick check
     python -m benchmarks.run W2 --engine fast --json benchmarks/results/w2.json
     python -m benchmarks.run W6 --workers 2          # the whole `pausesim portfolio` command
+    python -m benchmarks.run startup compile W1 W5 --workers 2 --baseline d1a3049
+                                                     # before/after side by side (before_after.py)
 
 The SimPy engine runs a subset of each workload (``--simpy-fraction`` of the replications of every
 parameter set) and its full wall time is projected from its replications/s; the output says so.
@@ -29,6 +31,7 @@ from pathlib import Path
 
 from simulation import runner
 
+from .before_after import ROOT, SPECIAL, first_compile, side_by_side, startup
 from .workloads import WORKLOADS, Workload
 
 #: Default share of the replications the SimPy engine runs, for every parameter set.
@@ -178,8 +181,11 @@ def _check_targets(name, scale, workers, rows, cpu_ratio) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("workloads", nargs="*", default=["W1"], choices=sorted(WORKLOADS),
-                        metavar="W", help="workloads: W1 W2 W3 W4 W5 W6 (default: W1)")
+    parser.add_argument("workloads", nargs="*", default=["W1"],
+                        choices=sorted(WORKLOADS) + list(SPECIAL), metavar="W",
+                        help="workloads: W1 W2 W3 W4 W5 W6, and 'startup' (pausesim --version "
+                             "and --help) and 'compile' (the first run's compilation) "
+                             "(default: W1)")
     parser.add_argument("--engine", choices=("both", "simpy", "fast"), default="both")
     parser.add_argument("--scale", type=float, default=1.0,
                         help="fraction of each workload to run, e.g. 0.05 for a quick check")
@@ -192,9 +198,34 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure each engine this many times, alternating, and report the "
                              "best (for a shared machine)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--baseline", metavar="COMMIT", default=None,
+                        help="also measure a baseline commit, side by side (fast engine; see "
+                             "benchmarks/before_after.py)")
     args = parser.parse_args(argv)
     if not 0 < args.scale <= 1:
         parser.error(f"--scale = {args.scale} is invalid: must be in (0, 1]")
+    if args.baseline is not None:
+        print(f"pausesim benchmarks: {os.cpu_count()} CPUs visible, load average "
+              f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}; this tree against "
+              f"{args.baseline}")
+        rows = side_by_side(args.workloads, args.baseline,
+                            ["--workers", str(args.workers), "--seed", str(args.seed), "--scale",
+                             str(args.scale)], args.repeat)
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(rows, indent=2) + "\n")
+        return 0
+    specials = [w for w in args.workloads if w in SPECIAL]
+    if specials:
+        print(f"{'measurement':<44}{'wall s':>8}")
+        for name in specials:
+            got = startup(ROOT) if name == "startup" else \
+                {"first run: compile into an empty cache": first_compile(ROOT)}
+            for key, seconds in got.items():
+                print(f"{key:<44}{seconds:>8.2f}", flush=True)
+        args.workloads = [w for w in args.workloads if w not in SPECIAL]
+        if not args.workloads:
+            return 0
     engines = ["fast", "simpy"] if args.engine == "both" else [args.engine]
     print(f"pausesim benchmarks: {os.cpu_count()} CPUs visible, load average "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}; python {sys.version.split()[0]}")

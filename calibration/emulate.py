@@ -79,6 +79,26 @@ class Settings:
     #: or synthetic targets when testing that the method recovers known parameters)
     target_values: Mapping[str, tuple[float, float]] = field(default_factory=dict)
 
+    @classmethod
+    def for_targets(cls, targets: Sequence[str], parameters: Sequence[str] | None = None,
+                    **given) -> Settings:
+        """Settings fitting ``targets``: ``parameters`` (keys) calibrated if named; otherwise
+        every declared prior, except that only the macro targets inform the authority-wide
+        effect, so without one the authority-layer parameters are not calibrated and the system
+        effect is fixed at 0 (:attr:`direct_only`). ``given``: the other fields."""
+        targets = tuple(targets)
+        if parameters:
+            given["parameters"] = tuple(parameters)
+        else:
+            given.update(without_system_effect(targets))
+        return cls(targets=targets, **given)
+
+    @property
+    def direct_only(self) -> bool:
+        """No macro target, so the system effect is fixed at 0 (direct effects only)."""
+        return "authority.system_effect_per_year" in self.fixed and \
+            not any(targets_mod.BY_NAME[n].kind == "macro" for n in self.targets)
+
     def check(self) -> None:
         for label, value, low in (("--waves", self.waves, 1),
                                   ("--initial-points", self.initial_points, 20),

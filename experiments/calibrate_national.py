@@ -86,8 +86,7 @@ def targets_of(name: str) -> tuple[str, ...]:
 
 def settings_for(name: str, args):
     """The shipped settings of one calibration, at the sizes asked for (as ``pausesim
-    calibrate`` builds them: without a macro target the system effect is fixed at 0)."""
-    from calibration import emulate
+    calibrate`` builds them, :meth:`Settings.for_targets`)."""
     from calibration.emulate import Settings
 
     targets = targets_of(name)
@@ -101,8 +100,7 @@ def settings_for(name: str, args):
                         ("posterior_size", "posterior_size")):
         if getattr(args, size) != full[size]:
             given[field] = getattr(args, size)
-    given.update(emulate.without_system_effect(targets))
-    settings = Settings(name=name, targets=targets, seed=args.seed, **given)
+    settings = Settings.for_targets(targets, name=name, seed=args.seed, **given)
     settings.check()
     return settings
 

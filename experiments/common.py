@@ -53,7 +53,7 @@ def parse(name: str, description: str, full: Mapping[str, int], small: Mapping[s
     """Options: ``--small``, ``--seed``, ``--workers``, ``--engine``, ``--out``, one option per
     size (``full`` defaults; ``small`` ones with --small or PAUSESIM_REPS; a size called ``reps``
     takes PAUSESIM_REPS itself) and whatever ``extra`` adds."""
-    from simulation.runner import ENGINES, default_workers
+    from simulation.core.defaults import ENGINES, default_workers
 
     p = argparse.ArgumentParser(prog=f"experiments/{name}.py", description=description)
     if extra:
@@ -90,15 +90,11 @@ def write_record(folder: Path, scenario, args: argparse.Namespace, parameters=No
 
     ``parameters``: a table to write instead, with those columns first (e.g. a sensitivity
     analysis's, which adds how each varied parameter was varied)."""
-    import pandas as pd
-
     from simulation.core import output
-    from simulation.core.parameters import PARAMETERS, show
+    from simulation.sensitivity.analyses import parameters_table
 
     if parameters is None:
-        parameters = pd.DataFrame([{"parameter": p.key, "label": p.label,
-                                    "value": show(scenario[p.key]), "unit": p.unit,
-                                    "source": scenario.sources[p.key]} for p in PARAMETERS])
+        parameters = parameters_table(scenario)
     first = ["parameter", "label", "value", "unit", "source"]
     if list(parameters.columns[:5]) != first:
         raise ValueError(f"parameters table must start with the columns {first}")
@@ -107,6 +103,28 @@ def write_record(folder: Path, scenario, args: argparse.Namespace, parameters=No
     output.write_json(Path(folder) / "run.json", output.provenance(
         experiment=args.name, scenario=scenario.name, scenario_digest=scenario.digest(),
         options=sizes, **fields))
+
+
+def write_analysis(args: argparse.Namespace, *outcomes, **fields) -> None:
+    """Write sensitivity analyses (:mod:`simulation.sensitivity.analyses` outcomes of one
+    scenario) to ``args.out``, replacing it: their tables and figures, ``parameters.csv`` (what
+    was varied, how) and ``run.json`` (each analysis's sizes, and ``fields``)."""
+    from simulation.core import output
+    from simulation.sensitivity import report
+
+    first = outcomes[0]
+    record = {}
+    for outcome in outcomes:
+        own = outcome.fields()
+        record.update({f"{own['analysis']}_{k}" if len(outcomes) > 1 else k: v
+                       for k, v in own.items()})
+    if len(outcomes) > 1:
+        record["analysis"] = " and ".join(o.plan.analysis.name for o in outcomes)
+    with output.atomic_folder(args.out, force=True) as folder:
+        for outcome in outcomes:
+            report.write(outcome.result, folder, {})
+        write_record(folder, first.scenario, args, parameters=first.selection.table(),
+                     **record, **fields, **first.selection.record())
 
 
 def main(run: Callable[[], None]) -> None:

@@ -69,19 +69,19 @@ def run(argv=None) -> None:
                         {"reps": 4}, argv=argv)
     from simulation.core import output
     from simulation.results import study
-    from simulation.sensitivity import compare, report, varied
+    from simulation.sensitivity import analyses, report
     from simulation.sensitivity.compare_text import format_comparison
 
     dorset = study.load("dorset-2022")
-    enrol = varied.select(dorset, params=["outreach.enrol_probability"]).varied[0]
-    comparisons = options(enrol.low, enrol.high)
+    enrol = analyses.varied_range(dorset, "outreach.enrol_probability")
+    comparisons = options(*enrol)
     results = {}
     with output.atomic_folder(args.out, force=True) as folder:
         for name, variants in comparisons.items():
             opts = [(label, dorset.with_overrides(values, name=label,
                                                   source=f"option {label!r}"))
                     for label, values in variants]
-            result = compare.compare(opts, args.reps, args.seed, engine=args.engine,
+            result = analyses.compare(opts, args.reps, args.seed, engine=args.engine,
                                      workers=args.workers)
             (folder / name).mkdir()
             report.write(result, folder / name, {
@@ -93,7 +93,7 @@ def run(argv=None) -> None:
         common.write_record(folder, dorset, args, analysis="compare",
                             comparisons={n: [label for label, _ in v]
                                          for n, v in comparisons.items()},
-                            enrol_probability_5_95=[enrol.low, enrol.high])
+                            enrol_probability_5_95=list(enrol))
     for name, result in results.items():
         print(f"\n== {name} ==\n{format_comparison(result)}")
 

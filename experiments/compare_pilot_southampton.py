@@ -31,14 +31,14 @@ def run(argv=None) -> None:
                         {"reps": 4}, argv=argv)
     from simulation.core import output
     from simulation.results import study
-    from simulation.sensitivity import compare, report
+    from simulation.sensitivity import analyses, report
     from simulation.sensitivity.compare_text import format_comparison
 
     pilot = study.load("southampton-2019-pilot")
     options = [("local pilot (seed 001)", pilot),
                ("full Pause, one cohort", pilot.with_overrides(
                    FULL_PAUSE, name="full Pause, one cohort", source="seed 001 option 6"))]
-    result = compare.compare(options, args.reps, args.seed, engine=args.engine,
+    result = analyses.compare(options, args.reps, args.seed, engine=args.engine,
                              workers=args.workers)
     with output.atomic_folder(args.out, force=True) as folder:
         report.write(result, folder, {})

@@ -29,30 +29,16 @@ def _install(p) -> None:
 
 
 def run(argv=None) -> None:
-    import pandas as pd
-
     from simulation.core import output
     from simulation.report import comparison
     from simulation.report.claims import BUSINESS_CASES
-    from simulation.report.sentences import PREFIX
-    from simulation.results import study, views
-    from simulation.results.text import parameter_note
+    from simulation.results import study
 
     args = common.parse("compare_seed_claims", __doc__.splitlines()[0], FULL, SMALL,
                         extra=_install, argv=argv)
-    frames, scenarios, notes = [], {}, {}
-    for case in BUSINESS_CASES:
-        scenario = case.scenario()
-        both = views.simulate(scenario, args.reps, args.seed, draws=args.draws,
-                              engine=args.engine, workers=args.workers, progress=False)
-        for view, results in both.items():
-            frame = comparison.compare(case, results)
-            frames.append(frame.assign(view=view, sentence=PREFIX[view] + frame.sentence.map(
-                lambda s: s[0].lower() + s[1:])))
-        notes[case.id] = "; ".join(f"{views.SHORT[v]}: {parameter_note(r.meta, r.scenario)}"
-                                   for v, r in both.items())
-        scenarios[case.id] = f"{scenario.name} ({scenario.origin}, digest {scenario.digest()})"
-    frame = pd.concat(frames, ignore_index=True)
+    frame, notes, scenarios = comparison.compare_cases(
+        BUSINESS_CASES, args.reps, args.seed, args.draws, engine=args.engine,
+        workers=args.workers, progress=False)
     meta = output.provenance(experiment=args.name, seed=args.seed, reps=args.reps,
                              draws=args.draws, band=0.9, notes=notes,
                              engine=args.engine, scenarios=scenarios)

@@ -31,36 +31,23 @@ YEARS = 3
 def run(argv=None) -> None:
     args = common.parse("monitoring_southampton", __doc__.splitlines()[0],
                         {"reps": 1000, "sims": 200}, {"reps": 40, "sims": 6}, argv=argv)
-    import numpy as np
-    import pandas as pd
-
     from simulation.core import monitoring, output
-    from simulation.results import monitor, plan, study, views, write
-    from simulation.sensitivity import evsi
+    from simulation.results import study
+    from simulation.sensitivity import analyses
 
     scenario = study.load("southampton-2021")
     data = monitoring.load(EXAMPLE, scenario["practice.horizon_months"])
-    both = views.simulate(scenario, args.reps, args.seed, resolution="month",
-                          engine=args.engine, workers=args.workers, progress=False)
-    answers = monitor.answers(both, data, args.seed, plan_sims=args.sims)
-    answers.evsi = evsi.table(both, data, answers.update, args.sims, args.seed)
-    years = pd.DataFrame({"from_month": 12.0 * np.arange(YEARS),
-                          "to_month": 12.0 * np.arange(1, YEARS + 1)})
+    checked = analyses.monitor(scenario, data, args.reps, args.seed, plan_sims=args.sims,
+                               engine=args.engine, workers=args.workers, progress=False)
     level, trend, cv = SYNTHETIC_BASELINE
-    tables = []
     # the calibration's own P(no effect) (None) and an even local prior (--p-no-effect 0.5)
-    for p0 in (None, 0.5):
-        effect, prior, per_year = monitor.schedule(both, years, p0)
-        tables.append(plan.power_table(effect, prior, per_year,
-                                       (float(np.log(level)), trend, cv), years=(YEARS,),
-                                       sims=args.sims, seed=args.seed).assign(
-            prior_p_no_effect=float(prior[effect <= 0].sum())))
-    synthetic = pd.concat(tables, ignore_index=True)
+    synthetic = checked.synthetic_power(SYNTHETIC_BASELINE, YEARS, args.sims, args.seed,
+                                        priors=(None, 0.5))
     with output.atomic_folder(args.out, force=True) as folder:
-        monitor.write(answers, folder, write.record(both.authority, command="monitor"))
+        checked.write(folder)
         output.write_table(synthetic, folder, "synthetic", parquet=False)
-        common.write_record(folder, scenario, args, reps=both.authority.reps)
-    print(monitor.text(answers))
+        common.write_record(folder, scenario, args, reps=checked.views.authority.reps)
+    print(checked.text())
     for _, r in synthetic.iterrows():
         print(f"\nSynthetic Southampton-sized authority ({level:g} infant care starts a year, "
               f"CV {cv}, 3 pre-launch years), after {YEARS} years since launch, {args.sims} "

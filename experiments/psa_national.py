@@ -32,31 +32,13 @@ def _options(p) -> None:
 def run(argv=None) -> None:
     args = common.parse("psa_national", __doc__.splitlines()[0], {"draws": 200, "reps": 20},
                         {"draws": 10, "reps": 3}, extra=_options, argv=argv)
-    import pandas as pd
-
-    from simulation.core import output
     from simulation.results import study
-    from simulation.sensitivity import draws, psa, report, varied
-    from simulation.sensitivity.model import SimulationModel
+    from simulation.sensitivity import analyses
 
-    selection = varied.select(study.load("national"), from_posterior=args.from_posterior)
-    psa.check_sizes(args.draws, args.reps)
-    sets = draws.sample(selection, args.draws, args.seed)
-    model = SimulationModel(selection.scenario, args.reps, args.seed, args.engine, args.workers)
-    result = psa.psa(model, sets)
-    with output.atomic_folder(args.out, force=True) as folder:
-        report.write(result, folder, {})
-        common.write_record(folder, selection.scenario, args, parameters=selection.table(),
-                            analysis="psa", draws_from=sets.describe(),
-                            outcomes=dict(zip(model.outcomes, model.units)),
-                            wall_seconds=round(model.wall_seconds, 1), **selection.record())
-    for warning in selection.warnings:
-        print(f"warning: {warning}")
-    with pd.option_context("display.width", 200, "display.max_columns", 30):
-        print(result.probability_positive().to_string(index=False))
-        print(result.decomposition()[["outcome", "year", "mean", "lo", "hi", "parameter_lo",
-                                      "parameter_hi", "share_parameter"]].to_string(index=False))
-
+    outcome = analyses.analyse("psa", study.load("national"), args.reps, args.seed, args.engine,
+                               args.workers, draws=args.draws, from_posterior=args.from_posterior)
+    common.write_analysis(args, outcome)
+    print(outcome.text())
 
 if __name__ == "__main__":
     common.main(run)

@@ -32,32 +32,18 @@ def run(argv=None) -> None:
     args = common.parse("sobol_national", __doc__.splitlines()[0],
                         {"n": 128, "reps": 4, "trajectories": 40},
                         {"n": 4, "reps": 2, "trajectories": 3}, extra=_options, argv=argv)
-    import pandas as pd
-
-    from simulation.core import output
     from simulation.results import study
-    from simulation.sensitivity import report, sobol, varied
-    from simulation.sensitivity.model import SimulationModel
+    from simulation.sensitivity import analyses
 
     groups = args.groups or ("fertility,removal" if args.small else None)
-    selection = varied.select(study.load("national"), groups=groups, scalar=True)
-    sobol.check_options(selection, n=args.n, trajectories=args.trajectories, levels=4)
-    model = SimulationModel(selection.scenario, args.reps, args.seed, args.engine, args.workers)
-    indices = sobol.sobol(model, selection, args.n, args.seed, year=5)
-    screening = sobol.morris(model, selection, args.trajectories, args.seed, year=5)
-    with output.atomic_folder(args.out, force=True) as folder:
-        report.write(indices, folder, {})
-        report.write(screening, folder, {})
-        common.write_record(folder, selection.scenario, args, parameters=selection.table(),
-                            analysis="sobol and morris", year=5, sobol_sets=indices.sets,
-                            morris_sets=screening.sets, groups=groups,
-                            wall_seconds=round(model.wall_seconds, 1), **selection.record())
-    with pd.option_context("display.width", 200, "display.float_format", "{:,.3g}".format):
-        print(indices.table[["outcome", "parameter", "S1", "S1_conf", "ST", "ST_conf"]]
-              .to_string(index=False))
-        print(screening.table[["outcome", "parameter", "mu_star", "mu_star_conf", "sigma"]]
-              .to_string(index=False))
-
+    national = study.load("national")
+    indices, screening = (analyses.analyse(name, national, args.reps, args.seed, args.engine,
+                                           args.workers, groups=groups, year=5, **sizes)
+                          for name, sizes in (("sobol", {"n": args.n}),
+                                              ("morris", {"trajectories": args.trajectories})))
+    common.write_analysis(args, indices, screening, groups=groups)
+    print(indices.text())
+    print(screening.text())
 
 if __name__ == "__main__":
     common.main(run)

@@ -29,28 +29,13 @@ def _options(p) -> None:
 def run(argv=None) -> None:
     args = common.parse("tornado_national", __doc__.splitlines()[0], {"reps": 200},
                         {"reps": 3}, extra=_options, argv=argv)
-    import pandas as pd
-
-    from simulation.core import output
     from simulation.results import study
-    from simulation.sensitivity import oneway, report, varied
-    from simulation.sensitivity.model import SimulationModel
+    from simulation.sensitivity import analyses
 
-    selection = varied.select(study.load("national"), groups=args.groups, scalar=True)
-    model = SimulationModel(selection.scenario, args.reps, args.seed, args.engine, args.workers)
-    result = oneway.tornado(model, selection, year=5)
-    with output.atomic_folder(args.out, force=True) as folder:
-        report.write(result, folder, {})
-        common.write_record(folder, selection.scenario, args, parameters=selection.table(),
-                            analysis="tornado", year=result.year,
-                            outcomes=dict(zip(model.outcomes, model.units)),
-                            wall_seconds=round(model.wall_seconds, 1), **selection.record())
-    with pd.option_context("display.width", 200, "display.max_columns", 30,
-                           "display.float_format", "{:,.4g}".format):
-        print(result.table[["outcome", "rank", "parameter", "low_value", "base_value",
-                            "high_value", "low_effect", "high_effect", "largest_deviation",
-                            "base_inside_range"]].to_string(index=False))
-
+    outcome = analyses.analyse("tornado", study.load("national"), args.reps, args.seed,
+                               args.engine, args.workers, groups=args.groups, year=5)
+    common.write_analysis(args, outcome)
+    print(outcome.text())
 
 if __name__ == "__main__":
     common.main(run)

@@ -33,35 +33,18 @@ def run(argv=None) -> None:
     args = common.parse("voi_national", __doc__.splitlines()[0],
                         {"draws": 1000, "reps": 20, "bootstrap": 200},
                         {"draws": 60, "reps": 3, "bootstrap": 10}, extra=_options, argv=argv)
-    import pandas as pd
-
-    from simulation.core import output
     from simulation.results import study
-    from simulation.sensitivity import draws, evppi, psa, report, varied
-    from simulation.sensitivity.model import SimulationModel
+    from simulation.sensitivity import analyses
 
-    selection = varied.select(study.load("national"))
-    psa.check_sizes(args.draws, args.reps)
     # each parameter alone too at full size; quick checks keep to the groups
-    options = evppi.check(selection, args.draws, population=args.population,
-                          single=not args.small, bootstrap=args.bootstrap)
-    sets = draws.sample(selection, args.draws, args.seed)
-    model = SimulationModel(selection.scenario, args.reps, args.seed, args.engine, args.workers)
-    result = evppi.analyse(psa.psa(model, sets), options, 5, selection.scenario, args.seed)
-    with output.atomic_folder(args.out, force=True) as folder:
-        report.write(result, folder, {})
-        common.write_record(folder, selection.scenario, args, parameters=selection.table(),
-                            analysis="value of information", year=5, draws_from=sets.describe(),
-                            population_multiplier=result.result.population_multiplier,
-                            notes=list(result.result.notes),
-                            wall_seconds=round(model.wall_seconds, 1), **selection.record())
-    with pd.option_context("display.width", 200, "display.float_format", "{:,.4g}".format):
-        print(result.result.evpi[["lambda", "evpi_per_decision", "standard_error",
-                                  "optimal_decision"]].to_string(index=False))
-        top = result.result.evppi.sort_values("evppi_per_decision", ascending=False)
-        print(top[["parameter_group", "lambda", "evppi_per_decision", "standard_error",
-                   "r_squared"]].head(15).to_string(index=False))
-
+    outcome = analyses.analyse("evppi", study.load("national"), args.reps, args.seed, args.engine,
+                               args.workers, year=5, draws=args.draws,
+                               population=args.population, single=not args.small,
+                               bootstrap=args.bootstrap)
+    common.write_analysis(args, outcome,
+                          population_multiplier=outcome.result.result.population_multiplier,
+                          notes=list(outcome.result.result.notes))
+    print(outcome.text())
 
 if __name__ == "__main__":
     common.main(run)

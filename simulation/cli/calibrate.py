@@ -12,15 +12,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from simulation.cli import COMMANDS
 from simulation.cli.common import capped_workers, default_out, safe_folder_name
 from simulation.core import scenario as scenario_mod
+from simulation.core.defaults import default_workers
 from simulation.core.errors import PausesimError
 from simulation.core.inputs import clip, name_list
-from simulation.runner import default_workers
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("calibrate", help="calibrate parameters to the targets (GP emulation)",
+    p = sub.add_parser("calibrate", help=COMMANDS["calibrate"],
                        description="Calibrate the uncertain parameters to the national evaluation "
                        "(T1, T2) and the micro-evidence by sequential Gaussian-process emulation "
                        "and MCMC; writes the posterior (NAME.csv "
@@ -74,7 +75,6 @@ def add_parser(sub) -> None:
 
 def settings_from(args):
     """The calibration settings the options describe (defaults: the shipped calibration)."""
-    from calibration import emulate
     from calibration import targets as targets_mod
     from calibration.emulate import MAX_SIZE, Settings
 
@@ -100,15 +100,12 @@ def settings_from(args):
     from calibration import priors as priors_mod
 
     names = tuple(t.name for t in chosen)
-    if parameters:
-        given["parameters"] = tuple(p.key for p in priors_mod.select(parameters))
-    elif direct := emulate.without_system_effect(names):
-        given.update(direct)
+    keys = [p.key for p in priors_mod.select(parameters)] if parameters else None
+    name = args.name if args.name is not None else default_name(scenario.name, names)
+    settings = Settings.for_targets(names, keys, name=name, scenario=args.scenario, **given)
+    if settings.direct_only:
         print("calibrate: no macro target: the system effect is fixed at 0 (direct effects "
               "only)", file=sys.stderr)
-    name = args.name if args.name is not None else default_name(scenario.name, names)
-    settings = Settings(name=name,
-                        scenario=args.scenario, targets=names, **given)
     settings.check()
     return settings
 

@@ -1,4 +1,7 @@
-"""Options and helpers shared by several sub-commands."""
+"""Options and helpers shared by several sub-commands.
+
+Building the parser imports nothing heavy (``pausesim --help`` starts at once): the runner and
+the results, which import NumPy, are imported inside the functions that run a command."""
 
 from __future__ import annotations
 
@@ -10,16 +13,17 @@ import sys
 import unicodedata
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from simulation import runner
-from simulation.core import inputs, output
+from simulation.core import defaults, inputs, output
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
 from simulation.core.parameters import BY_KEY
-from simulation.core.scenario import Scenario
-from simulation.results import study
 
-DEFAULT_SEED = study.DEFAULT_SEED
+if TYPE_CHECKING:
+    from simulation.core.scenario import Scenario
+
+DEFAULT_SEED = defaults.DEFAULT_SEED
 
 
 def add_scenario_argument(parser: argparse.ArgumentParser) -> None:
@@ -48,7 +52,7 @@ def add_calibration_options(parser: argparse.ArgumentParser, draws: bool = True)
                         help="run the calibration's point estimate instead of drawing parameter "
                              "sets from its posterior (the ranges are then chance alone)")
     if draws:
-        parser.add_argument("--draws", type=int, default=study.DEFAULT_DRAWS,
+        parser.add_argument("--draws", type=int, default=defaults.DEFAULT_DRAWS,
                             help="parameter sets drawn from the posterior, each run for an "
                                  "equal share of --reps (so at most --reps of them) "
                                  "(default: %(default)s)")
@@ -62,7 +66,7 @@ def add_run_options(parser: argparse.ArgumentParser, reps: int, calibration: boo
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
                         help="random seed; same seed + scenario + version = same numbers "
                              "(default: %(default)s)")
-    parser.add_argument("--workers", type=int, default=runner.default_workers(),
+    parser.add_argument("--workers", type=int, default=defaults.default_workers(),
                         help="local worker processes; results do not depend on it "
                              "(default: %(default)s)")
     parser.add_argument("--band", type=float, default=0.9,
@@ -74,7 +78,7 @@ def add_run_options(parser: argparse.ArgumentParser, reps: int, calibration: boo
                         help="replace --out if it holds an earlier pausesim output")
     parser.add_argument("--no-progress", dest="progress", action="store_false", default=None,
                         help="no progress bar")
-    parser.add_argument("--engine", choices=runner.ENGINES, default="fast",
+    parser.add_argument("--engine", choices=defaults.ENGINES, default="fast",
                         help="fast: the model compiled with Numba (its first use compiles it, "
                              "about a minute, once); simpy: the readable reference engine, same "
                              "numbers, keeps an event log (default: %(default)s)")
@@ -123,6 +127,8 @@ def load_scenario(args: argparse.Namespace, reference: str | None = None) -> Sce
     """The scenario the options name: file or built-in, ``--calibration``, ``--set``; a warning
     line for each money amount given without its price year, and for an authority size that is
     not the area's own."""
+    from simulation.results import study
+
     scenario = study.load(args.scenario if reference is None else reference,
                           getattr(args, "calibration", None),
                           parse_overrides(getattr(args, "overrides", [])) or None)
@@ -166,6 +172,8 @@ def check_run_options(args: argparse.Namespace) -> None:
     if getattr(args, "events", False) and getattr(args, "engine", "fast") != "simpy":
         raise PausesimError("--events needs --engine simpy: the fast engine keeps no event log")
     if getattr(args, "scheduler", None) is not None:
+        from simulation import runner
+
         runner.executors.check_scheduler_address(args.scheduler)
     if getattr(args, "checkpoint", None) is not None:
         output.check_folder("--checkpoint", args.checkpoint)
@@ -192,11 +200,9 @@ def check_memory(reps: int, scenario: Scenario, workers: int = 1) -> None:
     machine's memory: one line before simulating, not a MemoryError later. A job estimated to
     take more than :data:`ANNOUNCE_SECONDS` says so first, with its size (a progress bar
     follows while it simulates, and a line when it starts writing)."""
-    from simulation.model.layout import N_TALLIED
-    from simulation.results.results import period_edges
+    from simulation.results.study import period_bytes_per_replication
 
-    bins = len(period_edges(scenario["practice.horizon_months"])) - 1
-    per_rep = 2 * N_TALLIED * bins * 4 + 2 * 3 * 18 * 4  # bytes
+    per_rep = period_bytes_per_replication(scenario["practice.horizon_months"])
     try:
         memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):  # not on this system: nothing to compare with
@@ -260,6 +266,8 @@ def input_paths(args: argparse.Namespace) -> list[Path]:
 def run_options(args: argparse.Namespace):
     """Keyword arguments for :func:`simulation.results.study.simulate` from the engine and
     scale-out options; a dask client opened for them is closed on leaving."""
+    from simulation import runner
+
     local = args.scheduler is None and args.dask_local is None
     workers = capped_workers("--workers", args.workers) if local else args.workers
     dask_local = args.dask_local and capped_workers("--dask-local", args.dask_local)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 
+from simulation.cli import COMMANDS
 from simulation.cli.common import (
     add_run_options,
     check_memory,
@@ -21,18 +22,13 @@ from simulation.core import inputs, output
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
 from simulation.core.scenario import Scenario
-from simulation.report import options as options_mod
-from simulation.results import study
-from simulation.sensitivity import compare, report
-from simulation.sensitivity.compare_text import format_views
 
 DEFAULT_REPS = 500
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
-        "compare", help="compare scenarios or parameter variants (paired: same draws, same "
-        "random numbers)",
+        "compare", help=COMMANDS["compare"],
         description="Simulate several scenarios and/or variants together: the calibrated "
         "parameters take the same posterior draws in every option and replication r of every "
         "option meets the same women and random numbers, so the per-replication difference from "
@@ -62,6 +58,8 @@ def add_parser(sub) -> None:
 
 def options(args) -> list[tuple[str, Scenario]]:
     """The (label, scenario) options named on the command line, reference first."""
+    from simulation.results import study
+
     common = parse_overrides(args.overrides)
     out = []
     for ref in args.scenarios or [scenario_mod.DEFAULT_SCENARIO]:
@@ -86,16 +84,20 @@ def options(args) -> list[tuple[str, Scenario]]:
 
 
 def main(args) -> int:
+    from simulation.report import options as options_mod
+    from simulation.sensitivity import analyses, report
+    from simulation.sensitivity.compare_text import format_views
+
     check_run_options(args)
     opts = options(args)
-    compare.check_options(opts)
+    analyses.check_compare(opts)
     for _, sc in opts:
         warn_about(sc)
     check_memory(args.reps * len(opts), opts[0][1], args.workers)
     out = args.out or default_out(f"compare-{opts[0][1].name}")
     output.check_writable(out, args.force, input_paths(args))
     with run_options(args) as run:
-        both = compare.compare_views(
+        both = analyses.compare_views(
             opts, args.reps, args.seed, uncertainty=uncertainty(args), draws=args.draws,
             engine=run["engine"], workers=run["workers"], executor=run["executor"],
             progress=run["progress"], band=args.band, checkpoint=run["checkpoint"])
@@ -122,6 +124,7 @@ def main(args) -> int:
 
 def _record(args, result, view: str) -> dict:
     from simulation.results.views import LABELS, WORDS
+    from simulation.sensitivity import report
 
     meta = result.results[0].meta
     return {"analysis": "compare", "view": LABELS[view], "view_meaning": WORDS[view],

@@ -6,13 +6,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from simulation.cli import COMMANDS
 from simulation.cli.common import default_out, input_paths, load_scenario
 from simulation.core import output
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
-from simulation.report import council
-from simulation.results import format as fmt
+
+if TYPE_CHECKING:
+    from simulation.report import council
 
 #: Options that give the inputs by year; they cannot be mixed with a scenario.
 BY_YEAR = ("removals_by_year", "programme_cost_by_year", "saving_per_removal_year")
@@ -29,7 +32,7 @@ HEADERS = {"year": "year", "removals_avoided": "removals avoided", "cost_avoided
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
-        "council", help="the council method's yearly table (DfE 2017 structure), no simulation",
+        "council", help=COMMANDS["council"],
         description="The deterministic 'council method' of today's Pause business cases (DfE "
         "2017 cost-benefit model): removals avoided x saving per removal-year, minus programme "
         "cost, year by year, discounted (year t divided by (1 + rate)^(t - 1)). Give the figures "
@@ -97,6 +100,8 @@ def _one(option: str, text: str, cast=float, allowed: str = "a number"):
 def inputs_from(args: argparse.Namespace) -> tuple[council.YearlyInputs, str, dict, str | None]:
     """The council inputs the options ask for, checked: (inputs, a name for the default --out,
     their provenance for run.json, the scenario's TOML or None)."""
+    from simulation.report import council
+
     given = [d for d in BY_YEAR if getattr(args, d) is not None]
     if given:
         for dest, value in (("scenario", args.scenario), ("set", args.overrides or None),
@@ -142,11 +147,15 @@ def inputs_from(args: argparse.Namespace) -> tuple[council.YearlyInputs, str, di
 
 def _gbp(value: float) -> str:
     """To the pound, sign first (the one formatter: :mod:`simulation.results.format`)."""
+    from simulation.results import format as fmt
+
     return fmt.money(value, scale="")
 
 
 def format_table(table, inputs: council.YearlyInputs) -> str:
     """The rounded yearly table for the terminal: £ with thousands separators, a unit line."""
+    from simulation.report import council
+
     formats = {name: _gbp for name, unit in council.CSV_UNITS.items() if "{money}" in unit}
     formats.update(removals_avoided="{:.3f}".format, discount_factor="{:.4f}".format)
     shown = table.rename(columns=HEADERS)
@@ -165,6 +174,8 @@ def format_table(table, inputs: council.YearlyInputs) -> str:
 
 
 def main(args) -> int:
+    from simulation.report import council
+
     inputs, name, record, toml = inputs_from(args)
     out = args.out or default_out(f"council-{name}")
     output.check_writable(out, args.force, input_paths(args))

@@ -6,6 +6,7 @@ import math
 import sys
 from pathlib import Path
 
+from simulation.cli import COMMANDS
 from simulation.cli.common import (
     add_run_options,
     add_set_option,
@@ -17,14 +18,13 @@ from simulation.cli.common import (
     run_options,
     uncertainty,
 )
-from simulation.core import monitoring, output
+from simulation.core import output
+from simulation.core.defaults import DEFAULT_REPS
 from simulation.core.errors import PausesimError
-from simulation.results import monitor, study, views, write
-from simulation.sensitivity import evsi
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("monitor", help="check a running practice against its forecast",
+    p = sub.add_parser("monitor", help=COMMANDS["monitor"],
                        description="Compare a running practice's observed series (a monitoring "
                        "CSV: docs/monitoring.md, example docs/examples/monitoring-southampton."
                        "csv) with the scenario's forecast in both views (On track?: band, "
@@ -43,7 +43,7 @@ def add_parser(sub) -> None:
                    help="the monitoring file: a CSV, or a 'pausesim template' workbook with "
                         "its Monitoring sheet filled in (see docs/monitoring.md)")
     add_set_option(p)
-    add_run_options(p, study.DEFAULT_REPS)
+    add_run_options(p, DEFAULT_REPS)
     p.add_argument("--p-no-effect", type=float, default=None, metavar="P",
                    help="prior probability that the system effect does not happen in this "
                         "authority, for the update (default: the calibration's own, or 0.5 - "
@@ -61,6 +61,9 @@ def check_p(p: float | None) -> None:
 
 
 def main(args) -> int:
+    from simulation.core import monitoring
+    from simulation.sensitivity import analyses
+
     check_run_options(args)
     check_p(args.p_no_effect)
     if args.plan_sims < 0:
@@ -72,14 +75,13 @@ def main(args) -> int:
     inputs = input_paths(args) + [args.data]
     output.check_writable(out, args.force, inputs)
     with run_options(args) as options:
-        both = views.simulate(scenario, args.reps, args.seed, uncertainty(args), args.draws,
-                              band=args.band, resolution="month", **options)
-    answers = monitor.answers(both, data, args.seed, args.p_no_effect, args.plan_sims)
-    answers.evsi = evsi.table(both, data, answers.update, args.plan_sims, args.seed,
-                              args.p_no_effect)
+        checked = analyses.monitor(scenario, data, args.reps, args.seed, uncertainty(args),
+                                   args.draws, args.band, args.p_no_effect, args.plan_sims,
+                                   **options)
+    answers = checked.answers
     with output.atomic_folder(out, args.force, inputs) as folder:
-        monitor.write(answers, folder, write.record(both.authority, command="monitor"))
-    print(monitor.text(answers))
+        checked.write(folder)
+    print(checked.text())
     women = answers.women is not None and not answers.women.empty
     print(f"\nwrote {out}/ (on_track.csv, on_track.png, observed.csv"
           f"{', system_effect_update.csv, system_effect_draws.csv' if answers.update else ''}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from simulation.cli import COMMANDS
 from simulation.cli.common import (
     add_run_options,
     add_template_option,
@@ -19,17 +20,13 @@ from simulation.cli.common import (
     uncertainty,
     writing,
 )
-from simulation.core import deflators, output
-from simulation.report import areas as areas_mod
-from simulation.report import portfolio
-from simulation.report.word_blocks import check_template
+from simulation.core import deflators
 
 DEFAULT_REPS = 1000
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("portfolio", help="simulate a national portfolio of practices (total "
-                       "with bands, per area)",
+    p = sub.add_parser("portfolio", help=COMMANDS["portfolio"],
                        description="Simulate every practice of an areas file and write the "
                        "national total with bands, each area's headline and figures to --out. "
                        "The areas file (.csv, or .xlsx: sheet 'areas' or the first sheet) has "
@@ -57,6 +54,10 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
+    from simulation.report import areas as areas_mod
+    from simulation.report import portfolio
+    from simulation.report.word_blocks import check_template
+
     check_run_options(args)
     check_template(args.template)
     rows = areas_mod.read(args.areas)
@@ -69,7 +70,6 @@ def main(args) -> int:
     out = args.out or default_out(f"portfolio-{args.areas.stem}")
     inputs = input_paths(args) + [Path(a.scenario.origin) for a in areas
                                   if Path(a.scenario.origin).exists()]
-    output.check_writable(out, args.force, inputs)
     with run_options(args) as options:
         report = portfolio.make(areas, args.areas, out, args.reps, args.seed, args.band,
                                 args.force, uncertainty=uncertainty(args), draws=args.draws,

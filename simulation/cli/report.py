@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from simulation.cli import COMMANDS
 from simulation.cli.common import (
     add_run_options,
     add_scenario_argument,
@@ -24,16 +25,12 @@ from simulation.cli.common import (
     run_options,
     uncertainty,
 )
-from simulation.core import monitoring, output
-from simulation.core.errors import PausesimError
-from simulation.report import build, council
-from simulation.report.word_blocks import check_template
 
 DEFAULT_REPS = 1000
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("report", help="write a business-case report (HTML, Word, Excel, CSV)",
+    p = sub.add_parser("report", help=COMMANDS["report"],
                        description="Simulate a scenario's two views - the base case (the "
                        "practice's own women: calibration 'national-micro', no effect on other "
                        "mothers) and the authority-wide scenario (if the fall in all infant care "
@@ -70,11 +67,18 @@ def add_parser(sub) -> None:
 
 
 def check_council_removals(value: float | None) -> None:
+    from simulation.report import council
+
     if value is not None:
         council.check_per_cohort("--council-removals", value)
 
 
 def main(args) -> int:
+    from simulation.core import monitoring
+    from simulation.core.errors import PausesimError
+    from simulation.report import build
+    from simulation.report.word_blocks import check_template
+
     check_run_options(args)
     check_council_removals(args.council_removals)
     if args.plan_sims < 0:
@@ -87,7 +91,6 @@ def main(args) -> int:
     opts = _options(args)  # bad variants: one line, before anything is simulated
     check_memory(2 * args.reps * max(1, len(opts)), scenario, args.workers)
     out = args.out or default_out(f"report-{scenario.name}")
-    output.check_writable(out, args.force, inputs)
     with run_options(args) as options:
         extra = _appraisal(args, opts, options) if opts else None
         report = build.make(scenario, out, args.reps, args.seed, args.band, args.force,
@@ -113,37 +116,18 @@ def _options(args) -> list:
     if not args.variants:
         return []
     from simulation.cli import compare as compare_cli
-    from simulation.sensitivity import compare
+    from simulation.sensitivity import analyses
 
     opts = compare_cli.options(argparse.Namespace(
         scenarios=[args.scenario], variants=args.variants, overrides=args.overrides,
         calibration=args.calibration))
-    compare.check_options(opts)
+    analyses.check_compare(opts)
     return opts
 
 
 def _appraisal(args, opts: list, run: dict):
     """Simulate the options (both views) and return the writer of ``options/``."""
-    from simulation.report import figures, options
-    from simulation.sensitivity import compare
+    from simulation.report import options
 
-    both = compare.compare_views(
-        opts, args.reps, args.seed, uncertainty=uncertainty(args), draws=args.draws,
-        engine=run["engine"], workers=run["workers"], executor=run["executor"],
-        progress=run["progress"], band=args.band)
-    record = output.provenance(analysis="compare", seed=args.seed, reps=both["base"].reps,
-                               engine=args.engine, band=args.band,
-                               options=[label for label, _ in opts])
-
-    def write(folder):
-        where = folder / "options"
-        where.mkdir()
-        pngs = {view: {f"{name}.png": figures.png(fig)
-                       for name, fig in result.figures().items()}
-                for view, result in both.items()}
-        for view, named in pngs.items():
-            for name, data in named.items():
-                (where / (name if view == "base" else f"authority_{name}")).write_bytes(data)
-        options.write(both, where, pngs, record)
-
-    return write
+    return options.appraise(opts, args.reps, args.seed, uncertainty(args), args.draws,
+                            args.band, args.engine, **run)

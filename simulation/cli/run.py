@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from simulation.cli import COMMANDS
 from simulation.cli.common import (
     add_run_options,
     add_scenario_argument,
@@ -17,14 +18,11 @@ from simulation.cli.common import (
     writing,
 )
 from simulation.core import output
-from simulation.results import study, views, write
-from simulation.results.text import views_text
-
-DEFAULT_REPS = study.DEFAULT_REPS
+from simulation.core.defaults import DEFAULT_REPS
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("run", help="simulate a scenario (default: national)",
+    p = sub.add_parser("run", help=COMMANDS["run"],
                        description="Simulate a scenario in two views: the base case (the "
                        "practice's own women, calibrated to the micro-evidence, no effect on "
                        "other mothers) and the authority-wide scenario (the system effect "
@@ -42,6 +40,9 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
+    from simulation.results import views, write
+    from simulation.results.text import views_text
+
     check_run_options(args)
     scenario = load_scenario(args)
     check_memory(2 * args.reps, scenario, args.workers)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from simulation.cli import COMMANDS
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("scenarios", help="list built-in scenarios, or show one",
+    p = sub.add_parser("scenarios", help=COMMANDS["scenarios"],
                        description="List the built-in scenarios. 'pausesim scenarios show NAME' "
                        "prints one; add --full to print every parameter with its unit, range "
                        "and source, ready to save as a .toml file and edit.")

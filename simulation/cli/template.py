@@ -6,13 +6,14 @@ import os
 import sys
 from pathlib import Path
 
+from simulation.cli import COMMANDS
 from simulation.cli.common import add_scenario_argument, load_scenario
-from simulation.core import output, workbook
+from simulation.core import output
 from simulation.core.errors import PausesimError
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("template", help="write an Excel inputs workbook to fill in",
+    p = sub.add_parser("template", help=COMMANDS["template"],
                        description="Write a scenario (default: national) as an inputs workbook: "
                        "one row per parameter with its unit, allowed range, inherited value and "
                        "source, and Excel checks on every value cell. Fill in the blue cells, "
@@ -28,6 +29,8 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
+    from simulation.core import workbook
+
     check_out(args.out, args.force)
     scenario = load_scenario(args)
     try:
@@ -43,6 +46,8 @@ def main(args) -> int:
 
 def check_out(out: Path, force: bool) -> None:
     """Fail before anything is loaded or written if ``out`` cannot take the workbook."""
+    from simulation.core import workbook
+
     output.check_name("--out", out)
     if out.suffix.lower() != ".xlsx":
         raise PausesimError(f"--out {out}: must end in .xlsx (an Excel workbook)")

@@ -38,6 +38,20 @@ PLACEMENTS: tuple[str, ...] = ("in_house_foster", "agency_foster", "kinship", "r
 KINDS = ("float", "int", "bool", "probability", "probabilities", "ratios", "choice", "series")
 
 
+#: Parameter groups (simulation.core.uncertainty) for sensitivity and value-of-information
+#: analysis, with a plain-English name.
+GROUPS: dict[str, str] = {
+    "authority": "authority-wide (system) effect",
+    "fertility": "pregnancy rates",
+    "removal": "removal risk",
+    "delivery": "programme delivery (enrolment, LARC, dropout)",
+    "mechanisms": "candidate mechanisms without evidence (spill-over, persistence)",
+    "pathways": "care pathways (exits, time in care)",
+    "costs": "unit costs",
+    "local": "local population",
+}
+
+
 @dataclass(frozen=True)
 class Param:
     """One model parameter.

@@ -24,21 +24,10 @@ import numpy as np
 from scipy import stats
 
 from .errors import PausesimError
-from .parameters import BY_KEY, Param
+from .parameters import BY_KEY, GROUPS, Param
 
 Z90 = 1.6448536269514722  # standard normal 95th percentile
 
-#: Parameter groups for value-of-information analysis, with a plain-English name.
-GROUPS: dict[str, str] = {
-    "authority": "authority-wide (system) effect",
-    "fertility": "pregnancy rates",
-    "removal": "removal risk",
-    "delivery": "programme delivery (enrolment, LARC, dropout)",
-    "mechanisms": "candidate mechanisms without evidence (spill-over, persistence)",
-    "pathways": "care pathways (exits, time in care)",
-    "costs": "unit costs",
-    "local": "local population",
-}
 
 
 def _bounds(param: Param) -> tuple[float, float]:

@@ -165,6 +165,28 @@ def compare(case: BusinessCase, results, band: float = 0.9,
 
 
 # ------------------------------------------------------------------------- the one-page summary
+def compare_cases(cases, reps: int, seed: int, draws: int, **run_options):
+    """Every business case's claims against its scenario's simulated futures in both views:
+    (one row per claim and view, the scenario's parameter note by case id, the scenario's name,
+    origin and digest by case id). ``run_options``: engine, workers, progress."""
+    from simulation.report.sentences import PREFIX
+    from simulation.results import views
+    from simulation.results.text import parameter_note
+
+    frames, scenarios, notes = [], {}, {}
+    for case in cases:
+        scenario = case.scenario()
+        both = views.simulate(scenario, reps, seed, draws=draws, **run_options)
+        for view, results in both.items():
+            frame = compare(case, results)
+            frames.append(frame.assign(view=view, sentence=PREFIX[view] + frame.sentence.map(
+                lambda s: s[0].lower() + s[1:])))
+        notes[case.id] = "; ".join(f"{views.SHORT[v]}: {parameter_note(r.meta, r.scenario)}"
+                                   for v, r in both.items())
+        scenarios[case.id] = f"{scenario.name} ({scenario.origin}, digest {scenario.digest()})"
+    return pd.concat(frames, ignore_index=True), notes, scenarios
+
+
 def overall(frame: pd.DataFrame) -> str:
     """Generated sentences on all cases together (one per view, the base case first, where the
     frame has a ``view`` column)."""

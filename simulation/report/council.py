@@ -36,6 +36,7 @@ from simulation.core.errors import PausesimError
 from simulation.core.parameters import BY_KEY
 from simulation.core.scenario import Scenario
 from simulation.model.layout import n_months
+from simulation.model.rates import Rates, cycle_starts
 from simulation.report import tables
 from simulation.results import band_stats
 from simulation.results.costs import programme_cost_by_month
@@ -334,10 +335,10 @@ def from_scenario(scenario: Scenario,
     """
     horizon = scenario["practice.horizon_months"]
     cycle = scenario["practice.outreach_months"] + scenario["practice.programme_months"]
-    start = scenario["practice.lead_in_months"]
-    starts = [start]
-    while scenario["practice.successive_cycles"] and starts[-1] + cycle < horizon:
-        starts.append(starts[-1] + cycle)
+    # the model's own schedule; a practice that starts no cycle within the horizon still gets
+    # its one planned cohort, as a business case plans it
+    starts = [float(m) for m in cycle_starts(Rates.from_scenario(scenario))] or \
+        [scenario["practice.lead_in_months"]]
     if removals_avoided_per_cohort is None:
         per_woman = NATIONAL_REMOVALS_AVOIDED_PER_COHORT / NATIONAL_COHORT_WOMEN
         first = expected_first_cohort(scenario)

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from simulation.core import output
 from simulation.report import html as html_mod
 from simulation.results import format as fmt
 from simulation.results import views as views_mod
@@ -347,3 +348,36 @@ def write(results: dict[str, compare.ComparisonResult], folder: Path,
 
 
 FILES = ("options_appraisal.csv", "options.html", "options.docx", "options.xlsx")
+
+
+def appraise(opts: list, reps: int, seed: int, uncertainty: str, draws: int, band: float,
+             engine: str, **run):
+    """The options appraisal of ``report --variant``: ``write(folder)`` simulates the options
+    in both views (``run``: engine, workers, executor, progress, ...) and writes
+    ``folder/options/``: the appraisal documents and the comparison figures (the
+    authority-wide ones prefixed). It is called inside the report's folder, after the report's
+    own checks and simulation, so a folder that cannot be written is refused before anything
+    is simulated."""
+
+    def write_folder(folder: Path) -> None:
+        from simulation.report import figures
+        from simulation.sensitivity import analyses
+
+        both = analyses.compare_views(
+            opts, reps, seed, uncertainty=uncertainty, draws=draws, engine=run["engine"],
+            workers=run["workers"], executor=run["executor"], progress=run["progress"],
+            band=band)
+        record = output.provenance(analysis="compare", seed=seed, reps=both["base"].reps,
+                                   engine=engine, band=band,
+                                   options=[label for label, _ in opts])
+        where = folder / "options"
+        where.mkdir()
+        pngs = {view: {f"{name}.png": figures.png(fig)
+                       for name, fig in result.figures().items()}
+                for view, result in both.items()}
+        for view, named in pngs.items():
+            for name, data in named.items():
+                (where / (name if view == "base" else f"authority_{name}")).write_bytes(data)
+        write(both, where, pngs, record)
+
+    return write_folder

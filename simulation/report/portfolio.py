@@ -27,14 +27,13 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from simulation import runner
 from simulation.core import deflators, output
 from simulation.core.errors import PausesimError
 from simulation.core.parameters import show
 from simulation.report import export, tables
 from simulation.report.areas import Area, repeated_places
 from simulation.report.sentences import typographic
-from simulation.results import Results, period_edges, periods, study, views
+from simulation.results import Results, periods, study, views
 from simulation.results import format as fmt
 from simulation.results.metrics import STATISTIC_BY_NAME, all_names
 
@@ -158,32 +157,16 @@ def simulate(areas: Sequence[Area], reps: int, seed: int, uncertainty: str = "po
     scenarios = [a.scenario for a in areas]
     if reps >= OFFSET:
         raise PausesimError(f"--reps = {reps} is invalid: must be below {OFFSET:,}")
-    sets, numbers, meta = study.parameter_plan(scenarios, reps, seed, uncertainty, draws)
-    flat = [sc for s in sets for sc in s]
-    flat_numbers = [OFFSET * i + n for i, ns in enumerate(numbers) for n in ns]
-    horizon = scenarios[0]["practice.horizon_months"]
-    simulated = runner.run(flat, flat_numbers, seed, workers=workers, executor=executor,
-                           progress=progress, engine=engine, edges=period_edges(horizon),
-                           checkpoint=checkpoint)
-    meta = dict(meta, resolution="period", random_number_offset_per_area=OFFSET)
-    results, start = [], 0
-    for sc, s in zip(scenarios, sets):
-        part = _part(simulated, start, len(s))
-        results.append(Results(part, sc, meta, band))
-        start += len(s)
+    results = study.simulate_options(scenarios, reps, seed, uncertainty, draws, engine, workers,
+                                     executor, progress, resolution="period",
+                                     checkpoint=checkpoint, band=band, offset_per_option=OFFSET)
+    for r in results:
+        r.meta["random_number_offset_per_area"] = OFFSET
+    meta = results[0].meta
     for r in results[1:]:  # national replication j adds the areas' replications j
         assert np.array_equal(r.simulated.set_index, results[0].simulated.set_index)
     national = National(results, _national_scenario(areas), meta, band)
     return Portfolio(areas, results, national, meta, band)
-
-
-def _part(simulated: runner.Simulated, start: int, n_sets: int) -> runner.Simulated:
-    """The replications of parameter sets ``start .. start + n_sets - 1`` (one area)."""
-    mine = np.isin(simulated.set_index, np.arange(start, start + n_sets))
-    return replace(simulated, scenarios=simulated.scenarios[start:start + n_sets],
-                   set_index=simulated.set_index[mine] - start,
-                   rep_number=simulated.rep_number[mine], tally=simulated.tally[mine],
-                   post=simulated.post[mine])
 
 
 def _national_scenario(areas: Sequence[Area]):

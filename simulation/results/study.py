@@ -20,15 +20,13 @@ import numpy as np
 
 from simulation import runner
 from simulation.core import scenario as scenario_mod
+from simulation.core.defaults import DEFAULT_DRAWS, DEFAULT_REPS, DEFAULT_SEED
 from simulation.core.errors import PausesimError
 from simulation.core.inputs import check_path
 from simulation.core.scenario import Scenario
 
 from .results import Results, period_edges
 
-DEFAULT_REPS = 1000
-DEFAULT_DRAWS = 100
-DEFAULT_SEED = 20240101
 UNCERTAINTY = ("posterior", "point")
 RESOLUTIONS = ("auto", "month", "period")
 #: Largest monthly tally kept by "auto" resolution (bytes); larger runs keep periods only.
@@ -95,20 +93,23 @@ def simulate_options(scenarios: Sequence[Scenario], reps: int = DEFAULT_REPS,
                      draws: int = DEFAULT_DRAWS, engine: str = "fast", workers: int = 1,
                      executor=None, progress: bool | None = None, keep_events: bool = False,
                      resolution: str = "auto", checkpoint: Path | str | None = None,
-                     band: float = 0.9) -> list[Results]:
+                     band: float = 0.9, offset_per_option: int = 0) -> list[Results]:
     """Simulate several options with the same parameter draws and random numbers.
 
     ``uncertainty``: "posterior" (draw the calibrated parameters) or "point".
     ``resolution``: "month" keeps every month (fan charts, monthly tables); "period" keeps only
     what the period tables need (years and month 21), for runs too large to keep by month;
     "auto" (the default) keeps months unless that would take more than ``MONTHLY_BYTES``.
+    ``offset_per_option``: option ``i``'s replication numbers are ``i * offset_per_option +
+    n`` (0: the same random numbers in every option; a national portfolio's areas use far apart
+    ones, so that no two areas share them).
     """
     if resolution not in RESOLUTIONS:
         raise PausesimError(f"resolution = {resolution!r} is invalid: must be one of "
                             f"{', '.join(RESOLUTIONS)}")
     sets, numbers, meta = parameter_plan(scenarios, reps, seed, uncertainty, draws)
     flat = [sc for s in sets for sc in s]
-    flat_numbers = [n for ns in numbers for n in ns]
+    flat_numbers = [offset_per_option * i + n for i, ns in enumerate(numbers) for n in ns]
     horizon = scenarios[0]["practice.horizon_months"]
     total = sum(len(n) for n in flat_numbers)
     if resolution == "auto":
@@ -131,6 +132,15 @@ def simulate_options(scenarios: Sequence[Scenario], reps: int = DEFAULT_REPS,
         out.append(Results(part, sc, dict(meta, resolution=resolution), band))
         start += n_sets
     return out
+
+
+def period_bytes_per_replication(horizon_months: float) -> int:
+    """Memory of one paired replication's results kept by period (float32 tallies of both arms
+    in the period bins, plus the after-horizon figures), bytes."""
+    from simulation.model.layout import N_TALLIED
+
+    bins = len(period_edges(horizon_months)) - 1
+    return 2 * N_TALLIED * bins * 4 + 2 * 3 * 18 * 4
 
 
 def load(reference: str | Path | None = None, calibration: str | None = None,

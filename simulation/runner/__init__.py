@@ -23,6 +23,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulation import __version__
+from simulation.core.defaults import ENGINES
 from simulation.core.errors import PausesimError
 from simulation.core.scenario import Scenario
 from simulation.model.layout import N_TALLIED, POST_METRICS, POST_YEARS, n_months
@@ -38,7 +39,6 @@ from .executors import (
     make_executor,
 )
 
-ENGINES = ("fast", "simpy")
 #: Most replications in one chunk, by engine.
 CHUNK_SIZE = {"simpy": 50, "fast": 400}
 

@@ -16,6 +16,7 @@ import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
+from simulation.core.defaults import default_workers  # noqa: F401 (re-exported)
 from simulation.core.errors import PausesimError
 
 Task = tuple  # arguments of one call of the task function
@@ -236,8 +237,3 @@ def dask_executor(scheduler: str | None = None, local_workers: int | None = None
             client = stack.enter_context(Client(cluster))
         yield DaskExecutor(client)
 
-
-def default_workers() -> int:
-    """Local workers used when none are asked for: the cores available, at most 8."""
-    return max(1, min(8, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                      else (os.cpu_count() or 1)))

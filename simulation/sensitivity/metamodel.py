@@ -39,8 +39,8 @@ from sklearn.linear_model import Ridge, RidgeCV
 from sklearn.preprocessing import SplineTransformer, StandardScaler
 
 from simulation.core.errors import PausesimError
+from simulation.sensitivity.analyses import METHODS  # noqa: F401 (declared there: light)
 
-METHODS = ("auto", "spline", "additive", "gp")
 #: Knots per parameter (boundaries included; basis size = knots + 2) by group size, reduced
 #: until the basis has at most a third as many functions as there are draws.
 KNOTS = {1: 10, 2: 5, 3: 4}
