@@ -31,7 +31,7 @@ COMMANDS = {
     "compare": "compare scenarios or parameter variants (paired: same draws, same random "
                "numbers)",
     "monitor": "check a running practice against its forecast",
-    "app": "serve the browser interface (a local web page)",
+    "app": "serve the browser interface (pick or upload inputs, run, download the report)",
 }
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import sys
 
-from simulation import runner
+from simulation.cli import COMMANDS
+from simulation.core import defaults
 from simulation.core.errors import PausesimError
 
 DEFAULT_PORT = 8765
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("app", help="serve the browser interface (pick or upload inputs, run, "
-                       "download the report)",
+    p = sub.add_parser("app", help=COMMANDS["app"],
                        description="Serve a local web page for business-case authors: pick a "
                        "built-in scenario or upload an inputs workbook, edit the main inputs, "
                        "run both views with a progress bar, read the results, check monitoring "
@@ -25,7 +25,7 @@ def add_parser(sub) -> None:
                         "0.0.0.0: every network interface, for a team's server)")
     p.add_argument("--port", type=int, default=DEFAULT_PORT,
                    help="port to listen on (default: %(default)s)")
-    p.add_argument("--workers", type=int, default=runner.default_workers(),
+    p.add_argument("--workers", type=int, default=defaults.default_workers(),
                    help="local worker processes each run uses; results do not depend on it "
                         "(default: %(default)s)")
     p.set_defaults(handler=main)

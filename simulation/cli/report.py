@@ -130,4 +130,4 @@ def _appraisal(args, opts: list, run: dict):
     from simulation.report import options
 
     return options.appraise(opts, args.reps, args.seed, uncertainty(args), args.draws,
-                            args.band, args.engine, **run)
+                            args.band, **run)

@@ -351,7 +351,7 @@ FILES = ("options_appraisal.csv", "options.html", "options.docx", "options.xlsx"
 
 
 def appraise(opts: list, reps: int, seed: int, uncertainty: str, draws: int, band: float,
-             engine: str, **run):
+             **run):
     """The options appraisal of ``report --variant``: ``write(folder)`` simulates the options
     in both views (``run``: engine, workers, executor, progress, ...) and writes
     ``folder/options/``: the appraisal documents and the comparison figures (the
@@ -368,7 +368,7 @@ def appraise(opts: list, reps: int, seed: int, uncertainty: str, draws: int, ban
             workers=run["workers"], executor=run["executor"], progress=run["progress"],
             band=band)
         record = output.provenance(analysis="compare", seed=seed, reps=both["base"].reps,
-                                   engine=engine, band=band,
+                                   engine=run["engine"], band=band,
                                    options=[label for label, _ in opts])
         where = folder / "options"
         where.mkdir()
