@@ -6,10 +6,12 @@ from __future__ import annotations
 import sys
 
 from simulation.cli.common import (
+    HORIZON,
     add_run_options,
     check_memory,
     check_run_options,
     default_out,
+    horizon_months,
     input_paths,
     parse_overrides,
     run_options,
@@ -59,6 +61,11 @@ def add_parser(sub) -> None:
 def options(args) -> list[tuple[str, Scenario]]:
     """The (label, scenario) options named on the command line, reference first."""
     common = parse_overrides(args.overrides)
+    horizon = horizon_months(args)
+    if horizon is not None:
+        if HORIZON in common:
+            raise PausesimError(f"--horizon-months and --set {HORIZON} are both given: give one")
+        common[HORIZON] = horizon
     out = []
     for ref in args.scenarios or [scenario_mod.DEFAULT_SCENARIO]:
         sc = study.load(ref, args.calibration, common or None)

@@ -28,6 +28,7 @@ from simulation.core import output
 from simulation.core.errors import PausesimError
 from simulation.core.inputs import clip
 from simulation.core.uncertainty import GROUPS
+from simulation.results.precision import net_saving_warning
 from simulation.sensitivity import draws as draws_mod
 from simulation.sensitivity import evppi, oneway, psa, report, sobol, varied
 from simulation.sensitivity.metamodel import METHODS
@@ -260,6 +261,14 @@ def _psa_shown(result) -> pd.DataFrame:
             row[f"{label}: parameter share"] = f"{r['share_parameter']:.0%}"
         q = p[p.year == year].iloc[0]
         row["P(net saving)"] = f"{q['probability']:.1%} (s.e. {q['standard_error']:.1%})"
+        o = result.outcomes.index(NET)
+        t = list(result.years).index(year)
+        values = result.values[:, :, o, t]
+        warning = net_saving_warning((values > 0).ravel(),
+                                     np.repeat(np.arange(values.shape[0]), values.shape[1]),
+                                     f"by the end of year {year}")
+        if warning and year == result.years[-1]:
+            print(f"pausesim: warning: {warning}", file=sys.stderr)
         rows.append(row)
     return pd.DataFrame(rows)
 
