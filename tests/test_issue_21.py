@@ -144,7 +144,7 @@ def test_cli_horizon_months_on_every_simulating_command():
 
     parser = build_parser()
     for argv in (["run"], ["report"], ["compare"], ["sensitivity", "psa"],
-                 ["portfolio", "areas.csv"], ["monitor", "data.csv"]):
+                 ["portfolio", "areas.csv"], ["monitor", "national", "data.csv"]):
         args = parser.parse_args([*argv, "--horizon-months", "18"])
         assert args.horizon_months == "18", argv
 
@@ -212,7 +212,7 @@ def test_money_message_matches_the_workbook_notes(national):
     assert "£300,000" in str(err.value) and "without '£'" not in str(err.value)
 
 
-def test_workbook_fte_and_inflow_from_list(tmp_path, national):
+def test_workbook_fte_money_and_inherited_inflow(tmp_path, national):
     import openpyxl
 
     from simulation.core import workbook
@@ -234,9 +234,10 @@ def test_workbook_fte_and_inflow_from_list(tmp_path, national):
     wb.save(path)
     sc = scenario_mod.load(str(path))
     assert sc["practice.practitioners"] == 2.5 and sc.capacity == 20
-    assert sc["population.new_eligible_women_per_year"] == pytest.approx(6.0)
-    assert "scoping list" in sc.sources["population.new_eligible_women_per_year"]
     assert sc["costs.programme_cost_per_year_gbp"] == 300000.0
+    # the inflow left blank is the national one: flagged on every run, with what it adds
+    (warning,) = scenario_mod.inherited_inflow(sc)
+    assert "INHERITED" in warning and "list of 30" in warning
 
 
 # ------------------------------------------------------------------- 6. one statistic
@@ -254,3 +255,15 @@ def test_covers_words_for_each_mode(national):
         _, _, meta = study.parameter_plan([national], reps=10, seed=1, draws=5,
                                           uncertainty=mode)
         assert meta["band_covers"] == draws_mod.covers(meta)
+
+
+def test_compare_a_fourth_practitioner_costs_more(national):
+    """Through the options a compare simulates (same draws, same random numbers): the option
+    with a 4th practitioner has a higher programme cost in every replication. Old behaviour:
+    equal costs (the total did not follow staff). Costs are computed, not sampled: no
+    tolerance."""
+    four = national.with_overrides({"practice.practitioners": 4}, name="4 practitioners")
+    a, b = study.simulate_options([national, four], reps=4, seed=2, draws=2)
+    cost_a = a.value("programme_cost_cumulative", 60)
+    cost_b = b.value("programme_cost_cumulative", 60)
+    assert (cost_b > cost_a).all()

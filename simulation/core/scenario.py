@@ -357,7 +357,7 @@ def cost_schedule_mismatch(scenario: Scenario) -> list[str]:
 def inherited_inflow(scenario: Scenario) -> list[str]:
     """A warning when the area gives its own scoping list but inherits the national inflow of
     newly eligible women: over the horizon they are offered places as if on the list."""
-    if scenario.name == "national" or LIST not in scenario.given or INFLOW in scenario.given:
+    if LIST not in scenario.given or INFLOW in scenario.given:
         return []
     years = scenario["practice.horizon_months"] / 12
     inflow = scenario[INFLOW]

@@ -231,9 +231,10 @@ def _notes_sheet(ws, scenario) -> None:
              "costs.practice_fixed_cost_per_year_gbp); type a total to use your budget instead "
              "(it then does not change with the number of practitioners)."),
         ("", "Newly eligible women: if you give your own scoping list "
-             "(population.eligible_women_at_start) and leave population.new_eligible_women_per_"
-             "year blank, pausesim sets it to a fifth of the list a year (a 5-year scoping "
-             "window, evidence.md s3) and says so in its source."),
+             "(population.eligible_women_at_start), give population.new_eligible_women_per_year "
+             "too: left blank it is the national scenario's (about 20 a year), and pausesim "
+             "warns on every run. A 5-year scoping list gives about a fifth of itself a year "
+             "(evidence.md s3)."),
         ("", "Programme cost by year (costs.programme_cost_by_year_gbp): one amount per year, "
              f"year 1 first, separated by '; ' (e.g. '£331,000; £340,000'); '{EMPTY_SERIES}' = "
              "no schedule (the running costs per year apply)."),
@@ -393,32 +394,7 @@ def read(path: str | Path) -> tuple[dict[str, Any], Callable[[str], str]]:
         row = rows.get(key)
         return f"sheet '{INPUTS_SHEET}'" + (f", row {row}" if row else "")
 
-    _inflow_from_list(data)
     return ({"scenario": meta, **data} if meta else data), where
-
-
-#: Years a council's scoping list covers (evidence.md s3: women with removals in 5-year windows).
-SCOPING_YEARS = 5
-
-
-def _inflow_from_list(data: dict) -> None:
-    """An area that gives its own scoping list but leaves the inflow of newly eligible women
-    blank gets the inflow its list implies (list / 5 a year, evidence.md s3), with that source,
-    rather than the national scenario's (which would add, e.g., 80 women to a 30-woman list over
-    5 years)."""
-    pop = data.get("population", {})
-    given = pop.get("eligible_women_at_start")
-    if given is None or "new_eligible_women_per_year" in pop:
-        return
-    n = given["value"] if isinstance(given, dict) else given
-    if isinstance(n, bool) or not isinstance(n, (int, float)) or not n > 0:
-        return  # an invalid list is reported by the scenario's own check
-    pop["new_eligible_women_per_year"] = {
-        "value": round(float(n) / SCOPING_YEARS, 2),
-        "source": f"set from this workbook's own scoping list: {_number_text(float(n))} women "
-                  f"(population.eligible_women_at_start) over a {SCOPING_YEARS}-year scoping "
-                  "window (evidence.md s3 [I]), i.e. list / 5 a year; the cell was blank. Type "
-                  "the area's own figure to replace it"}
 
 
 #: Most a workbook pausesim reads may unpack to (its XML); an inputs workbook unpacks to ~0.3 MB.

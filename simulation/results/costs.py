@@ -92,8 +92,9 @@ def running_cost_per_year(sc: Scenario) -> float:
     practitioners (FTE) x the cost per practitioner + the fixed costs."""
     if not built_from_staff(sc):
         return to_base(sc, TOTAL)
-    return sc["practice.practitioners"] * to_base(sc, "costs.cost_per_practitioner_fte_per_year_gbp") \
-        + to_base(sc, "costs.practice_fixed_cost_per_year_gbp")
+    per_fte = to_base(sc, "costs.cost_per_practitioner_fte_per_year_gbp")
+    return sc["practice.practitioners"] * per_fte + \
+        to_base(sc, "costs.practice_fixed_cost_per_year_gbp")
 
 
 def programme_cost_by_month(sc: Scenario, n_months: int) -> tuple[np.ndarray, np.ndarray]:

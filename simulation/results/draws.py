@@ -93,6 +93,16 @@ def declared_overrides(sc: Scenario, u: np.ndarray, skip: set[str]) -> list[dict
     return out
 
 
+def site_uniforms(n: int, seed: int, area: int) -> np.ndarray:
+    """(n, WIDTH) uniforms whose site columns are area ``area``'s own (a portfolio's areas are
+    different sites: their site effects are independent, their other parameters shared)."""
+    u = np.full((n, WIDTH), np.nan)
+    cols = [COLUMNS["site:" + s.key].start for s in unc.SITE_VARIATION]
+    u[:, cols] = qmc.LatinHypercube(d=len(cols), seed=np.random.default_rng(
+        [seed, STREAM, 1 + area])).random(n)
+    return u
+
+
 def site_overrides(sc: Scenario, u: np.ndarray, drawn: list[dict[str, Any]]) -> None:
     """Add each set's site effects to ``drawn`` (in place), on top of the drawn or the scenario's
     value; not for values the scenario gives (its own site's figure)."""
@@ -124,8 +134,9 @@ def record(scenarios: Sequence[Scenario], calibrated: set[str]) -> dict:
                    if any(k in unc.BY_KEY_UNCERTAIN for k in given) else "")
                 + ", the uncalibrated "
                 + " and ".join(unc.GROUPS[g] for g in fixed_groups)
-                + " parameters (varied by 'pausesim sensitivity'), the programme's cost, staff, "
-                  "capacity and timing, the horizon, discounting and prices")}
+                + " parameters (varied by 'pausesim sensitivity'), the programme's cost when "
+                  "given as a total, its staff, capacity and timing, the horizon, discounting "
+                  "and prices")}
 
 
 def covers(meta: dict) -> str:

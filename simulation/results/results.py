@@ -310,7 +310,8 @@ class Results:
     # ----------------------------------------------------------------- tables
     def summary(self, band: float | None = None) -> pd.DataFrame:
         """The tidy summary: one row per (metric, period): ``metric, unit, period, mean,
-        mean_se, median, lo, hi, band``."""
+        mean_se, median, lo, hi, band, band_includes`` (what the band includes and holds
+        fixed, in words)."""
         band = self.band if band is None else band
         named = periods(self.horizon)
         sets = self.simulated.set_index  # replications of one parameter set are clustered
@@ -354,6 +355,8 @@ class Results:
         table = pd.DataFrame(rows, columns=["metric", "unit", "period", "mean", "mean_se",
                                             "median", "lo", "hi"])
         table["band"] = band
+        # what every row's band includes and holds fixed (issue 21): read with the numbers
+        table["band_includes"] = self.meta.get("band_covers", "")
         return table
 
     def bands(self, band: float | None = None) -> pd.DataFrame:

@@ -45,14 +45,17 @@ def monthly_bytes(reps: int, horizon_months: float) -> int:
 
 
 def parameter_plan(scenarios: Sequence[Scenario], reps: int, seed: int,
-                   uncertainty: str = "posterior", draws: int = DEFAULT_DRAWS):
+                   uncertainty: str = "posterior", draws: int = DEFAULT_DRAWS,
+                   independent_sites: bool = False):
     """For each of ``scenarios`` (options compared under common random numbers): its parameter
     sets, the replication numbers of each set, and a record of how they were chosen.
 
     ``uncertainty``: ``posterior`` (the default: calibrated parameters from the posterior, the
     others of :data:`~simulation.core.uncertainty.DEFAULT_GROUPS` from their declared ranges,
     and the site effects: :mod:`.draws`); ``calibrated`` (the calibrated parameters only, as
-    before version 0.4: for comparison); ``point`` (one parameter set: chance alone)."""
+    before version 0.4: for comparison); ``point`` (one parameter set: chance alone).
+    ``independent_sites``: the scenarios are different sites (a portfolio's areas), each with its
+    own site effects; otherwise (options for one site, the two views) they share them."""
     from . import draws as draws_mod
 
     if uncertainty not in UNCERTAINTY:
@@ -80,7 +83,7 @@ def parameter_plan(scenarios: Sequence[Scenario], reps: int, seed: int,
     u = draws_mod.uniforms(draws, seed)
     numbers = [np.arange(k * per_draw, (k + 1) * per_draw) for k in range(draws)]
     sets, drawn_keys = [], set()
-    for sc in scenarios:
+    for i, sc in enumerate(scenarios):
         keys = set(sc.calibrated_keys())
         drawn_keys |= keys
         values = [{k: v for k, v in row.items() if k in keys} for row in rows]
@@ -88,7 +91,8 @@ def parameter_plan(scenarios: Sequence[Scenario], reps: int, seed: int,
             extra = draws_mod.declared_overrides(sc, u, keys)
             for v, e in zip(values, extra):
                 v.update(e)
-            draws_mod.site_overrides(sc, u, values)
+            draws_mod.site_overrides(sc, draws_mod.site_uniforms(draws, seed, i)
+                                     if independent_sites else u, values)
         sets.append([sc.with_overrides(v, source="parameter draw" if not keys else
                                        f"posterior {posterior.name!r} draw", given=False)
                      for v in values] if any(values) else [sc] * draws)
