@@ -412,8 +412,21 @@ class Results:
         varying = [k for k in self.scenario.values
                    if len({repr(sc[k]) for sc in self.simulated.scenarios}) > 1]
         counts = np.bincount(self.simulated.set_index, minlength=len(self.simulated.scenarios))
-        rows = [{"parameter_set": i, "replications": int(counts[i]),
-                 **{k: sc[k] for k in varying}} for i, sc in enumerate(self.simulated.scenarios)]
+        from simulation.core.parameters import BY_KEY
+
+        def columns(sc):  # a list of shares (drawn by default since 0.4): one column each
+            out = {}
+            for k in varying:
+                v = sc[k]
+                if isinstance(v, list):
+                    labels = BY_KEY[k].labels or range(len(v))
+                    out.update({f"{k}[{lab}]": x for lab, x in zip(labels, v)})
+                else:
+                    out[k] = v
+            return out
+
+        rows = [{"parameter_set": i, "replications": int(counts[i]), **columns(sc)}
+                for i, sc in enumerate(self.simulated.scenarios)]
         return pd.DataFrame(rows)
 
     def check_sources(self) -> float:

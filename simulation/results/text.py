@@ -110,7 +110,7 @@ def summary_text(results, table: pd.DataFrame | None = None) -> str:
     for y in years:
         p = _row(table, "probability_net_saving_discounted", y)["mean"]
         net = _banded(table, "net_cost_avoidance_cumulative_discounted", y, True)
-        end = "the end of " + period_words(y) if y.startswith("months_") else \
+        end = f"month {y.split('_')[-1]} (part-year)" if y.startswith("months_") else \
             y.replace("_", " ")
         lines.append(f"  to {end}: net {net}   P(net saving) {fmt.percent(p)}")
     prog = _row(table, "programme_cost_cumulative_discounted", last)["mean"]
@@ -191,6 +191,11 @@ def views_text(views, tables: dict | None = None) -> str:
     return "\n".join(out)
 
 
+def _end_words(period: str, months: float) -> str:
+    """``year 5``, or ``month 18`` for a part-year's end."""
+    return period.replace("_", " ") if period.startswith("year_") else f"month {months:g}"
+
+
 def break_even_text(views) -> str:
     """The break-even threshold by year and P(net saving) over the system effect's size."""
     from . import views as views_mod
@@ -205,15 +210,14 @@ def break_even_text(views) -> str:
              "infant care entries in the period; and what the authority-wide scenario has the "
              "practice prevent, mean)"]
     for _, r in table.iterrows():
-        label = r.period.replace("_", " ") if r.period.startswith("year_") else \
-            f"month {int(r.months)}"
+        label = _end_words(r.period, r.months)
         lines.append(f"  to {label:<12} {fmt.count(r.threshold, 1):>7}  "
                      f"[{fmt.count(r.lo, 1)} to {fmt.count(r.hi, 1)}]   "
                      f"{fmt.percent(r.share_of_other_entries)} of other mothers' entries;   "
                      f"authority-wide scenario: {fmt.count(r.authority_scenario_prevents_mean, 1)}")
     last = table.iloc[-1]
     lines.append(f"  each prevented entry is worth {fmt.money(last.value_per_entry)} of care costs "
-                 f"to {period_words(last.period)} ({views.base.price_label}, discounted)")
+                 f"to {_end_words(last.period, last.months)} ({views.base.price_label}, discounted)")
     marks = curve.iloc[np.linspace(0, len(curve) - 1, 6).round().astype(int)]
     lines.append("  P(net saving) to the horizon if the practice prevents, in expectation, this "
                  "many other mothers' infant care entries:")
