@@ -217,7 +217,8 @@ def break_even_text(views) -> str:
                      f"authority-wide scenario: {fmt.count(r.authority_scenario_prevents_mean, 1)}")
     last = table.iloc[-1]
     lines.append(f"  each prevented entry is worth {fmt.money(last.value_per_entry)} of care costs "
-                 f"to {_end_words(last.period, last.months)} ({views.base.price_label}, discounted)")
+                 f"to {_end_words(last.period, last.months)} "
+                 f"({views.base.price_label}, discounted)")
     marks = curve.iloc[np.linspace(0, len(curve) - 1, 6).round().astype(int)]
     lines.append("  P(net saving) to the horizon if the practice prevents, in expectation, this "
                  "many other mothers' infant care entries:")
