@@ -267,3 +267,27 @@ def test_compare_a_fourth_practitioner_costs_more(national):
     cost_a = a.value("programme_cost_cumulative", 60)
     cost_b = b.value("programme_cost_cumulative", 60)
     assert (cost_b > cost_a).all()
+
+
+def test_costs_and_pathways_tornado_beside_the_models():
+    """Old behaviour: one tornado mixing every group. The figures split unit costs and care
+    pathways from the model's parameters (each outcome), each only with its own rows."""
+    import pandas as pd
+
+    from simulation.sensitivity.oneway import TornadoResult
+
+    rows = []
+    for i, (key, group) in enumerate((("costs.adoption_cost_gbp", "costs"),
+                                      ("care.adoption_mean_months", "pathways"),
+                                      ("outreach.enrol_probability", "delivery"))):
+        rows.append({"outcome": "net", "unit": "GBP", "parameter": key, "label": key,
+                     "group": group, "base_value": 1.0, "low_value": 0.5, "high_value": 2.0,
+                     "base_mean": 0.0, "low_effect": -(i + 1.0), "high_effect": i + 1.0,
+                     "low_effect_ci_lo": -(i + 2.0), "low_effect_ci_hi": -i,
+                     "high_effect_ci_lo": float(i), "high_effect_ci_hi": i + 2.0,
+                     "largest_deviation": i + 1.0, "rank": 3 - i})
+    figs = TornadoResult(pd.DataFrame(rows), year=5, reps=10).figures()
+    assert set(figs) == {"tornado_net", "tornado_costs_pathways_net"}
+    labels = [t.get_text() for t in figs["tornado_costs_pathways_net"].axes[0].get_yticklabels()]
+    assert any("adoption_cost" in t for t in labels) and not any("enrol" in t for t in labels)
+    assert "unit costs and care pathways" in figs["tornado_costs_pathways_net"].axes[0].get_title()
