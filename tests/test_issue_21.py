@@ -291,3 +291,14 @@ def test_costs_and_pathways_tornado_beside_the_models():
     labels = [t.get_text() for t in figs["tornado_costs_pathways_net"].axes[0].get_yticklabels()]
     assert any("adoption_cost" in t for t in labels) and not any("enrol" in t for t in labels)
     assert "unit costs and care pathways" in figs["tornado_costs_pathways_net"].axes[0].get_title()
+
+
+def test_a_given_total_with_other_staff_warns():
+    """dorset-2022 gives its total (GBP 331k): a 4th practitioner in compare keeps it, and says
+    so (the shipped experiment scaled it by hand). Old behaviour: silence."""
+    dorset = scenario_mod.load("dorset-2022")
+    four = dorset.with_overrides({"practice.practitioners": 4})
+    (line,) = scenario_mod.fixed_total_with_other_staff(dorset, four, "4 practitioners")
+    assert "does not follow staff" in line
+    own = four.with_overrides({"costs.programme_cost_per_year_gbp": 400000.0})
+    assert scenario_mod.fixed_total_with_other_staff(dorset, own, "x") == []

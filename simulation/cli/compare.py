@@ -92,8 +92,10 @@ def main(args) -> int:
     check_run_options(args)
     opts = options(args)
     compare.check_options(opts)
-    for _, sc in opts:
+    for label, sc in opts:
         warn_about(sc)
+        for line in scenario_mod.fixed_total_with_other_staff(opts[0][1], sc, label):
+            print(f"pausesim: warning: {line}", file=sys.stderr)
     check_memory(args.reps * len(opts), opts[0][1], args.workers)
     out = args.out or default_out(f"compare-{opts[0][1].name}")
     output.check_writable(out, args.force, input_paths(args))

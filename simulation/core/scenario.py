@@ -354,6 +354,22 @@ def cost_schedule_mismatch(scenario: Scenario) -> list[str]:
             "practice.successive_cycles = false for one cohort"]
 
 
+def fixed_total_with_other_staff(reference: Scenario, option: Scenario, label: str) -> list[str]:
+    """A warning when an option changes the practitioners but keeps the reference's given total
+    programme cost: the total does not follow staff, so the extra practitioner costs nothing."""
+    total = "costs.programme_cost_per_year_gbp"
+    if option["practice.practitioners"] == reference["practice.practitioners"] or \
+            total not in option.given or option[total] != reference[total] or \
+            option[SCHEDULE] or not option["practice.operates"]:
+        return []
+    return [f"option {label!r} has practice.practitioners = "
+            f"{show(option['practice.practitioners'])} (reference "
+            f"{show(reference['practice.practitioners'])}) but the same given total "
+            f"{total} = {show(option[total])}: a given total does not follow staff; give the "
+            f"option's own total, or leave {total} out to build it from staff "
+            "(costs.cost_per_practitioner_fte_per_year_gbp)"]
+
+
 def inherited_inflow(scenario: Scenario) -> list[str]:
     """A warning when the area gives its own scoping list but inherits the national inflow of
     newly eligible women: over the horizon they are offered places as if on the list."""
