@@ -91,8 +91,9 @@ def parameter_plan(scenarios: Sequence[Scenario], reps: int, seed: int,
             extra = draws_mod.declared_overrides(sc, u, keys)
             for v, e in zip(values, extra):
                 v.update(e)
+            # the first area's site effects are a run's own, so area 0 reproduces its run
             draws_mod.site_overrides(sc, draws_mod.site_uniforms(draws, seed, i)
-                                     if independent_sites else u, values)
+                                     if independent_sites and i > 0 else u, values)
         sets.append([sc.with_overrides(v, source="parameter draw" if not keys else
                                        f"posterior {posterior.name!r} draw", given=False)
                      for v in values] if any(values) else [sc] * draws)
