@@ -243,11 +243,22 @@ def test_workbook_fte_money_and_inherited_inflow(tmp_path, national):
 # ------------------------------------------------------------------- 6. one statistic
 
 
-def test_printout_labels_median_and_mean():
-    from simulation.results.text import HEADLINE_NOTE
+def test_printout_headline_is_the_median_and_the_mean_is_labelled(national):
+    """Old behaviour: ``run`` printed unlabelled means while the report quoted medians. The
+    printed line of the NPV to year 5 starts with the summary's median and labels the mean."""
+    from simulation.results import format as fmt
+    from simulation.results.text import HEADLINE_NOTE, summary_text
 
-    assert "headline figure is the median" in HEADLINE_NOTE
-    assert "mean" in HEADLINE_NOTE
+    res = study.simulate(national, reps=8, seed=4, draws=4)
+    table = res.summary()
+    text = summary_text(res, table)
+    assert "the headline figure is the median" in HEADLINE_NOTE
+    assert HEADLINE_NOTE.format(band=0.9) in text
+    row = table[(table.metric == "net_cost_avoidance_cumulative_discounted")
+                & (table.period == "year_5")].iloc[0]
+    (line,) = [ln for ln in text.splitlines() if ln.strip().startswith("to year 5: net")]
+    assert line.split("net", 1)[1].split()[0] == fmt.money(row["median"])
+    assert f"mean {fmt.money(row['mean'])}" in line
 
 
 def test_covers_words_for_each_mode(national):
