@@ -138,7 +138,9 @@ def check_names_what_is_allowed(param: Param, what: str, line: str) -> None:
     if _is_price_year(param) and "range" in what or what in ("two-digit year", "far future"):
         assert "GDP deflator table covers" in line, line
     if what == "money text":  # how to write it: the workbook reads '£300,000', TOML does not
-        assert "without '£' or commas" in line, line
+        # issue 21: consistent with the workbook's Notes (which show '£300,000'): say what to
+        # write, never "do not use £"
+        assert "as a number, e.g. 300000" in line and "'£300,000'" in line, line
     if what == "financial year text":
         assert "by its first year" in line, line
 

@@ -105,15 +105,22 @@ def test_areas_share_parameter_draws_but_not_random_numbers(three):
                           portfolio.OFFSET)
     assert np.array_equal(dorset.simulated.rep_number, north.simulated.rep_number +
                           2 * portfolio.OFFSET)
-    # parameter set d is posterior draw d in every area (study.parameter_plan's draws)
+    # parameter set d is posterior draw d in every area (study.parameter_plan's draws), except
+    # the site effects on enrolment and engagement: each area is its own site (issue 21)
+    from simulation.core.uncertainty import SITE_BY_KEY
+
     sc = north.scenario
     draws = sc.posterior().draws(3, SEED)
     for results in three.results:
         assert np.array_equal(results.simulated.set_index, north.simulated.set_index)
-        keys = results.scenario.calibrated_keys()
+        keys = [k for k in results.scenario.calibrated_keys() if k not in SITE_BY_KEY]
         assert keys
         for d, drawn in enumerate(results.simulated.scenarios):
             assert {k: drawn[k] for k in keys} == pytest.approx({k: draws[d][k] for k in keys})
+    enrol = "outreach.enrol_probability"
+    if enrol not in twin.scenario.given:  # identical inputs, independent sites
+        assert [s[enrol] for s in twin.simulated.scenarios] != \
+            [s[enrol] for s in north.simulated.scenarios]
 
 
 def test_the_first_area_is_the_scenario_run_on_its_own(three):
@@ -174,7 +181,7 @@ CSV_CASES = [
      "'practice.practitioners'?)"),
     ("type.csv", "area,scenario,practice.practitioners\nA,national,three\n", [],
      "row 2 (area 'A'), column 'practice.practitioners': practice.practitioners = 'three' is "
-     "invalid: must be an integer"),
+     "invalid: must be a number"),
     ("twice.csv", "area,scenario\nDorset,national\ndorset,dorset-2022\n", [],
      "row 3, column 'area': area 'dorset' is given twice (rows 2 and 3)"),
     ("unknown.csv", "area,scenario\nA,nationl\n", [],

@@ -111,7 +111,7 @@ def test_sources_sum_to_the_total_in_every_replication(run):
 def test_summary_has_one_row_per_registered_name_and_period(run):
     table = run.summary()
     assert list(table.columns) == ["metric", "unit", "period", "mean", "mean_se", "median",
-                                   "lo", "hi", "band"]
+                                   "lo", "hi", "band", "band_includes"]
     assert set(table.metric) <= set(metrics.all_names())
     assert {f"{m.name}_cumulative" for m in metrics.METRICS} <= set(table.metric)
     assert not table.duplicated(["metric", "period"]).any()

@@ -324,25 +324,26 @@ def test_psa_from_the_posterior_agrees_with_run_on_the_probability_of_a_net_savi
     """Issue 13 (done when): like for like, both draw the calibrated parameters from the
     national posterior given a system effect (run's authority-wide scenario) and nothing else
     (the PSA with --from-posterior that posterior; the default PSA also varies the declared
-    parameters, which run does not: docs/sensitivity.md)."""
+    parameters). Since issue 21 a default run also draws declared ranges and site effects, so the
+    like-for-like run is ``uncertainty="calibrated"`` (the calibrated parameters only)."""
     from simulation.core import posterior as posterior_mod
+    from simulation.results import study, views
 
     # run's authority-wide scenario draws from the national posterior given a system effect
     given = posterior_mod.load("national" + posterior_mod.GIVEN_EFFECT)
     posterior_mod.Posterior("given", given.table, given.meta).save(tmp_path)
-    psa_out, run_out = tmp_path / "psa", tmp_path / "run"
+    psa_out = tmp_path / "psa"
     assert cli_main(["sensitivity", "psa", "national", "--from-posterior",
                      str(tmp_path / "given.csv"),
                      "--draws", "300", "--reps", "10", "--seed", "11", "--workers", "1",
                      "--no-progress", "--out", str(psa_out)]) == 0
-    assert cli_main(["run", "national", "--reps", "3000", "--draws", "300", "--seed", "12",
-                     "--workers", "1", "--no-progress", "--out", str(run_out)]) == 0
+    both = views.simulate(study.load("national"), 3000, 12, "calibrated", 300, workers=1,
+                          progress=False)
     p = pd.read_csv(psa_out / "probability_net_saving.csv").set_index("year").loc[5]
-    reps = pd.read_csv(run_out / "authority-wide" / "replications.csv")
-    net5 = reps[reps.year <= 5].groupby("rep").agg(
-        net=("net_cost_avoidance_in_year_discounted", "sum"), draw=("parameter_set", "first"))
-    p_run, se_run = _clustered((net5.net > 0).to_numpy(float), net5.draw.to_numpy())
-    summary = pd.read_csv(run_out / "authority-wide" / "summary.csv")
+    res = both.authority
+    net5 = res.value("net_cost_avoidance_cumulative_discounted", 60)
+    p_run, se_run = _clustered((net5 > 0).astype(float), res.simulated.set_index)
+    summary = res.summary()
     printed = summary[(summary.metric == "probability_net_saving_discounted")
                       & (summary.period == "year_5")]["mean"].iloc[0]
     assert p_run == pytest.approx(printed, abs=1e-9)

@@ -182,9 +182,11 @@ def test_calibrated_parameters_are_left_blank_with_their_point_estimate(blank, n
 
 # ------------------------------------------------------------------- accepted cell forms
 @pytest.mark.parametrize("key,cell,expected", [
-    ("practice.practitioners", "3", 3),
-    ("practice.practitioners", " 4 ", 4),
-    ("practice.practitioners", 5.0, 5),
+    ("practice.practitioners", "3", 3.0),  # full-time equivalent: decimals (issue 21)
+    ("practice.practitioners", " 4 ", 4.0),
+    ("practice.practitioners", 5.0, 5.0),
+    ("practice.practitioners", 2.5, 2.5),
+    ("practice.practitioners", "2.5", 2.5),
     ("costs.programme_cost_per_year_gbp", "£331,000", 331000.0),
     ("costs.programme_cost_per_year_gbp", "GBP 331000.50", 331000.5),
     ("costs.programme_cost_per_year_price_year", "2021/22", 2021),
@@ -222,7 +224,7 @@ def test_bad_value_gives_the_example_line(tmp_path):
     row = _row(openpyxl.load_workbook(path)[workbook.INPUTS_SHEET], "practice.practitioners")
     assert _error(path).startswith(
         f"{path}, sheet 'Inputs', row {row}: practice.practitioners = 'three' is invalid: "
-        "must be an integer in [1, 30]")
+        "must be a number in [0.5, 30]")  # FTE decimals (issue 21)
 
 
 @pytest.mark.parametrize("key,cell,fragment", [

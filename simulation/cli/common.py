@@ -87,6 +87,10 @@ def add_run_options(parser: argparse.ArgumentParser, reps: int, calibration: boo
                              "instead of local workers; same numbers")
     parser.add_argument("--dask-local", type=int, metavar="N", default=None,
                         help="run on a local dask.distributed cluster of N worker processes")
+    parser.add_argument("--horizon-months", default=None, metavar="MONTHS",
+                        help="months simulated, a whole number from 12 to 240 (default: the "
+                             "scenario's practice.horizon_months; a part-year at the end is "
+                             "reported as its own period, e.g. months 13-18)")
     parser.add_argument("--checkpoint", type=folder_name, metavar="DIR", default=None,
                         help="save completed replications in DIR; rerun the same command to "
                              "resume an interrupted run (same numbers)")
@@ -129,18 +133,45 @@ def load_scenario(args: argparse.Namespace, reference: str | None = None) -> Sce
     not the area's own."""
     from simulation.results import study
 
+    overrides = parse_overrides(getattr(args, "overrides", []))
+    horizon = horizon_months(args)
+    if horizon is not None:
+        if HORIZON in overrides:
+            raise PausesimError(f"--horizon-months and --set {HORIZON} are both given: give one")
+        overrides[HORIZON] = horizon
     scenario = study.load(args.scenario if reference is None else reference,
-                          getattr(args, "calibration", None),
-                          parse_overrides(getattr(args, "overrides", [])) or None)
+                          getattr(args, "calibration", None), overrides or None)
     warn_about(scenario)
     return scenario
+
+
+HORIZON = "practice.horizon_months"
+
+
+def horizon_months(args: argparse.Namespace) -> float | None:
+    """``--horizon-months`` checked as the parameter is (a whole number of months, 12-240), or
+    None when not given."""
+    text = getattr(args, "horizon_months", None)
+    if text is None:
+        return None
+    if isinstance(text, str):
+        try:
+            value = float(text.strip())
+        except ValueError:
+            raise PausesimError(f"--horizon-months = {text!r} is invalid: must be a whole number "
+                                "of months in [12, 240]") from None
+    else:
+        value = float(text)
+    return float(scenario_mod.validate_value(BY_KEY[HORIZON], value, "--horizon-months"))
 
 
 def warn_about(scenario: Scenario) -> None:
     """One stderr line for each money amount given without its price year, and for an authority
     size that is not the area's own (each line once per process)."""
     for warning in scenario_mod.unpriced_money(scenario) + \
-            scenario_mod.placeholder_authority(scenario):
+            scenario_mod.placeholder_authority(scenario) + \
+            scenario_mod.cost_schedule_mismatch(scenario) + \
+            scenario_mod.inherited_inflow(scenario):
         if warning not in _WARNED:
             _WARNED.add(warning)
             print(f"pausesim: warning: {warning}", file=sys.stderr)

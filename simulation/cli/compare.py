@@ -7,10 +7,12 @@ import sys
 
 from simulation.cli import COMMANDS
 from simulation.cli.common import (
+    HORIZON,
     add_run_options,
     check_memory,
     check_run_options,
     default_out,
+    horizon_months,
     input_paths,
     parse_overrides,
     run_options,
@@ -61,6 +63,11 @@ def options(args) -> list[tuple[str, Scenario]]:
     from simulation.results import study
 
     common = parse_overrides(args.overrides)
+    horizon = horizon_months(args)
+    if horizon is not None:
+        if HORIZON in common:
+            raise PausesimError(f"--horizon-months and --set {HORIZON} are both given: give one")
+        common[HORIZON] = horizon
     out = []
     for ref in args.scenarios or [scenario_mod.DEFAULT_SCENARIO]:
         sc = study.load(ref, args.calibration, common or None)
@@ -91,8 +98,10 @@ def main(args) -> int:
     check_run_options(args)
     opts = options(args)
     analyses.check_compare(opts)
-    for _, sc in opts:
+    for label, sc in opts:
         warn_about(sc)
+        for line in scenario_mod.fixed_total_with_other_staff(opts[0][1], sc, label):
+            print(f"pausesim: warning: {line}", file=sys.stderr)
     check_memory(args.reps * len(opts), opts[0][1], args.workers)
     out = args.out or default_out(f"compare-{opts[0][1].name}")
     output.check_writable(out, args.force, input_paths(args))

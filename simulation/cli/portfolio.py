@@ -15,6 +15,7 @@ from simulation.cli.common import (
     check_memory,
     check_run_options,
     default_out,
+    horizon_months,
     input_paths,
     run_options,
     uncertainty,
@@ -47,9 +48,11 @@ def add_parser(sub) -> None:
                    help="price base of every area's money, a financial year starting (2024 = "
                         "2024/25) (default: the latest outturn year, "
                         f"{deflators.latest_outturn_year()})")
-    p.add_argument("--horizon-months", type=float, default=None, metavar="MONTHS",
-                   help="horizon of every area (default: the areas' own, which must agree)")
     add_template_option(p)
+    for action in p._actions:
+        if action.dest == "horizon_months":
+            action.help = "horizon of every area, a whole number of months from 12 to 240 " \
+                          "(default: the areas' own, which must agree)"
     p.set_defaults(handler=main)
 
 
@@ -62,7 +65,7 @@ def main(args) -> int:
     check_template(args.template)
     rows = areas_mod.read(args.areas)
     areas = areas_mod.resolve(rows, args.areas, args.calibration, args.price_year,
-                              args.horizon_months)
+                              horizon_months(args))
     for line in areas_mod.repeated_places(areas):  # also in every document's notes
         print(f"pausesim: warning: {line}", file=sys.stderr)
     # every area's tallies at once

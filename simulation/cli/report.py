@@ -104,6 +104,12 @@ def main(args) -> int:
             print(f"- {sentence.text}")
     print(f"\nParameters: base case: {report.note}; authority-wide scenario: "
           f"{report.record['authority_note']}.")
+    from simulation.results.text import precision_warning
+
+    for view, res in (("base case", report.results), ("authority-wide scenario", report.authority)):
+        warning = precision_warning(res)
+        if warning:
+            print(f"pausesim: warning: {view}: {warning}", file=sys.stderr)
     seconds = report.results.simulated.wall_seconds + report.authority.simulated.wall_seconds
     print(f"wrote {out}/ (report.html, report.docx, report.xlsx, {len(report.figures)} figures, "
           f"{len(report.tables)} CSV tables) in "

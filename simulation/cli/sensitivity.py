@@ -110,6 +110,8 @@ def main(args) -> int:
         outcome = plan.run(**options)
     outcome.save(out, args.force, input_paths(args), engine=args.engine)
     print(outcome.text())
+    for line in outcome.warnings:
+        print(f"pausesim: warning: {line}", file=sys.stderr)
     if plan.warnings:
         print(f"{len(plan.warnings)} warning(s): see run.json and parameters.csv",
               file=sys.stderr)

@@ -145,9 +145,10 @@ def _money(key: str, default: Any, unit: str, source: str, description: str, lab
 
 PARAMETERS: tuple[Param, ...] = (
     # ------------------------------------------------------------------ practice
-    _P("practice.practitioners", "int", 3, "practitioners",
+    _P("practice.practitioners", "float", 3.0, "practitioners (full-time equivalent)",
        "evidence.md s0 and seed 004: 'most practices have 3 - 4 practitioners'",
-       "Number of Pause practitioners (full-time equivalent).", 1, 30,
+       "Pause practitioners, full-time equivalent (decimals allowed, e.g. 2.5); capacity is "
+       "practitioners x caseload, rounded down to whole women.", 0.5, 30,
        label="Practitioners (full-time equivalent)"),
     _P("practice.caseload_per_practitioner", "int", 8, "women per practitioner",
        "evidence.md s1 (DfE 2017): 'caseloads ... usually between 6 and 8 women'",
@@ -182,7 +183,8 @@ PARAMETERS: tuple[Param, ...] = (
        label="New cohort every cycle", structural=True),
     _P("practice.horizon_months", "float", 60.0, "months",
        "evidence.md s0: T2 is defined after 5 years of continuous running",
-       "Simulated period from the start of funding.", 12, 240,
+       "Simulated period from the start of funding, a whole number of months (a part-year at "
+       "the end is reported as its own period, e.g. months 13-18).", 12, 240,
        label="Months simulated", structural=True),
     # ---------------------------------------------------------------- population
     _P("population.eligible_women_at_start", "int", 60, "women",
@@ -454,9 +456,30 @@ PARAMETERS: tuple[Param, ...] = (
             "(GBP 300k a year); [I] the seeds' practice costs are GBP 249k-289k at 2015/16 prices "
             "(DfE 2017: GBP 1,683,487 a year for 7 practices, GBP 240k each)",
             "Running cost of the practice per year while it runs (lead-in and every cycle up to "
-            "the horizon, or the single cohort's months).",
+            "the horizon, or the single cohort's months), when the scenario or --set gives it; "
+            "otherwise the cost is built from staff (costs.cost_per_practitioner_fte_per_year_gbp "
+            "x practice.practitioners + costs.practice_fixed_cost_per_year_gbp), which is this "
+            "default at 3 practitioners.",
             "Programme running cost per year", 2018,
             "seed 000 is dated 2018 (financial year 2018/19)"),
+    *_money("costs.cost_per_practitioner_fte_per_year_gbp", 55000.0,
+            "GBP per practitioner FTE per year",
+            "assumption (range GBP 45,000-65,000): a practitioner's salary, on-costs, supervision "
+            "and travel; with the fixed costs below it gives seed 000's GBP 300k a year for a "
+            "practice of 3 practitioners (3 x 55,000 + 135,000)",
+            "Running cost per full-time-equivalent practitioner per year: the programme cost is "
+            "built from staff (this x practice.practitioners + the fixed costs) unless a total "
+            "(costs.programme_cost_per_year_gbp or a schedule by year) is given.",
+            "Cost per practitioner (full-time equivalent) per year", 2018,
+            "set with seed 000's GBP 300k (2018/19)"),
+    *_money("costs.practice_fixed_cost_per_year_gbp", 135000.0, "GBP per year",
+            "assumption (range GBP 100,000-170,000): practice lead, coordinator, Pause licence, "
+            "flexible fund and premises, the part of seed 000's GBP 300k a year that does not "
+            "grow with practitioners",
+            "Running cost per year of a practice that does not scale with its practitioners "
+            "(used when the programme cost is built from staff).",
+            "Practice fixed cost per year (built from staff)", 2018,
+            "set with seed 000's GBP 300k (2018/19)"),
     *_money("costs.additional_cost_per_year_gbp", 0.0, "GBP per year",
             "seed 002: GBP 71,288/yr therapy pathway (Southampton only)",
             "Further running costs per year while the practice runs (e.g. a therapy pathway).",

@@ -133,7 +133,8 @@ class Scenario:
     @property
     def capacity(self) -> int:
         """Women the practice can hold at once."""
-        return int(self["practice.practitioners"] * self["practice.caseload_per_practitioner"])
+        return int(self["practice.practitioners"] * self["practice.caseload_per_practitioner"]
+                   + 1e-9)  # FTE decimals: whole women, rounded down
 
     def digest(self) -> str:
         """Short hash of the resolved values: two runs with equal digests used equal inputs."""
@@ -326,6 +327,62 @@ def placeholder_authority(scenario: Scenario) -> list[str]:
             "per authority)"]
 
 
+SCHEDULE = "costs.programme_cost_by_year_gbp"
+LIST, INFLOW = "population.eligible_women_at_start", "population.new_eligible_women_per_year"
+
+
+def cost_schedule_mismatch(scenario: Scenario) -> list[str]:
+    """A warning when a programme-cost schedule by year ends before the practice stops running:
+    with successive cycles the practice works (and has its effect) to the horizon, but nothing
+    is charged after the schedule's last year (e.g. 5 years of effect for 2 years' cost)."""
+    schedule = scenario[SCHEDULE]
+    if not schedule or not scenario["practice.operates"]:
+        return []
+    horizon = scenario["practice.horizon_months"]
+    if scenario["practice.successive_cycles"]:
+        runs = horizon
+    else:
+        runs = min(horizon, scenario["practice.lead_in_months"]
+                   + scenario["practice.outreach_months"] + scenario["practice.programme_months"])
+    if 12 * len(schedule) >= runs:
+        return []
+    return [f"{SCHEDULE} gives {len(schedule)} year(s) of cost ({12 * len(schedule)} months) but "
+            f"the practice runs {runs:g} months (practice.successive_cycles = "
+            f"{str(scenario['practice.successive_cycles']).lower()}, practice.horizon_months = "
+            f"{horizon:g}): its effect is counted to month {runs:g}, its cost only to month "
+            f"{12 * len(schedule)}; give a cost for every year it runs, or set "
+            "practice.successive_cycles = false for one cohort"]
+
+
+def fixed_total_with_other_staff(reference: Scenario, option: Scenario, label: str) -> list[str]:
+    """A warning when an option changes the practitioners but keeps the reference's given total
+    programme cost: the total does not follow staff, so the extra practitioner costs nothing."""
+    total = "costs.programme_cost_per_year_gbp"
+    if option["practice.practitioners"] == reference["practice.practitioners"] or \
+            total not in option.given or option[total] != reference[total] or \
+            option[SCHEDULE] or not option["practice.operates"]:
+        return []
+    return [f"option {label!r} has practice.practitioners = "
+            f"{show(option['practice.practitioners'])} (reference "
+            f"{show(reference['practice.practitioners'])}) but the same given total "
+            f"{total} = {show(option[total])}: a given total does not follow staff; give the "
+            f"option's own total, or leave {total} out to build it from staff "
+            "(costs.cost_per_practitioner_fte_per_year_gbp)"]
+
+
+def inherited_inflow(scenario: Scenario) -> list[str]:
+    """A warning when the area gives its own scoping list but inherits the national inflow of
+    newly eligible women: over the horizon they are offered places as if on the list."""
+    if LIST not in scenario.given or INFLOW in scenario.given:
+        return []
+    years = scenario["practice.horizon_months"] / 12
+    inflow = scenario[INFLOW]
+    return [f"{INFLOW} = {show(inflow)} a year is INHERITED from the national scenario, not "
+            f"this area's own: over {years:g} years it adds about {inflow * years:.0f} women to "
+            f"the list of {show(scenario[LIST])} ({LIST}); give the area's own figure (about a "
+            "fifth of a 5-year scoping list: evidence.md s3)"]
+
+
 def _at(origin: str, where: Callable[[str], str] | None, key: str) -> str:
     return f"{origin}, {where(key)}" if where is not None else origin
 
@@ -435,6 +492,10 @@ def validate_value(param: Param, value: Any, origin: str = "scenario") -> Any:
     hi = 1.0 if param.kind == "probability" else param.high
     if (lo is not None and number < lo) or (hi is not None and number > hi):
         raise fail()
+    if param.key == "practice.horizon_months" and not float(number).is_integer():
+        # periods are whole months (the run's bins); a fraction would be silently rounded up
+        raise ScenarioError(f"{origin}: {param.key} = {value!r} is invalid: must be a whole "
+                            f"number of months in [{param.low:g}, {param.high:g}]")
     return number
 
 
@@ -443,7 +504,8 @@ def _hint(param: Param, value: Any) -> str:
     if not isinstance(value, str):
         return ""
     if param.is_money:
-        return "; write the amount as a number, without '£' or commas (e.g. 300000)"
+        return ("; write the amount in pounds as a number, e.g. 300000 (an inputs workbook "
+                "also reads '£300,000'); not '300k' or '0.3m'")
     if param.key.endswith("price_year"):
         return "; write a financial year by its first year (e.g. 2025 for 2025/26)"
     return ""

@@ -334,6 +334,12 @@ REGISTRY: tuple[Uncertainty, ...] = (
     U("costs.all_ages_care_cost_per_year_gbp", "costs",
       S("relative", 0.2, source="evidence.md s4 (Audit Commission 2014: most councils spent "
         "GBP 40,000-60,000 per child in care)")),
+    U("costs.cost_per_practitioner_fte_per_year_gbp", "costs",
+      S("absolute", 45000.0, 65000.0, source="assumption: GBP 45,000-65,000 per practitioner FTE "
+        "a year (salary, on-costs, supervision)")),
+    U("costs.practice_fixed_cost_per_year_gbp", "costs",
+      S("absolute", 100000.0, 170000.0, source="assumption: GBP 100,000-170,000 a year (lead, "
+        "coordinator, licence, flexible fund)")),
     U("costs.assessment_cost_gbp", "costs",
       S("relative", 0.3, source="assumption: +-30%")),
     U("costs.proceedings_cost_gbp", "costs",
@@ -361,6 +367,58 @@ REGISTRY: tuple[Uncertainty, ...] = (
 )
 
 BY_KEY_UNCERTAIN: dict[str, Uncertainty] = {u.key: u for u in REGISTRY}
+
+#: Groups whose declared distributions every default run draws (``run``, ``report``, ``compare``
+#: ...), one draw per parameter set, beside the calibrated parameters (from the posterior): the
+#: uncertainties the evidence gives a range for. Held fixed by default (varied by
+#: ``pausesim sensitivity``): ``mechanisms`` (candidate mechanisms without evidence, at the
+#: scenario's or the calibration's value) and ``authority`` (the system effect's shape: the
+#: authority-wide view is a scenario, its size calibrated).
+DEFAULT_GROUPS: tuple[str, ...] = ("fertility", "removal", "delivery", "pathways", "costs",
+                                   "local")
+
+
+@dataclass(frozen=True)
+class SiteVariation:
+    """How one site's value of ``key`` differs from the value the evidence gives for an average
+    site: ``scale`` ``logit`` (probabilities: logit(site) = logit(value) + sd z) or ``log``
+    (rates: log(site) = log(value) + sd z), z standard normal, one per parameter set."""
+
+    key: str
+    scale: str
+    sd: float
+    source: str
+
+    def apply(self, value: float, z):
+        """The site's value(s) for standard normal deviate(s) ``z``."""
+        z = np.asarray(z, dtype=float)
+        if self.scale == "logit":
+            v = min(max(float(value), 1e-6), 1 - 1e-6)
+            return 1.0 / (1.0 + np.exp(-(math.log(v / (1 - v)) + self.sd * z)))
+        return float(value) * np.exp(self.sd * z)
+
+    def interval(self, value: float) -> tuple[float, float]:
+        """The 5th and 95th percentiles of sites around ``value``."""
+        return tuple(float(self.apply(value, s * Z90)) for s in (-1, 1))
+
+
+#: Site-to-site variation in enrolment and engagement (docs/model.md, "Site-to-site variation").
+SITE_VARIATION: tuple[SiteVariation, ...] = (
+    SiteVariation(
+        "outreach.enrol_probability", "logit", 0.5,
+        "between-site spread (assumption informed by the sites' documents): seed 002 signed up 21 "
+        "of 49 prioritised (0.43); seed 004 (Dorset) planned 18-24 places for 51 women on its "
+        "list (0.35-0.47); the 2017 evaluation's 7 pilot practices report no per-site funnel "
+        "(evidence.md s1). A logit-normal site effect with s.d. 0.5 puts 90% of sites at 0.25-0.63 "
+        "around an average of 0.43, covering both sites' figures"),
+    SiteVariation(
+        "programme.dropout_rate_per_year", "log", 0.4,
+        "between-site spread (assumption): 17 early exits of 125 women over 7 practices "
+        "(evidence.md s1), no per-site figures; a lognormal site effect with s.d. 0.4 (90% of "
+        "sites within x/1.9 to x1.9 of the average rate)"),
+)
+SITE_BY_KEY: dict[str, SiteVariation] = {s.key: s for s in SITE_VARIATION}
+
 #: Parameters the calibration estimates (those with a prior), in declaration order.
 CALIBRATED: tuple[str, ...] = tuple(u.key for u in REGISTRY if u.prior is not None)
 
@@ -388,6 +446,13 @@ def _check() -> None:
                 raise ValueError(f"prior bounds {u.prior.bounds} of {u.key} exceed its range")
         if not vector and param.default is not None:
             u.psa.frozen(float(param.default), param)  # constructible at the default
+    for site in SITE_VARIATION:
+        if site.key not in BY_KEY or site.scale not in ("logit", "log") or not site.sd > 0:
+            raise ValueError(f"site variation of {site.key!r} is malformed")
+        if (site.scale == "logit") != (BY_KEY[site.key].kind == "probability"):
+            raise ValueError(f"{site.key}: logit site variation is for probabilities only")
+    if not set(DEFAULT_GROUPS) <= set(GROUPS):
+        raise ValueError("DEFAULT_GROUPS names an unknown group")
 
 
 _check()

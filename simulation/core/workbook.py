@@ -233,7 +233,17 @@ def _notes_sheet(ws, scenario) -> None:
              f"also accepted). The HM Treasury GDP deflators cover {years[0]} to {years[-1]}; "
              f"every amount is converted to the price base of the results ({base.label}, "
              f"{base.key}). Money cells accept '£' and thousands separators: '£331,000' is "
-             "331000."),
+             "331000; write whole pounds, not '331k' or '0.33m'."),
+        ("", "Programme cost: leave costs.programme_cost_per_year_gbp blank to build it from "
+             "staff (practice.practitioners, full-time equivalent, decimals allowed such as 2.5, "
+             "x costs.cost_per_practitioner_fte_per_year_gbp + "
+             "costs.practice_fixed_cost_per_year_gbp); type a total to use your budget instead "
+             "(it then does not change with the number of practitioners)."),
+        ("", "Newly eligible women: if you give your own scoping list "
+             "(population.eligible_women_at_start), give population.new_eligible_women_per_year "
+             "too: left blank it is the national scenario's (about 20 a year), and pausesim "
+             "warns on every run. A 5-year scoping list gives about a fifth of itself a year "
+             "(evidence.md s3)."),
         ("", "Programme cost by year (costs.programme_cost_by_year_gbp): one amount per year, "
              f"year 1 first, separated by '; ' (e.g. '£331,000; £340,000'); '{EMPTY_SERIES}' = "
              "no schedule (the running costs per year apply)."),

@@ -159,7 +159,8 @@ def simulate(areas: Sequence[Area], reps: int, seed: int, uncertainty: str = "po
         raise PausesimError(f"--reps = {reps} is invalid: must be below {OFFSET:,}")
     results = study.simulate_options(scenarios, reps, seed, uncertainty, draws, engine, workers,
                                      executor, progress, resolution="period",
-                                     checkpoint=checkpoint, band=band, offset_per_option=OFFSET)
+                                     checkpoint=checkpoint, band=band, offset_per_option=OFFSET,
+                                     independent_sites=True)
     for r in results:
         r.meta["random_number_offset_per_area"] = OFFSET
     meta = results[0].meta

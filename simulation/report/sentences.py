@@ -288,8 +288,9 @@ def citable(tables: dict[str, pd.DataFrame]) -> list[Sentence]:
     out.append(_Writer(tables).done("structural_caveat", "caveat", (
         "Which of the two views \u2013 the base case (the practice's own women) or the "
         "authority-wide scenario \u2013 is nearer the truth cannot be settled by the evidence "
-        "available: each range covers chance and the uncertainty in the model's parameters "
-        "within its view, not the choice between the views."), "both"))
+        "available: each range covers chance and the parameter uncertainty its view's note "
+        "lists (what is drawn, what is held fixed), within its view, not the choice between the "
+        "views."), "both"))
     out.append(_council(w(), last))
     return out
 

@@ -245,6 +245,8 @@ def assumptions(results) -> pd.DataFrame:
     sc = results.scenario
     drawn = set(sc.calibrated_keys()) if results.meta.get("parameters") == "posterior draws" \
         else set()
+    declared = set(results.meta.get("declared_drawn", [])) | \
+        set(results.meta.get("site_variation", []))
     national = scenario_mod.load(scenario_mod.DEFAULT_SCENARIO).with_calibration(sc.calibration)
     rows = []
     for p in PARAMETERS:
@@ -255,7 +257,12 @@ def assumptions(results) -> pd.DataFrame:
         rows.append({"parameter": p.key, "label": p.label, "section": p.section,
                      "value": value, "value_number": number, "unit": p.unit or "-",
                      "how": ("drawn from the calibration (value shown: its central estimate)"
-                             if p.key in drawn else "as given"),
+                             + ("; and a site effect" if p.key in declared else "")
+                             if p.key in drawn else
+                             "drawn from its declared range around the value shown"
+                             + ("; and a site effect" if p.key in results.meta.get(
+                                 "site_variation", []) else "")
+                             if p.key in declared else "as given"),
                      "source": sc.sources[p.key],
                      "changed_from_national": sc[p.key] != national[p.key]})
     return pd.DataFrame(rows)

@@ -78,6 +78,25 @@ def practice_runs_until(sc: Scenario) -> float:
     return min(horizon, end)
 
 
+TOTAL = "costs.programme_cost_per_year_gbp"
+
+
+def built_from_staff(sc: Scenario) -> bool:
+    """Whether the programme's running cost is built from its staff: yes unless the scenario or
+    ``--set`` gives a total (``costs.programme_cost_per_year_gbp``)."""
+    return TOTAL not in sc.given
+
+
+def running_cost_per_year(sc: Scenario) -> float:
+    """The practice's running cost per year (GBP at the price base): the given total, or
+    practitioners (FTE) x the cost per practitioner + the fixed costs."""
+    if not built_from_staff(sc):
+        return to_base(sc, TOTAL)
+    per_fte = to_base(sc, "costs.cost_per_practitioner_fte_per_year_gbp")
+    return sc["practice.practitioners"] * per_fte + \
+        to_base(sc, "costs.practice_fixed_cost_per_year_gbp")
+
+
 def programme_cost_by_month(sc: Scenario, n_months: int) -> tuple[np.ndarray, np.ndarray]:
     """Programme cost in each month (GBP at the price base), before and after optimism bias:
     ``(base, uplift)``; the total charged is ``base + uplift``."""
@@ -94,8 +113,7 @@ def programme_cost_by_month(sc: Scenario, n_months: int) -> tuple[np.ndarray, np
         per_year[:len(schedule)] = np.asarray(schedule) * factor
         cost = per_year[(months // 12).astype(int)] / 12.0 * overlap
     else:
-        yearly = to_base(sc, "costs.programme_cost_per_year_gbp") + \
-            to_base(sc, "costs.additional_cost_per_year_gbp")
+        yearly = running_cost_per_year(sc) + to_base(sc, "costs.additional_cost_per_year_gbp")
         runs = practice_runs_until(sc)
         active = np.clip(np.minimum(months + 1, runs) - months, 0.0, 1.0)
         cost = yearly / 12.0 * np.minimum(active, overlap)

@@ -29,10 +29,59 @@ PROGRAMME, COUNTERFACTUAL = 0, 1
 
 def periods(horizon_months: float) -> dict[str, int]:
     """Named periods and the month at which each ends: ``month_21`` (the national evaluation's
-    first 21 months), ``year_1`` .. ``year_N``."""
+    first 21 months), ``year_1`` .. ``year_N`` and, where the horizon is not a whole number of
+    years, the part-year that ends it (``months_13_18`` for an 18-month horizon)."""
     out = {"month_21": 21} if horizon_months >= 21 else {}
-    out.update({f"year_{y}": 12 * y for y in range(1, int(horizon_months // 12) + 1)})
+    whole = int(horizon_months // 12)
+    out.update({f"year_{y}": 12 * y for y in range(1, whole + 1)})
+    if horizon_months > 12 * whole:
+        out[f"months_{12 * whole + 1}_{int(np.ceil(horizon_months))}"] = \
+            int(np.ceil(horizon_months))
     return out
+
+
+def is_span(period: str) -> bool:
+    """Whether ``period`` is one year (``year_N``) or the part-year ending the horizon
+    (``months_A_B``), as opposed to a cumulative mark (``month_21``)."""
+    return period.startswith("year_") or period.startswith("months_")
+
+
+def period_start(period: str, end_month: float) -> float:
+    """The month a span starts (a year: 12 months before its end; a part-year: its year's
+    start)."""
+    if period.startswith("months_"):
+        return float(int(period.split("_")[1]) - 1)
+    return float(end_month) - 12.0
+
+
+def period_words(period: str) -> str:
+    """A period as people read it: ``year 2``, ``months 13-18 (part-year)``, ``the first 21
+    months``."""
+    if period.startswith("year_"):
+        return period.replace("_", " ")
+    if period.startswith("months_"):
+        a, b = period.split("_")[1:]
+        return f"months {a}-{b} (part-year)"
+    return "the first 21 months"
+
+
+def span_order(period: str) -> int:
+    """Sort key of spans: years by number, the part-year last."""
+    return int(period[5:]) if period.startswith("year_") else 10 ** 6
+
+
+def measured_t1(scenario: Scenario) -> bool:
+    """Whether "T1" means here what the national figure measured: the first 21 months of a
+    practice whose cycle is 3 months of outreach and 18 of programme (evidence.md s0)."""
+    return scenario["practice.outreach_months"] + scenario["practice.programme_months"] == 21
+
+
+def measured_t2(scenario: Scenario) -> bool:
+    """Whether "T2" means here what the national figure measured: a year over years 3-5 of a
+    practice running continuously (successive cycles) for at least 5 years (evidence.md s0.1);
+    not a single cohort."""
+    return bool(scenario["practice.successive_cycles"]) and \
+        scenario["practice.horizon_months"] >= 60
 
 
 def period_edges(horizon_months: float) -> np.ndarray:
@@ -235,7 +284,8 @@ class Results:
         i = self.end_bin(end_month)
         if measure == "cumulative":
             return cum[:, i]
-        j = self.end_bin(end_month - 12) if end_month > 12 else -1
+        start = end_month - 12 if end_month % 12 == 0 else 12 * (end_month // 12)
+        j = self.end_bin(start) if start > 0 else -1  # a part-year: from its year's start
         return cum[:, i] - (cum[:, j] if j >= 0 else 0.0)
 
     def cumulative_at(self, full_name: str, end_month: float) -> np.ndarray:
@@ -260,7 +310,8 @@ class Results:
     # ----------------------------------------------------------------- tables
     def summary(self, band: float | None = None) -> pd.DataFrame:
         """The tidy summary: one row per (metric, period): ``metric, unit, period, mean,
-        mean_se, median, lo, hi, band``."""
+        mean_se, median, lo, hi, band, band_includes`` (what the band includes and holds
+        fixed, in words)."""
         band = self.band if band is None else band
         named = periods(self.horizon)
         sets = self.simulated.set_index  # replications of one parameter set are clustered
@@ -278,7 +329,7 @@ class Results:
                                  **band_stats(cum[:, i], band, sets)})
                 if metric.in_year:
                     for period, end in named.items():
-                        if not period.startswith("year_"):
+                        if not is_span(period):
                             continue
                         values = self.value(f"{metric.name}_in_year{suffix}", end)
                         rows.append({"metric": f"{metric.name}_in_year{suffix}",
@@ -286,7 +337,7 @@ class Results:
                                      **band_stats(values, band, sets)})
         for stat in STATISTICS:
             ends = {"horizon": self.horizon} if stat.periods == "horizon" else \
-                {p: e for p, e in named.items() if p.startswith("year_")}
+                {p: e for p, e in named.items() if is_span(p)}
             for period, end in ends.items():
                 values = self.statistic(stat, end)
                 if stat.probability:
@@ -304,6 +355,8 @@ class Results:
         table = pd.DataFrame(rows, columns=["metric", "unit", "period", "mean", "mean_se",
                                             "median", "lo", "hi"])
         table["band"] = band
+        # what every row's band includes and holds fixed (issue 21): read with the numbers
+        table["band_includes"] = self.meta.get("band_covers", "")
         return table
 
     def bands(self, band: float | None = None) -> pd.DataFrame:
@@ -359,8 +412,21 @@ class Results:
         varying = [k for k in self.scenario.values
                    if len({repr(sc[k]) for sc in self.simulated.scenarios}) > 1]
         counts = np.bincount(self.simulated.set_index, minlength=len(self.simulated.scenarios))
-        rows = [{"parameter_set": i, "replications": int(counts[i]),
-                 **{k: sc[k] for k in varying}} for i, sc in enumerate(self.simulated.scenarios)]
+        from simulation.core.parameters import BY_KEY
+
+        def columns(sc):  # a list of shares (drawn by default since 0.4): one column each
+            out = {}
+            for k in varying:
+                v = sc[k]
+                if isinstance(v, list):
+                    labels = BY_KEY[k].labels or range(len(v))
+                    out.update({f"{k}[{lab}]": x for lab, x in zip(labels, v)})
+                else:
+                    out[k] = v
+            return out
+
+        rows = [{"parameter_set": i, "replications": int(counts[i]), **columns(sc)}
+                for i, sc in enumerate(self.simulated.scenarios)]
         return pd.DataFrame(rows)
 
     def check_sources(self) -> float:

@@ -1,11 +1,13 @@
 """Runs with parameter uncertainty: which parameter sets to simulate, and the one-call API.
 
-By default a run draws parameter sets from the scenario's calibration posterior (its *calibrated*
-parameters, jointly; values the scenario file or ``--set`` gives are never replaced) and spreads
-its replications over them: ``draws`` sets of ``ceil(reps / draws)`` replications, each set with
-its own random numbers, so the bands include parameter uncertainty as well as chance. ``point``
-runs the posterior's point estimate instead (or the scenario as it stands when it has no
-calibration).
+By default a run draws ``draws`` parameter sets and spreads its replications over them
+(``ceil(reps / draws)`` each, each set with its own random numbers), so the bands include
+parameter uncertainty as well as chance: the calibrated parameters jointly from the scenario's
+calibration posterior, every other parameter the evidence gives a range for (unit costs, care
+pathways, the authority's and local figures...) from its declared distribution, and site-to-site
+variation in enrolment and engagement (:mod:`.draws`). Values the scenario file or ``--set``
+gives are never replaced. ``point`` runs one parameter set (the posterior's point estimate, or
+the scenario as it stands): chance alone.
 
 Options compared with each other (:func:`simulate_options`) share the same parameter draws and
 the same random numbers, so their differences are paired.
@@ -27,7 +29,7 @@ from simulation.core.scenario import Scenario
 
 from .results import Results, period_edges
 
-UNCERTAINTY = ("posterior", "point")
+UNCERTAINTY = ("posterior", "calibrated", "point")
 RESOLUTIONS = ("auto", "month", "period")
 #: Largest monthly tally kept by "auto" resolution (bytes); larger runs keep periods only.
 MONTHLY_BYTES = 512 * 2 ** 20
@@ -41,9 +43,19 @@ def monthly_bytes(reps: int, horizon_months: float) -> int:
 
 
 def parameter_plan(scenarios: Sequence[Scenario], reps: int, seed: int,
-                   uncertainty: str = "posterior", draws: int = DEFAULT_DRAWS):
+                   uncertainty: str = "posterior", draws: int = DEFAULT_DRAWS,
+                   independent_sites: bool = False):
     """For each of ``scenarios`` (options compared under common random numbers): its parameter
-    sets, the replication numbers of each set, and a record of how they were chosen."""
+    sets, the replication numbers of each set, and a record of how they were chosen.
+
+    ``uncertainty``: ``posterior`` (the default: calibrated parameters from the posterior, the
+    others of :data:`~simulation.core.uncertainty.DEFAULT_GROUPS` from their declared ranges,
+    and the site effects: :mod:`.draws`); ``calibrated`` (the calibrated parameters only, as
+    before version 0.4: for comparison); ``point`` (one parameter set: chance alone).
+    ``independent_sites``: the scenarios are different sites (a portfolio's areas), each with its
+    own site effects; otherwise (options for one site, the two views) they share them."""
+    from . import draws as draws_mod
+
     if uncertainty not in UNCERTAINTY:
         raise PausesimError(f"uncertainty = {uncertainty!r} is invalid: must be one of "
                             f"{', '.join(UNCERTAINTY)}")
@@ -52,29 +64,52 @@ def parameter_plan(scenarios: Sequence[Scenario], reps: int, seed: int,
     if draws < 1:
         raise PausesimError(f"--draws = {draws} is invalid: must be an integer >= 1")
     calibrated = [sc for sc in scenarios if sc.calibrated_keys()]
-    if uncertainty == "point" or not calibrated:
+    declared = uncertainty == "posterior"
+    if uncertainty == "point" or not (calibrated or declared):
         meta = {"parameters": "point estimate" if any(sc.calibration for sc in scenarios)
                 else "scenario values (no calibration)", "draws": 1, "reps_per_draw": reps}
+        meta["band_covers"] = draws_mod.covers(meta)
         return [[sc] for sc in scenarios], [[np.arange(reps)] for _ in scenarios], meta
     refs = {sc.calibration for sc in calibrated}
     if len(refs) > 1:
         raise PausesimError(f"the options use different calibrations ({', '.join(sorted(refs))})"
                             ": compare them under one, e.g. --calibration national")
-    posterior = calibrated[0].posterior()
+    posterior = calibrated[0].posterior() if calibrated else None
     draws = min(draws, reps)
     per_draw = -(-reps // draws)
-    rows = posterior.draws(draws, seed)
+    rows = posterior.draws(draws, seed) if posterior is not None else [{}] * draws
+    u = draws_mod.uniforms(draws, seed)
     numbers = [np.arange(k * per_draw, (k + 1) * per_draw) for k in range(draws)]
-    sets = []
-    for sc in scenarios:
+    sets, drawn_keys = [], set()
+    for i, sc in enumerate(scenarios):
         keys = set(sc.calibrated_keys())
-        sets.append([sc.with_overrides({k: v for k, v in row.items() if k in keys},
-                                       source=f"posterior {posterior.name!r} draw", given=False)
-                     for row in rows] if keys else [sc] * draws)
-    kept = sorted(set().union(*(set(posterior.keys) & sc.given for sc in scenarios)))
-    meta = {"parameters": "posterior draws", "calibration": posterior.name,
-            "posterior_note": posterior.note(), "draws": draws, "reps_per_draw": per_draw,
-            "kept_from_scenario": kept}
+        drawn_keys |= keys
+        values = [{k: v for k, v in row.items() if k in keys} for row in rows]
+        if declared:
+            extra = draws_mod.declared_overrides(sc, u, keys)
+            for v, e in zip(values, extra):
+                v.update(e)
+            # the first area's site effects are a run's own, so area 0 reproduces its run
+            draws_mod.site_overrides(sc, draws_mod.site_uniforms(draws, seed, i)
+                                     if independent_sites and i > 0 else u, values)
+        sets.append([sc.with_overrides(v, source="parameter draw" if not keys else
+                                       f"posterior {posterior.name!r} draw", given=False)
+                     for v in values] if any(values) else [sc] * draws)
+    meta = {"parameters": "posterior draws" if posterior is not None else "declared draws",
+            "calibration": posterior.name if posterior is not None else None,
+            "posterior_note": posterior.note() if posterior is not None else "",
+            "draws": draws, "reps_per_draw": per_draw, "uncertainty": uncertainty,
+            "kept_from_scenario": sorted(set().union(*(set(posterior.keys) & sc.given
+                                                       for sc in scenarios)))
+            if posterior is not None else []}
+    if declared:
+        meta.update(draws_mod.record(scenarios, drawn_keys))
+    else:
+        meta.update({"calibrated_drawn": sorted(drawn_keys), "declared_drawn": [],
+                     "site_variation": [],
+                     "held_fixed_words": "held fixed: every uncalibrated parameter "
+                                         "(uncertainty 'calibrated')"})
+    meta["band_covers"] = draws_mod.covers(meta)
     return sets, [numbers] * len(scenarios), meta
 
 
@@ -93,7 +128,8 @@ def simulate_options(scenarios: Sequence[Scenario], reps: int = DEFAULT_REPS,
                      draws: int = DEFAULT_DRAWS, engine: str = "fast", workers: int = 1,
                      executor=None, progress: bool | None = None, keep_events: bool = False,
                      resolution: str = "auto", checkpoint: Path | str | None = None,
-                     band: float = 0.9, offset_per_option: int = 0) -> list[Results]:
+                     band: float = 0.9, offset_per_option: int = 0,
+                     independent_sites: bool = False) -> list[Results]:
     """Simulate several options with the same parameter draws and random numbers.
 
     ``uncertainty``: "posterior" (draw the calibrated parameters) or "point".
@@ -102,12 +138,14 @@ def simulate_options(scenarios: Sequence[Scenario], reps: int = DEFAULT_REPS,
     "auto" (the default) keeps months unless that would take more than ``MONTHLY_BYTES``.
     ``offset_per_option``: option ``i``'s replication numbers are ``i * offset_per_option +
     n`` (0: the same random numbers in every option; a national portfolio's areas use far apart
-    ones, so that no two areas share them).
+    ones, so that no two areas share them). ``independent_sites``: the scenarios are different
+    sites, each with its own site effects (:func:`parameter_plan`).
     """
     if resolution not in RESOLUTIONS:
         raise PausesimError(f"resolution = {resolution!r} is invalid: must be one of "
                             f"{', '.join(RESOLUTIONS)}")
-    sets, numbers, meta = parameter_plan(scenarios, reps, seed, uncertainty, draws)
+    sets, numbers, meta = parameter_plan(scenarios, reps, seed, uncertainty, draws,
+                                         independent_sites)
     flat = [sc for s in sets for sc in s]
     flat_numbers = [offset_per_option * i + n for i, ns in enumerate(numbers) for n in ns]
     horizon = scenarios[0]["practice.horizon_months"]

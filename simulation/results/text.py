@@ -7,6 +7,7 @@ import pandas as pd
 
 from . import format as fmt
 from .metrics import SOURCE_LABELS
+from .results import is_span, measured_t1, measured_t2, period_words, span_order
 from .views import calibration_words, t2_as_measured
 
 SOURCE_SHORT = {"declined": "offered, not enrolled", "enrolled": "enrolled at conception",
@@ -15,19 +16,22 @@ SOURCE_SHORT = {"declined": "offered, not enrolled", "enrolled": "enrolled at co
 
 
 def parameter_note(meta: dict, scenario) -> str:
-    """Where the run's parameters come from."""
-    if meta.get("parameters") == "posterior draws":
+    """Where the run's parameters come from, and exactly what its ranges include."""
+    from .draws import covers
+
+    if meta.get("draws", 1) > 1:
         kept = meta.get("kept_from_scenario") or []
         own = f"; the scenario's own values of {', '.join(kept)} kept" if kept else ""
-        return (f"{meta['draws']} parameter sets drawn from calibration "
-                f"{calibration_words(meta['calibration'])} "
-                f"({meta['reps_per_draw']} replications each): the ranges include parameter "
-                f"uncertainty{own}")
+        source = (f"calibration {calibration_words(meta['calibration'])} and declared ranges"
+                  if meta.get("calibration") else "declared ranges")
+        return (f"{meta['draws']} parameter sets drawn from {source} "
+                f"({meta['reps_per_draw']} replications each){own}: "
+                + meta.get("band_covers", covers(meta)))
     if scenario.calibration:
         return (f"point estimate of calibration {calibration_words(scenario.calibration)} "
                 "(--point): the ranges are chance alone, not parameter uncertainty - too narrow "
                 "to cite; quote a run with parameter uncertainty (the default)")
-    return ("uncalibrated evidence-based defaults (calibration 'none'): the ranges are chance "
+    return ("uncalibrated evidence-based defaults, one parameter set: the ranges are chance "
             "alone")
 
 
@@ -39,10 +43,20 @@ def _row(table: pd.DataFrame, metric: str, period: str) -> pd.Series:
 
 
 def _banded(table, metric, period, money=False) -> str:
+    """Median [band] (mean): the median is the headline (see :data:`HEADLINE_NOTE`)."""
     r = _row(table, metric, period)
     if money:
-        return f"{fmt.money(r['mean']):>9}  [{fmt.interval(r['lo'], r['hi'], 'money')}]"
-    return f"{fmt.count(r['mean'], 1):>7}  [{fmt.interval(r['lo'], r['hi'])}]"
+        return (f"{fmt.money(r['median']):>9}  [{fmt.interval(r['lo'], r['hi'], 'money')}]  "
+                f"mean {fmt.money(r['mean'])}")
+    return (f"{fmt.count(r['median'], 1):>7}  [{fmt.interval(r['lo'], r['hi'])}]  "
+            f"mean {fmt.count(r['mean'], 1)}")
+
+
+#: Which central statistic every output's headline uses, and why (docs/model.md).
+HEADLINE_NOTE = ("median  [central {band:.0%} of simulated futures]  mean: the headline figure "
+                 "is the median (the middle simulated future; the outcomes are skewed, so the "
+                 "mean - the expected value, which adds up across areas - is shown beside it, "
+                 "labelled)")
 
 
 def summary_text(results, table: pd.DataFrame | None = None) -> str:
@@ -51,35 +65,39 @@ def summary_text(results, table: pd.DataFrame | None = None) -> str:
     band = table.band.iloc[0]
     sc = results.scenario
     sim = results.simulated
-    years = sorted({p for p in table.period if p.startswith("year_")}, key=lambda p: int(p[5:]))
+    years = sorted({p for p in table.period if is_span(p)}, key=span_order)
     last = years[-1]
+    to_last = "month " + str(int(np.ceil(results.horizon))) if last.startswith("months_") \
+        else last.replace("_", " ")
     lines = [f"pausesim {sim.version} | {sc.name} | seed {sim.seed} | {results.reps} paired "
              f"replications | engine {sim.engine} | capacity {sc.capacity} women",
              f"Parameters: {parameter_note(results.meta, sc)}.",
-             f"Ranges: mean  [central {band:.0%} of simulated futures].", ""]
+             f"Ranges: {HEADLINE_NOTE.format(band=band)}.", ""]
     lines.append("Infants kept out of care (all sources below)")
     if "month_21" in set(table.period):
         t1 = _banded(table, "infants_avoided_cumulative", "month_21")
-        lines.append(f"  first 21 months (T1 period)   {t1}")
+        label = "first 21 months (T1 period)" if measured_t1(sc) else "first 21 months"
+        lines.append(f"  {label:<30}{t1}")
     for y in years:
-        label = f"in {y.replace('_', ' ')}"
+        label = f"in {period_words(y)}"
         lines.append(f"  {label:<30}{_banded(table, 'infants_avoided_in_year', y)}")
     if results.horizon >= 60:
         per_year = t2_as_measured(results)
-        lines.append(f"  a year over years 3-5 (T2)    {fmt.count(per_year.mean(), 1):>7}  "
+        label = "a year over years 3-5 (T2)" if measured_t2(sc) else "a year over years 3-5"
+        lines.append(f"  {label:<30}{fmt.count(np.median(per_year), 1):>7}  "
                      f"[{fmt.interval(*np.quantile(per_year, [(1 - band) / 2, (1 + band) / 2]))}"
-                     "]")
-    lines.append(f"  cumulative to {last.replace('_', ' '):<16}"
+                     f"]  mean {fmt.count(per_year.mean(), 1)}")
+    lines.append(f"  cumulative to {to_last:<16}"
                  f"{_banded(table, 'infants_avoided_cumulative', last)}")
     total = _row(table, "infants_avoided_cumulative", last)["mean"]
-    lines += ["", f"Where they come from (to {last.replace('_', ' ')}; share of the mean total)"]
+    lines += ["", f"Where they come from (to {to_last}; share of the mean total)"]
     means = [_row(table, f"infants_avoided_{source}_cumulative", last)["mean"]
              for source in SOURCE_SHORT]
     shown = fmt.shares([m / total for m in means]) if total > 0 else ["n/a"] * len(means)
     for (source, label), share in zip(SOURCE_SHORT.items(), shown):
         lines.append(f"  {label:<30}{_banded(table, f'infants_avoided_{source}_cumulative', last)}"
                      f"   {share}")
-    lines += ["", f"To {last.replace('_', ' ')}"]
+    lines += ["", f"To {to_last}"]
     for label, metric in (("care entries, with practice", "care_entries_programme_cumulative"),
                           ("care entries, without", "care_entries_counterfactual_cumulative"),
                           ("women offered a place", "women_offered_cumulative"),
@@ -92,22 +110,38 @@ def summary_text(results, table: pd.DataFrame | None = None) -> str:
     for y in years:
         p = _row(table, "probability_net_saving_discounted", y)["mean"]
         net = _banded(table, "net_cost_avoidance_cumulative_discounted", y, True)
-        lines.append(f"  to {y.replace('_', ' ')}: net {net}   P(net saving) {fmt.percent(p)}")
+        end = f"month {y.split('_')[-1]} (part-year)" if y.startswith("months_") else \
+            y.replace("_", " ")
+        lines.append(f"  to {end}: net {net}   P(net saving) {fmt.percent(p)}")
     prog = _row(table, "programme_cost_cumulative_discounted", last)["mean"]
     bcr = _row(table, "benefit_cost_ratio_discounted", last)["mean"]
     per = _row(table, "cost_per_infant_avoided_discounted", last)
     be = _row(table, "break_even_month_discounted", "horizon")
     later = _row(table, "cost_avoided_after_horizon_discounted", "horizon")
-    lines += [f"  care costs avoided to {last.replace('_', ' ')}: "
+    lines += [f"  care costs avoided to {to_last}: "
               f"{_banded(table, 'cost_avoided_cumulative_discounted', last, True)}",
-              f"  programme cost: {fmt.money(prog)}; benefit-cost ratio {fmt.ratio(bcr)}; "
-              f"programme cost per infant kept out of care {fmt.money(per['mean'])} "
-              f"(median {fmt.money(per['median'])})",
+              f"  programme cost (mean): {fmt.money(prog)}; benefit-cost ratio (of the means) "
+              f"{fmt.ratio(bcr)}; "
+              f"programme cost per infant kept out of care (ratio of the means) "
+              f"{fmt.money(per['mean'])} (median {fmt.money(per['median'])})",
               f"  break-even month (median): {fmt.months(be['median'])}",
               f"  not in these figures: later care costs avoided for infants still in care at "
-              f"the horizon, {fmt.money(later['mean'])} "
-              f"[{fmt.interval(later['lo'], later['hi'], 'money')}]"]
+              f"the horizon, median {fmt.money(later['median'])} "
+              f"[{fmt.interval(later['lo'], later['hi'], 'money')}] mean "
+              f"{fmt.money(later['mean'])}"]
+    warning = precision_warning(results)
+    if warning:
+        lines.append(f"  WARNING: {warning}")
     return "\n".join(lines)
+
+
+def precision_warning(results) -> str | None:
+    """The warning when the run's P(net saving) to the horizon is not within +-5 points."""
+    from .precision import net_saving_warning
+
+    h = results.horizon
+    net = results.value("net_cost_avoidance_cumulative_discounted", h)
+    return net_saving_warning(net > 0, results.simulated.set_index, f"to month {h:g}")
 
 
 #: The printed heading of each view (the base case first).
@@ -157,6 +191,11 @@ def views_text(views, tables: dict | None = None) -> str:
     return "\n".join(out)
 
 
+def _end_words(period: str, months: float) -> str:
+    """``year 5``, or ``month 18`` for a part-year's end."""
+    return period.replace("_", " ") if period.startswith("year_") else f"month {months:g}"
+
+
 def break_even_text(views) -> str:
     """The break-even threshold by year and P(net saving) over the system effect's size."""
     from . import views as views_mod
@@ -171,14 +210,15 @@ def break_even_text(views) -> str:
              "infant care entries in the period; and what the authority-wide scenario has the "
              "practice prevent, mean)"]
     for _, r in table.iterrows():
-        label = r.period.replace("_", " ")
+        label = _end_words(r.period, r.months)
         lines.append(f"  to {label:<12} {fmt.count(r.threshold, 1):>7}  "
                      f"[{fmt.count(r.lo, 1)} to {fmt.count(r.hi, 1)}]   "
                      f"{fmt.percent(r.share_of_other_entries)} of other mothers' entries;   "
                      f"authority-wide scenario: {fmt.count(r.authority_scenario_prevents_mean, 1)}")
     last = table.iloc[-1]
     lines.append(f"  each prevented entry is worth {fmt.money(last.value_per_entry)} of care costs "
-                 f"to {last.period.replace('_', ' ')} ({views.base.price_label}, discounted)")
+                 f"to {_end_words(last.period, last.months)} "
+                 f"({views.base.price_label}, discounted)")
     marks = curve.iloc[np.linspace(0, len(curve) - 1, 6).round().astype(int)]
     lines.append("  P(net saving) to the horizon if the practice prevents, in expectation, this "
                  "many other mothers' infant care entries:")

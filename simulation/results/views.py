@@ -27,7 +27,16 @@ from scipy import stats
 from simulation.core import posterior as posterior_mod
 from simulation.core.scenario import Scenario
 
-from .results import Results, band_stats, mean_se, periods
+from .results import (
+    Results,
+    band_stats,
+    is_span,
+    mean_se,
+    measured_t1,
+    measured_t2,
+    period_words,
+    periods,
+)
 
 #: The calibration of the base case: the micro-evidence on the women only (no system effect).
 BASE_CALIBRATION = "national-micro"
@@ -170,11 +179,8 @@ def value_per_entry(views: Views, end_month: float) -> float:
 
 
 def period_ends(horizon: float) -> dict[str, float]:
-    """Year ends to the horizon (a part-year at the end is its own period, ``months_N``)."""
-    out = {p: float(m) for p, m in periods(horizon).items() if p.startswith("year_")}
-    if not out or max(out.values()) < horizon:
-        out[f"months_{horizon:g}"] = float(horizon)
-    return out
+    """Year ends to the horizon (a part-year at the end is its own period, ``months_A_B``)."""
+    return {p: float(m) for p, m in periods(horizon).items() if is_span(p)}
 
 
 def break_even(views: Views, band: float | None = None) -> pd.DataFrame:
@@ -254,14 +260,17 @@ def view_figures(res: Results) -> list[tuple[str, str, np.ndarray]]:
     h = res.horizon
     out = []
     if h >= 21:
-        out.append(("infants_first_21_months", "infants kept out of care, first 21 months "
-                    "(the T1 period)", res.value("infants_avoided_cumulative", 21)))
+        out.append(("infants_first_21_months", "infants kept out of care, first 21 months"
+                    + (" (the T1 period)" if measured_t1(res.scenario) else ""),
+                    res.value("infants_avoided_cumulative", 21)))
     if h >= 60:
-        out.append(("infants_a_year_years_3_5", "infants kept out of care a year, years 3-5 "
-                    "(T2 as measured)", t2_as_measured(res)))
+        out.append(("infants_a_year_years_3_5", "infants kept out of care a year, years 3-5"
+                    + (" (T2 as measured)" if measured_t2(res.scenario) else
+                       " (not T2: the national figure is of a practice running continuously)"),
+                    t2_as_measured(res)))
     last = max(period_ends(h).items(), key=lambda kv: kv[1])
-    if last[1] >= 12 and last[0].startswith("year_"):
-        out.append(("infants_last_year", f"infants kept out of care in {last[0].replace('_', ' ')}",
+    if last[1] >= 12:
+        out.append(("infants_last_year", f"infants kept out of care in {period_words(last[0])}",
                     res.value("infants_avoided_in_year", last[1])))
     out.append(("infants_to_horizon", f"infants kept out of care to {_period_words(last[0])}",
                 res.value("infants_avoided_cumulative", h)))
@@ -273,4 +282,4 @@ def view_figures(res: Results) -> list[tuple[str, str, np.ndarray]]:
 def _period_words(period: str) -> str:
     if period.startswith("year_"):
         return period.replace("_", " ")
-    return f"month {period.split('_', 1)[1]}"
+    return f"month {period.split('_')[-1]}"

@@ -134,7 +134,7 @@ class Plan:
         model = SimulationModel(self.scenario, self.reps, self.seed, engine, workers, executor,
                                 progress, checkpoint)
         result, shown, source = _analyse(self, model, progress)
-        return Outcome(self, model, result, shown, source)
+        return Outcome(self, model, result, shown, source, _precision(result))
 
 
 def prepare(name: str, scenario, reps: int | None = None, seed: int = DEFAULT_SEED,
@@ -199,6 +199,7 @@ class Outcome:
     result: Any
     shown: Any  #: pandas DataFrame: the headline table
     draws_from: str | None = None  #: where the parameter draws came from (PSA, EVPPI)
+    warnings: list = field(default_factory=list)  #: one line each, for the user (e.g. precision)
 
     @property
     def selection(self):
@@ -299,6 +300,25 @@ def _analyse(plan: Plan, model, progress):
                           plan.year)
     return (result, result.table[["outcome", "parameter", "mu_star", "mu_star_conf", "sigma"]],
             None)
+
+
+def _precision(result) -> list[str]:
+    """A PSA's or EVPPI's warning when its P(net saving) at the last year is not within +-5
+    points (:func:`simulation.results.precision.net_saving_warning`); none otherwise."""
+    import numpy as np
+
+    from simulation.results.precision import net_saving_warning
+    from simulation.sensitivity.model import NET
+
+    psa_result = getattr(result, "psa", result)  # an EVPPI analysis holds its PSA
+    if not hasattr(psa_result, "values") or NET not in getattr(psa_result, "outcomes", ()):
+        return []
+    year = psa_result.years[-1]
+    values = psa_result.values[:, :, psa_result.outcomes.index(NET), len(psa_result.years) - 1]
+    warning = net_saving_warning((values > 0).ravel(),
+                                 np.repeat(np.arange(values.shape[0]), values.shape[1]),
+                                 f"by the end of year {year}")
+    return [warning] if warning else []
 
 
 def _psa_shown(result):

@@ -14,9 +14,12 @@ from . import compare
 
 
 def _banded(row, money: bool) -> str:
+    """Median [band] (mean): the median is every output's headline (docs/model.md)."""
     if money:
-        return f"{fmt.money(row['mean'])} [{fmt.interval(row['lo'], row['hi'], 'money')}]"
-    return f"{fmt.count(row['mean'], 1)} [{fmt.interval(row['lo'], row['hi'])}]"
+        return (f"{fmt.money(row['median'])} [{fmt.interval(row['lo'], row['hi'], 'money')}] "
+                f"mean {fmt.money(row['mean'])}")
+    return (f"{fmt.count(row['median'], 1)} [{fmt.interval(row['lo'], row['hi'])}] "
+            f"mean {fmt.count(row['mean'], 1)}")
 
 
 def _difference(row, money: bool) -> str:
@@ -55,12 +58,13 @@ def format_comparison(result: compare.ComparisonResult) -> str:
         sources.append(row)
     meta = result.results[0].meta
     per = meta.get("reps_per_draw")
-    how = (f"{meta['draws']} posterior draws x {per} replication{'s' * (per != 1)}, the same in "
-           "every option" if meta.get("parameters") == "posterior draws" else
+    how = (f"{meta['draws']} parameter draws x {per} replication{'s' * (per != 1)}, the same in "
+           "every option" if meta.get("draws", 1) > 1 else
            f"{meta.get('parameters')}, {result.reps} replications")
     head = (f"{result.reps} paired replications ({how}); seed {result.seed}; money "
-            f"{result.unit(net)}.\nTo {period.replace('_', ' ')}: mean [central "
-            f"{result.band:.0%} of futures]; difference from {result.labels[0]!r}: mean (CI: "
+            f"{result.unit(net)}.\nRanges: {meta.get('band_covers', '')}.\n"
+            f"To {period.replace('_', ' ')}: median [central "
+            f"{result.band:.0%} of futures] mean; difference from {result.labels[0]!r}: mean (CI: "
             f"{result.conf:.0%} interval of the mean, Monte Carlo error) [futures: central "
             f"{result.band:.0%} of the paired differences]")
     with pd.option_context("display.width", 250, "display.max_colwidth", 60):

@@ -50,6 +50,10 @@ def design(varied: list[Varied]) -> list[dict]:
     return sets
 
 
+#: Groups drawn in the costs-and-pathways tornado (simulation.core.uncertainty.GROUPS).
+COSTS_AND_PATHWAYS = ("costs", "pathways")
+
+
 @dataclass
 class TornadoResult:
     table: pd.DataFrame  # one row per outcome and parameter, ranked within outcome
@@ -61,10 +65,22 @@ class TornadoResult:
         return {"tornado": self.table}
 
     def figures(self) -> dict:
+        """For each outcome, the model's tornado (every parameter but unit costs and care
+        pathways) and, beside it, the costs-and-pathways tornado (those alone), so that neither
+        hides the other."""
         from .plots import tornado_figure
 
-        return {f"tornado_{o}": tornado_figure(self, o)
-                for o in dict.fromkeys(self.table.outcome)}
+        out = {}
+        for o in dict.fromkeys(self.table.outcome):
+            rows = self.table[self.table.outcome == o]
+            money = rows.group.isin(COSTS_AND_PATHWAYS)
+            if (~money).any():
+                out[f"tornado_{o}"] = tornado_figure(self, o, rows=rows[~money],
+                                                     what="the model's parameters")
+            if money.any():
+                out[f"tornado_costs_pathways_{o}"] = tornado_figure(
+                    self, o, rows=rows[money], what="unit costs and care pathways")
+        return out
 
     def ranking(self, outcome: str) -> list[str]:
         """Parameters from the largest deviation to the smallest."""
@@ -87,7 +103,7 @@ def tornado(model: Model, selection: Selection, year: int | None = None,
             d_high, d_high_lo, d_high_hi = paired_interval(y_high - y0, conf)
             rows.append({
                 "outcome": outcome, "unit": model.units[o], "parameter": v.key,
-                "label": v.label, "range_from": v.how, "base_value": v.base,
+                "label": v.label, "group": v.group, "range_from": v.how, "base_value": v.base,
                 "low_value": _value(v, v.low), "high_value": _value(v, v.high),
                 "base_inside_range": v.base_inside_range,
                 "base_mean": float(y0.mean()), "low_mean": float(y_low.mean()),

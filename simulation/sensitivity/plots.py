@@ -101,12 +101,12 @@ def _num(x) -> str:
     return show(x)
 
 
-def tornado_figure(result, outcome: str, most: int = 25) -> Figure:
+def tornado_figure(result, outcome: str, most: int = 25, rows=None, what: str = "") -> Figure:
     """One outcome's tornado: for each parameter (largest deviation at the top; at most ``most``,
     and none with no effect at all) the mean outcome at its low value (blue, upper half of the
     row) and its high value (orange, lower half), drawn from the base, each with its paired Monte
     Carlo interval; the parameter's low | base | high values and the base outcome labelled."""
-    every = result.table[result.table.outcome == outcome]
+    every = result.table[result.table.outcome == outcome] if rows is None else rows
     moved = every[every.largest_deviation > 1e-9 * max(1.0, abs(every.base_mean.iloc[0]))]
     rows = moved.head(most).iloc[::-1]
     left_out = len(every) - len(rows)
@@ -138,7 +138,8 @@ def tornado_figure(result, outcome: str, most: int = 25) -> Figure:
     ax.set(xlabel=_wrap(f"{_words(outcome)} to year {result.year} ({axis_unit}); mean of "
                         f"{result.reps} paired replications; whiskers: {result.conf:.0%} "
                         "interval of the paired difference", 110),
-           title=_wrap(f"Tornado: {_words(outcome)}. Each parameter at its low and high value "
+           title=_wrap(f"Tornado{' of ' + what if what else ''}: {_words(outcome)}. Each "
+                       "parameter at its low and high value "
                        "(posterior or declared 5%-95%), the others at the scenario's values"
                        + (f" ({left_out} parameters with smaller or no effect not shown; all in "
                           "tornado.csv)" if left_out else ""), 90))
