@@ -311,7 +311,7 @@ REGISTRY: tuple[Uncertainty, ...] = (
     U("post_programme.pregnancy_rate_ratio", "mechanisms",
       S("absolute", 0.5, 1.0, source="a candidate mechanism without evidence (evidence.md s0); "
         "for an uncalibrated scenario, from halving (0.5) to none (1)"),
-      _lognormal_prior(0.6, 1.0 / 0.6, (0.2, 2.0),
+      _lognormal_prior(0.6, 1.0 / 0.6, (0.0, 2.0),  # the parameter's range (below 0.2: 1e-7)
                        "Persistence of lower pregnancy rates after completion (off LARC): "
                        + _NO_EVIDENCE + " (lognormal, median 1 = none, 90% range 0.6-1.67).",
                        None, 1.0)),
