@@ -6,8 +6,9 @@ The micro-evidence on model *outputs* (pregnancy rates, LARC, dropout, recurrenc
 calibration as targets (:mod:`calibration.targets`), not as priors. Priors carry what is known
 about the parameters themselves: an informative prior where there is a direct count (enrolment),
 weakly informative priors centred on the evidence (pool sizes, rates), uniform priors over a
-generous range where there is no evidence, and priors centred on *no effect* for candidate
-mechanisms without evidence (spill-over); the authority-wide system effect's prior puts half its
+generous range where there is no evidence, and priors centred on *no effect* (median 1) for
+candidate mechanisms without evidence (spill-over, persistence and lower removal risk after
+completion); the authority-wide system effect's prior puts half its
 mass on no effect at all (a spike at 0) and the rest on a continuous slab.
 """
 

@@ -68,6 +68,16 @@ T2_RELATIVE_SD = 0.35
 #: without any system effect (~1): on its own it can neither create nor rule out an effect.
 T1_RELATIVE_SD = 0.60
 
+#: The counterfactual pregnancy rate's allowance for regression to the mean (its upper end).
+RTM_ALLOWANCE = (
+    "Regression to the mean: the upper end, 0.20, is the women's own rate in the 18 months before "
+    "enrolment, a window that ends in a referral after a removal (so after a birth): it "
+    "overstates their rate from then on, and DfE 2017 saw their rates 'decreasing near the point "
+    "of intervention'. The allowance: 0.20 is the upper end of the flat interval, not its centre "
+    "(the central value 0.155 is the midpoint of 0.11-0.20), so no rate between the comparison "
+    "group's and their own history is preferred and rates above 0.20 are penalised (sd 0.02); "
+    "no further discount, as the size of the regression is not measured.")
+
 _T2_SOURCE = (
     "evidence.md s0.1, s0.2, s2 (DfE 2020 via Pause and a parliamentary answer: '14.4 per year "
     "per local authority', 215 = 30% fewer infant care entries over three years in five areas "
@@ -104,7 +114,7 @@ TARGETS: tuple[Target, ...] = (
         "per woman-year", 0.155, 0.11, 0.20, 0.02,
         "evidence.md s1 (DfE 2017: 0.11 per woman-year in the comparison group, 0.20 in Pause "
         "women's own 18 months before enrolment; births back-dated 9 months, losses not counted). "
-        "Soft edges sd 0.02 (the regression means were 0.08 and 0.18).",
+        "Soft edges sd 0.02 (the regression means were 0.08 and 0.18). " + RTM_ALLOWANCE,
         st.counterfactual_birth_conception_rate),
     Target(
         "on_programme_pregnancy_rate", "micro",

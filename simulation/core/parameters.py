@@ -332,7 +332,12 @@ PARAMETERS: tuple[Param, ...] = (
        "Shape of the gamma distribution of each woman's fertility multiplier (smaller = more "
        "heterogeneity).", 0.1, 1000, label="Spread of individual fertility (gamma shape)"),
     _P("pregnancy.age_rate_ratios", "ratios", [1.3, 1.3, 1.2, 1.0, 0.6, 0.2, 0.03], "rate ratio",
-       "assumption: shape of age-specific fertility in England (ONS), normalised over the age mix",
+       "assumption: highest in the teens and early twenties, falling with age, as these women's "
+       "risk of return to court does (evidence.md s3: 'young women aged sixteen to nineteen years "
+       "most at risk of recurrence', at least 1 in 3 for the youngest against 1 in 4; 'in 50% of "
+       "all cases, mothers are aged 24 or less'). Not the general population's shape (ONS births "
+       "in England and Wales peak at ages 30-34; evidence.md holds no ONS rates); normalised over "
+       "the age mix",
        "Relative pregnancy rate by current age band (renormalised so the mean over the national "
        "age mix when eligible is 1; 0 from age 50).", 0, 10, labels=_AGE_LABELS,
        label="Pregnancy rate by age (relative)"),

@@ -248,10 +248,11 @@ REGISTRY: tuple[Uncertainty, ...] = (
     U("post_programme.removal_rate_ratio_completed", "removal",
       S("absolute", 0.5, 1.0, source="evidence.md s2 (DfE 2020: women's housing, employment and "
         "wellbeing improve); assumption on the size"),
-      Prior("uniform", (), (0.2, 1.0),
-            "Lower removal risk for infants born after completion: DfE 2020 reports better "
-            "housing, employment, wellbeing (evidence.md s2) but no effect size; 1 = none.",
-            None, 1.0)),
+      _lognormal_prior(0.6, 1.0 / 0.6, (0.2, 2.0),
+                       "Lower removal risk for infants born after completion: DfE 2020 reports "
+                       "better housing, employment and wellbeing (evidence.md s2), outcomes of the "
+                       "women, but no removal risk and no effect size; " + _NO_EVIDENCE +
+                       " (lognormal, median 1 = none, 90% range 0.6-1.67).", None, 1.0)),
     U("post_programme.removal_effect_half_life_months", "removal",
       S("lognormal", 2.0, source="assumption")),
     # ----------------------------------------------------------------- delivery
@@ -297,10 +298,12 @@ REGISTRY: tuple[Uncertainty, ...] = (
     U("outreach.declined_effect_months", "mechanisms",
       S("lognormal", 3.0, source="assumption: no evidence on its duration")),
     U("post_programme.pregnancy_rate_ratio", "mechanisms",
-      S("absolute", 0.5, 1.0, source=_NO_EVIDENCE),
-      Prior("uniform", (), (0.0, 1.0),
-            "Persistence of lower pregnancy rates after completion (off LARC): a candidate "
-            "mechanism (evidence.md s0) with no evidence; 1 = none.", None, 1.0)),
+      S("absolute", 0.5, 1.0, source="a candidate mechanism without evidence (evidence.md s0); "
+        "for an uncalibrated scenario, from halving (0.5) to none (1)"),
+      _lognormal_prior(0.6, 1.0 / 0.6, (0.0, 2.0),  # the parameter's range (below 0.2: 1e-7)
+                       "Persistence of lower pregnancy rates after completion (off LARC): "
+                       + _NO_EVIDENCE + " (lognormal, median 1 = none, 90% range 0.6-1.67).",
+                       None, 1.0)),
     U("post_programme.pregnancy_effect_months", "mechanisms",
       S("lognormal", 2.0, source="assumption"),
       Prior("uniform", (), (0.0, 60.0), "Duration of that persistence: no evidence.")),

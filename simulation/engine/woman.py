@@ -99,6 +99,8 @@ class Woman:
         if rules.next_band_month(self.arrival, self.age_at_arrival, self.band) < \
                 min(self.death, r.horizon_months):
             env.process(self._ageing())
+        if not arm.programme and self.timeline.enrolled < r.horizon_months:
+            env.process(self._larc_without_programme())
         while True:
             self.fertility_clock = HazardClock(env, self.rng.exponential(L.S_PREGNANCY),
                                                self.pregnancy_rate, deadline=self.death)
@@ -177,8 +179,6 @@ class Woman:
     # ------------------------------------------------------------- hazards
     def pregnancy_rate(self) -> float:
         """Conception hazard now (per month)."""
-        if not self.arm.programme:
-            return rules.counterfactual_pregnancy_rate(self.r, self.base_fertility, self.band)
         return rules.pregnancy_rate(self.r, self.base_fertility, self.band, self.on_larc,
                                     self.status, self.persisting, self.spill_over > 0)
 
@@ -298,11 +298,30 @@ class Woman:
             if not fitted:
                 return
             yield env.timeout(delay)
-            if not rules.larc_fitted(self.status, self.pregnant) or env.now >= self.death:
+            if not rules.larc_fitted(True, self.status, self.pregnant) or env.now >= self.death:
                 return
+        yield from self._on_larc(stop_threshold)
+
+    def _larc_without_programme(self):
+        """No-programme arm: the LARC she was already using when she enrolled in the programme
+        arm, from that month (``rules.larc_without_programme``), stopped at the rate off the
+        programme."""
+        env, rng = self.env, self.rng
+        u_already = rng.uniform(L.S_LARC)  # the draws of _larc, in the same order
+        rng.uniform(L.S_LARC), rng.uniform(L.S_LARC)
+        stop_threshold = rng.exponential(L.S_LARC)
+        at = rules.larc_without_programme(self.r, u_already, self.timeline.enrolled)
+        if not at < self.death:
+            return
+        yield env.timeout(at - env.now)
+        if rules.larc_fitted(False, self.status, self.pregnant):
+            yield from self._on_larc(stop_threshold)
+
+    def _on_larc(self, stop_threshold: float):
+        """On LARC until she stops (at ``rules.larc_stop_rate``) or dies."""
         if not self.on_larc:
             self._set_larc(True)
-        self.larc_clock = HazardClock(env, stop_threshold, self._larc_stop_rate,
+        self.larc_clock = HazardClock(self.env, stop_threshold, self._larc_stop_rate,
                                       deadline=self.death)
         if (yield from self.larc_clock.wait()):
             self._set_larc(False)

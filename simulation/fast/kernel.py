@@ -82,7 +82,6 @@ from ..model.rules import (
     age_band,
     care_delay,
     care_episode,
-    counterfactual_pregnancy_rate,
     death_month,
     decision_month,
     dropout_month,
@@ -91,6 +90,7 @@ from ..model.rules import (
     larc_at_enrolment,
     larc_fitted,
     larc_stop_rate,
+    larc_without_programme,
     leaving_status,
     next_band_month,
     not_enrolling,
@@ -174,10 +174,8 @@ def _exponential(W, offsets, w, s, k):
 # ------------------------------------------------------------------------ hazards
 @njit(cache=True, inline="always")
 def _rate(r, programme, W, w):
-    """Her conception hazard now (``rules.pregnancy_rate``; base fertility without the
-    programme)."""
-    if not programme:
-        return counterfactual_pregnancy_rate(r, W[w, BASE_F], int(W[w, BAND]))
+    """Her conception hazard now (``rules.pregnancy_rate``; in the no-programme arm her status,
+    persistence and spill-over stay neutral)."""
     return pregnancy_rate(r, W[w, BASE_F], int(W[w, BAND]), W[w, ON_LARC] > 0,
                           int(W[w, STATUS]), W[w, NEXT + PERSIST] < INF,
                           W[w, NEXT + SPILL_END] < INF)
@@ -245,12 +243,10 @@ def _die(r, programme, W, tally, w, now):
     count(tally, M_DEATHS, now)
     for k in range(N_KINDS):
         W[w, NEXT + k] = INF
-    if not programme:
-        return
     if W[w, ON_LARC]:
         count(tally, M_LARC_STOPPED, now)
         W[w, ON_LARC] = 0
-    if W[w, STATUS] == ENROLLED:  # she leaves without a recorded event
+    if programme and W[w, STATUS] == ENROLLED:  # she leaves without a recorded event
         _set_left(r, W, tally, w, now, DROPPED_OUT)
 
 
@@ -302,13 +298,13 @@ def _conceive(r, programme, W, offsets, tally, post, w, now):
 
 
 @njit(cache=True, inline="always")
-def _start_larc(r, W, tally, w, now):
+def _start_larc(r, programme, W, tally, w, now):
     W[w, ON_LARC] = 1
     count(tally, M_LARC_STARTED, now)
-    _fertility_changed(r, True, W, w, now)
+    _fertility_changed(r, programme, W, w, now)
     W[w, LARC_START] = now
     W[w, LARC_REM] = W[w, LARC_THRESHOLD]
-    W[w, LARC_RATE] = larc_stop_rate(r, ENROLLED)
+    W[w, LARC_RATE] = larc_stop_rate(r, int(W[w, STATUS]))
     W[w, NEXT + LARC_STOP] = fire(now, W[w, LARC_REM], W[w, LARC_RATE])
 
 
@@ -348,8 +344,9 @@ def _advance(r, programme, W, offsets, tally, post, w, limit):
             _conceive(r, programme, W, offsets, tally, post, w, now)
         elif kind == FIT:
             W[w, NEXT + FIT] = INF
-            if larc_fitted(int(W[w, STATUS]), W[w, PREGNANT_UNTIL] > now):
-                _start_larc(r, W, tally, w, now)
+            # (no-programme arm: the LARC she used anyway, larc_without_programme)
+            if larc_fitted(programme, int(W[w, STATUS]), W[w, PREGNANT_UNTIL] > now):
+                _start_larc(r, programme, W, tally, w, now)
         elif kind == LARC_STOP:
             W[w, ON_LARC] = 0
             W[w, NEXT + LARC_STOP] = INF
@@ -393,7 +390,7 @@ def _enrol(r, W, offsets, tally, w, now, programme_end):
     W[w, NEXT + LEAVE] = min(W[w, DROPOUT_MONTH], programme_end)
     W[w, NEXT + ASSESS] = now + EARLY
     if already:
-        _start_larc(r, W, tally, w, now)
+        _start_larc(r, True, W, tally, w, now)
     elif fitted:
         W[w, NEXT + FIT] = now + delay
 
@@ -496,6 +493,10 @@ def _simulate_arm(r, programme, cycle_starts, lo, women, W, offsets, tally, post
             W[w, TL_DECLINED] = INF
             W[w, TL_ENROLLED] = INF
             W[w, TL_LEFT] = INF
+        elif W[w, TL_ENROLLED] < INF:  # (the LARC draws were made when she enrolled)
+            W[w, NEXT + FIT] = larc_without_programme(r, _uniform(W, offsets, w, S_LARC, 0),
+                                                      W[w, TL_ENROLLED])
+            W[w, LARC_THRESHOLD] = -math.log1p(-_uniform(W, offsets, w, S_LARC, 3))
         count(tally, M_ELIGIBLE, a)
         spent(tally, M_WOMAN_MONTHS, a, min(W[w, DIES], horizon))
     if programme:

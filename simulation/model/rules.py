@@ -66,9 +66,10 @@ def next_band_month(arrival, age_at_arrival, band):
 
 @rule
 def pregnancy_rate(r, base_fertility, band, on_larc, status, persisting, spill_over):
-    """Her conception hazard now (per month, programme arm; the no-programme arm is the first
-    line's ``fertility`` alone). ``base_fertility``: her rate at age ratio 1 (frailty and
-    children removed included); ``persisting``: within the post-completion effect;
+    """Her conception hazard now (per month), in either arm (in the no-programme arm she is
+    never enrolled, persisting or spilled over; she is on LARC only while on the LARC she
+    used anyway, :func:`larc_without_programme`). ``base_fertility``: her rate at age ratio 1
+    (frailty and children removed included); ``persisting``: within the post-completion effect;
     ``spill_over``: within the effect of having declined an offer."""
     fertility = base_fertility * r.age_ratios[band]
     if on_larc:
@@ -122,11 +123,36 @@ def decision_month(start, window_end, u):
 
 
 @rule
+def already_on_larc(r, u_already):
+    """Whether she was already using LARC, before and without the programme, when she enrolled."""
+    return u_already < r.already_on_larc
+
+
+@rule
 def larc_at_enrolment(r, u_already, u_uptake, u_delay):
     """At enrolment: already on LARC?, fitted later (if not)?, and the delay to fitting."""
-    already = u_already < r.already_on_larc
+    already = already_on_larc(r, u_already)
     fitted = u_uptake < r.larc_uptake
     return already, fitted, -math.log1p(-u_delay) * r.time_to_larc
+
+
+@rule
+def larc_without_programme(r, u_already, enrolled_at):
+    """When, in the no-programme arm, she is on the LARC she was already using when she enrolled
+    in the programme arm (``enrolled_at``; inf: never enrolled): from that month, if she was
+    (the same draw as :func:`larc_at_enrolment`'s), so that the programme is credited only with
+    what it changed - for her, a lower stopping rate while enrolled (:func:`larc_stop_rate`).
+    Before that month both arms alike leave her contraception out (inf: not on LARC)."""
+    if enrolled_at < INF and already_on_larc(r, u_already):
+        return enrolled_at
+    return INF
+
+
+@rule
+def larc_stop_rate(r, status):
+    """Her hazard of stopping LARC (per month): the programme's rate while enrolled; otherwise
+    (after the programme, or without it) the rate off the programme."""
+    return r.larc_stop_on_programme if status == ENROLLED else r.larc_stop_after
 
 
 # ---------------------------------------------------------------------------- care
@@ -195,13 +221,6 @@ def system_reduction(r, enrolled_so_far, month):
 # -------------------------------------------------------------------- event decisions
 # What happens at each event, decided here once; the engines only say when (SimPy processes,
 # the kernel's event loop) and keep the state.
-@rule
-def counterfactual_pregnancy_rate(r, base_fertility, band):
-    """Her conception hazard now in the no-programme arm (per month): her base rate at her
-    current age band."""
-    return base_fertility * r.age_ratios[band]
-
-
 @rule
 def pregnancy_outcome(r, u):
     """A pregnancy begun now: does it end in a live birth (draw ``u``), and after how many
@@ -272,16 +291,11 @@ def persists(r, status):
 
 
 @rule
-def larc_stop_rate(r, status):
-    """Her hazard of stopping LARC (per month): while enrolled, or after the programme."""
-    return r.larc_stop_on_programme if status == ENROLLED else r.larc_stop_after
-
-
-@rule
-def larc_fitted(status, pregnant):
-    """Whether a LARC fitting due now happens: only while she is still enrolled and not
-    pregnant."""
-    return status == ENROLLED and not pregnant
+def larc_fitted(programme, status, pregnant):
+    """Whether a LARC fitting due now happens: not while pregnant; in the programme arm only
+    while she is still enrolled (in the no-programme arm the "fitting" is the LARC she was
+    already using, :func:`larc_without_programme`)."""
+    return (status == ENROLLED or not programme) and not pregnant
 
 
 #: The rules as plain Python, for the SimPy engine (calling compiled code from Python costs

@@ -20,6 +20,14 @@ Used for EVPPI by the regression method of Strong, Oakley & Brennan (2014, Med D
 
 Any fit with edf > 0.8 x draws is reported as not smoothing out the replication noise.
 
+A parameter with a point mass at its smallest or largest value (at least :data:`ATOM_SHARE` of
+the draws, e.g. the system effect's "no effect" spike) gets, in the spline methods, a level of its
+own there (an indicator column beside the splines): a smooth basis with knots at quantiles
+otherwise may average the atom with its neighbours: on ``national``'s draws (400 x 20, lambda =
+GBP 100k) the tensor splines put E[INB | system-effect group] at its "no effect" draws at GBP
+-0.53m against their mean of -0.93m, and the group's EVPPI at GBP 10.7k, below that of the
+effect alone (17.5k), which cannot be; with the atom's level, -0.90m and 18.0k.
+
 Each draw's outcome is a Monte Carlo mean that carries replication noise; the regression treats
 it, and the variation due to the parameters outside the group, as residual, so the fitted values
 estimate E[outcome | group] without it. Parameters that do not vary across the draws are dropped.
@@ -49,6 +57,8 @@ MAX_BASIS = 2000  # beyond this the tensor product is refused: use "gp" or "addi
 #: Ridge penalties tried, relative to the mean squared norm of the centred basis columns.
 PENALTY_GRID = np.logspace(-8, 3, 45)
 GP_HYPERPARAMETER_DRAWS = 1000
+#: Share of the draws at a parameter's smallest or largest value that makes it an atom.
+ATOM_SHARE = 0.01
 
 
 @dataclass
@@ -190,7 +200,26 @@ def _knots(column: np.ndarray, n_knots: int) -> np.ndarray:
     return knots if len(knots) >= 2 else np.array([column.min(), column.max()])
 
 
+def atoms(x: np.ndarray) -> np.ndarray:
+    """Indicator columns (draws, atoms) of the point masses at a parameter's smallest or largest
+    value held by at least :data:`ATOM_SHARE` of the draws (and 3 of them), for parameters that
+    are otherwise continuous (more than 10 distinct values)."""
+    columns = []
+    for col in x.T:
+        if len(np.unique(col)) <= 10:
+            continue
+        for end in (col.min(), col.max()):
+            at = col == end
+            if at.sum() >= max(3, ATOM_SHARE * len(col)):
+                columns.append(at.astype(float))
+    return np.column_stack(columns) if columns else np.empty((len(x), 0))
+
+
 def _basis(x: np.ndarray, method: str) -> np.ndarray:
+    return np.hstack([_smooth_basis(x, method), atoms(x)])
+
+
+def _smooth_basis(x: np.ndarray, method: str) -> np.ndarray:
     n, d = x.shape
     if method == "additive":
         k = ADDITIVE_KNOTS

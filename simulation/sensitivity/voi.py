@@ -22,9 +22,16 @@ budget view), the incremental net benefit of funding, GBP per decision, is
   EVPPI, and the fits' own noise lifts that of a parameter with no effect above 0.
 - Replication noise: per-draw means carry Monte Carlo noise. The regressions treat it as residual,
   so EVPPI is estimated without it. EVPI straight from the per-draw means (``evpi_raw``) is biased
-  upward by it; ``evpi_smoothed`` is the EVPPI of all parameters together (regression removes the
-  noise) and is reported as ``evpi_per_decision`` when computed. ``replication_noise_share`` is the
-  share of INB's spread across draws that is noise (needs the replications).
+  upward by it; ``evpi_smoothed`` is the EVPPI of all parameters together, a regression that
+  removes the noise *if it fits*. ``replication_noise_share`` is the share of INB's spread across
+  draws that is noise (needs the replications). ``evpi_per_decision`` is (:func:`choose_evpi`):
+  the raw estimate where the noise share is below :data:`NOISE_NEGLIGIBLE` (its bias is then of
+  second order, while a regression on many parameters may misfit by more: on ``national``,
+  pausesim 0.3.0, it gave an EVPI 1.7 times the raw one with the noise at 0.7% of the
+  variance); else
+  the smoothed one if its fit passes the check that what it leaves is noise (residual variance at
+  most :data:`MAX_RESIDUAL_TO_NOISE` times the replication noise variance, and it smooths); else
+  the raw one, flagged as biased upward.
 - Population: ``population_evppi = evppi_per_decision x population_multiplier``, the discounted
   number of decisions the information would inform: ``population`` decisions per year for
   ``horizon_years`` years, year t divided by (1 + discount_rate_per_year)^(t - 1) (as pausesim
@@ -55,16 +62,28 @@ from .psa_outcomes import (
     decision_outcomes,
 )
 
-__all__ = ["ALL_PARAMETERS", "DEFAULT_LAMBDAS_GBP", "MIN_DRAWS", "VOIResult", "check_options",
-           "evpi", "evppi", "expected_value_of_choosing_later", "population_multiplier",
-           "value_of_information", "variance_shares"]
+__all__ = ["ALL_PARAMETERS", "DEFAULT_LAMBDAS_GBP", "MAX_RESIDUAL_TO_NOISE", "MIN_DRAWS",
+           "NOISE_NEGLIGIBLE", "VOIResult", "check_options", "choose_evpi", "evpi", "evppi",
+           "expected_value_of_choosing_later", "population_multiplier", "value_of_information",
+           "variance_shares"]
 
 MIN_DRAWS = 50
+#: Replication noise below this share of INB's variance across draws is negligible: EVPI is then
+#: taken straight from the per-draw means (the upward bias of E[max(0, INB + noise)] is about
+#: noise variance x density of INB at 0 / 2, far below its standard error).
+NOISE_NEGLIGIBLE = 0.05
+#: A regression on all parameters removes only noise if the residual it leaves is noise: its
+#: residual variance at most this multiple of the replication noise variance of a draw's mean.
+MAX_RESIDUAL_TO_NOISE = 2.0
 ALL_PARAMETERS = "all parameters"
 OUTCOME_UNITS = {"infants_avoided": "infants", "net_cost_avoidance": "GBP"}
 NOISE_NOTE = ("Each draw's outcome is a mean over its replications and carries Monte Carlo "
               "noise; the regressions treat it as residual, so EVPPI and evpi_smoothed exclude "
-              "it, while evpi_raw (straight from the per-draw means) is biased upward by it.")
+              "it (if they fit), while evpi_raw (straight from the per-draw means) is biased "
+              "upward by it. evpi_per_decision is evpi_raw where the noise is under "
+              f"{NOISE_NEGLIGIBLE:.0%} of the variance, else evpi_smoothed if its fit leaves no "
+              f"more than {MAX_RESIDUAL_TO_NOISE:g} x the noise variance (evpi_source says which "
+              "and why).")
 
 
 def expected_value_of_choosing_later(inb: np.ndarray) -> np.ndarray:
@@ -243,6 +262,49 @@ def _bootstrap_rows(n: int, bootstrap: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, n, (bootstrap, n))
 
 
+def smoothed_fit_check(out: DecisionOutcomes, lambdas, smoothed: _GroupFit) -> np.ndarray:
+    """Residual variance of the regression of INB on all parameters over the replication noise
+    variance of a draw's mean, per λ (NaN without replications; inf for a fit that does not
+    smooth). With every parameter a regressor, a fit that captures E[INB | parameters] leaves
+    only noise: a ratio near 1; a misfit leaves more."""
+    inb, fitted = out.incremental_net_benefit(lambdas), smoothed.fitted_inb(lambdas)
+    dof = out.n_draws - max(smoothed.net.edf, smoothed.infants.edf)
+    if dof <= 0 or metamodel.not_smoothed(smoothed.net.warnings + smoothed.infants.warnings):
+        return np.full(len(lambdas), np.inf)
+    residual = np.sum((inb - fitted) ** 2, axis=0) / dof
+    noise = out.noise_variance(1.0, lambdas)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(noise > 0, residual / noise, np.where(np.isnan(noise), np.nan, np.inf))
+
+
+def choose_evpi(noise_share: np.ndarray, fit_ratio: np.ndarray | None) -> np.ndarray:
+    """Per λ, which EVPI estimate to report: "raw" where the replication noise share is below
+    :data:`NOISE_NEGLIGIBLE`, else "smoothed" where the regression passes its check (residual at
+    most :data:`MAX_RESIDUAL_TO_NOISE` x noise), else "raw" (flagged as biased)."""
+    share = np.asarray(noise_share, float)
+    passes = np.zeros(share.shape, bool) if fit_ratio is None else \
+        np.nan_to_num(np.asarray(fit_ratio, float), nan=np.inf) <= MAX_RESIDUAL_TO_NOISE
+    negligible = np.nan_to_num(share, nan=1.0) < NOISE_NEGLIGIBLE
+    return np.where(~negligible & passes, "smoothed", "raw")
+
+
+def _evpi_source(choice: str, share: float, ratio: float, regression: str) -> str:
+    noise = "unknown (no replications given)" if not np.isfinite(share) else f"{share:.1%}"
+    if choice == "smoothed":
+        return (f"regression on all parameters ({regression}): replication noise ({noise} of "
+                f"the variance) removed; the fit passes its check (residual variance "
+                f"{ratio:.2g} x the noise)")
+    if np.isfinite(share) and share < NOISE_NEGLIGIBLE:
+        return (f"per-draw means: replication noise {noise} of the variance, negligible (below "
+                f"{NOISE_NEGLIGIBLE:.0%}), so no regression is needed")
+    why = "" if not regression else (
+        "; the regression on all parameters failed its check (" + (
+            "it does not smooth" if ratio == np.inf else
+            f"residual variance {ratio:.2g} x the noise, more than {MAX_RESIDUAL_TO_NOISE:g}"
+            if np.isfinite(ratio) else "no replications to compare it with") + ")")
+    return f"per-draw means: biased upward by replication noise ({noise} of the variance){why}"
+
+
 def _evpi_table(out: DecisionOutcomes, lambdas, multiplier, unit,
                 smoothed: _GroupFit | None) -> pd.DataFrame:
     inb = out.incremental_net_benefit(lambdas)
@@ -253,21 +315,26 @@ def _evpi_table(out: DecisionOutcomes, lambdas, multiplier, unit,
     raw_se = h.std(axis=0, ddof=1) / np.sqrt(out.n_draws)
     noise = out.noise_share(inb, out.noise_variance(1.0, lambdas))
     table = pd.DataFrame({"lambda": lambdas})
+    ratio = np.full(len(lambdas), np.nan)
+    smoothed_value = smoothed_se = np.full(len(lambdas), np.nan)
+    regression = ""
     if smoothed is not None:
-        best, best_se = smoothed.evppi, _sd(smoothed.evppi_boot)
+        smoothed_value, smoothed_se = smoothed.evppi, _sd(smoothed.evppi_boot)
+        ratio = smoothed_fit_check(out, lambdas, smoothed)
         interpolates = metamodel.not_smoothed(smoothed.net.warnings + smoothed.infants.warnings)
-        source = (f"regression on all parameters ({_method(smoothed)}): " +
-                  ("it interpolates the draws, so replication noise is NOT removed (too few "
-                   "draws)" if interpolates else "replication noise removed"))
-    else:
-        best, best_se = raw, raw_se
-        source = "per-draw means: biased upward by replication noise"
+        regression = _method(smoothed) + (
+            ": it interpolates the draws, so replication noise is NOT removed (too few draws)"
+            if interpolates else "")
+    choice = choose_evpi(noise, ratio if smoothed is not None else None)
+    best = np.where(choice == "smoothed", smoothed_value, raw)
+    best_se = np.where(choice == "smoothed", smoothed_se, raw_se)
     table = table.assign(
         evpi_per_decision=best, standard_error=best_se, population_evpi=best * multiplier,
         population_standard_error=best_se * multiplier, population_multiplier=multiplier,
-        evpi_source=source, evpi_raw=raw, evpi_raw_standard_error=raw_se,
-        evpi_smoothed=smoothed.evppi if smoothed is not None else np.nan,
-        evpi_smoothed_standard_error=best_se if smoothed is not None else np.nan,
+        evpi_source=[_evpi_source(c, s, r, regression) for c, s, r in zip(choice, noise, ratio)],
+        evpi_raw=raw, evpi_raw_standard_error=raw_se,
+        evpi_smoothed=smoothed_value, evpi_smoothed_standard_error=smoothed_se,
+        evpi_regression=regression or np.nan, smoothed_residual_to_noise=ratio,
         replication_noise_share=noise, expected_incremental_net_benefit=expected,
         optimal_decision=np.where(expected > 0, ce.FUND, ce.NOT_FUND), n_draws=out.n_draws,
         unit=unit, lambda_unit=LAMBDA_UNIT)
