@@ -290,6 +290,7 @@ def files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("inputs")
     made = {
         "binary.toml": bytes(range(256)),
+        "not_word.docx": b"PK\x03\x04 not a Word document",
         "latin1.toml": "[scenario]\nname = \"£\"\n".encode("latin-1"),
         "utf16.toml": "[practice]\npractitioners = 3\n".encode("utf-16"),
         "gzip.toml": gzip.compress(b"[practice]\npractitioners = 3\n"),
@@ -503,6 +504,12 @@ EXPLICIT = {
         + [[LONG_NAME + ".csv"], [LONG_NAME + ".xlsx"], [str(f / "inflating_areas.xlsx")],
            [str(f / "far_areas.xlsx")], [str(f / "fifo.csv")]],
     "horizon_months": lambda f: [["0"], ["-1"], ["nan"], ["inf"], ["1e9"], ["5"]],
+    # a council's Word template (report, portfolio)
+    "template": lambda f: [[str(f / "missing.docx")], [str(f / "binary.toml")],
+                           [str(f / "not_word.docx")], [str(f / "empty_folder")]],
+    # app: refused before any server starts
+    "host": lambda f: [[""], ["  "]],
+    "port": lambda f: [["0"], ["-1"], ["70000"]],
     # calibrate
     "targets": lambda f: [["nonsense"], ["T1,nonsense"], [","], [""]],
     "without": lambda f: [["nonsense"], [","]],

@@ -60,7 +60,7 @@ VARIANTS = {
     "no mortality, no dropout": {"mortality.general_population_rate_per_year": 0.0,
                                  "programme.dropout_rate_per_year": 0.0,
                                  "pregnancy.frailty_shape": 0.3},
-    "no exits, long horizon": {"care.exit_routes": False, "practice.horizon_months": 150.5,
+    "no exits, long horizon": {"care.exit_routes": False, "practice.horizon_months": 151,
                                "pregnancy.counterfactual_rate_per_year": 0.6},
     "young, steep age curve": {"population.age_band_probabilities": [0.5, 0.5, 0, 0, 0, 0, 0],
                                "pregnancy.age_rate_ratios": [2, 1.5, 1, 1, 0.5, 0.2, 0.05]},

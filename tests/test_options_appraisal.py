@@ -118,10 +118,13 @@ def test_excel_holds_the_printed_numbers(compared):
             assert isinstance(row["NPV (mean)"], (int, float))  # numbers, not text
             assert fmt.money(row["Programme cost (PV)"]) == cells["Programme cost (PV)"]
             assert fmt.money(row["Care costs avoided (PV)"]) == cells["Care costs avoided (PV)"]
+            # median [band] mean: the median is the headline (docs/model.md), the mean labelled
             assert cells["Infants kept out of care"] == (
-                f"{fmt.count(row['Infants kept out of care (mean)'], 1)} "
-                f"[{fmt.interval(row['Infants: low'], row['Infants: high'])}]")
-            assert cells["Net present value (NPV)"].startswith(fmt.money(row["NPV (mean)"]))
+                f"{fmt.count(row['Infants kept out of care (median)'], 1)} "
+                f"[{fmt.interval(row['Infants: low'], row['Infants: high'])}] "
+                f"mean {fmt.count(row['Infants kept out of care (mean)'], 1)}")
+            assert cells["Net present value (NPV)"].startswith(fmt.money(row["NPV (median)"]))
+            assert cells["Net present value (NPV)"].endswith(f"mean {fmt.money(row['NPV (mean)'])}")
             assert fmt.percent(row["P(net saving)"]) == cells["P(net saving)"]
     assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$1"
     differences = openpyxl.load_workbook(out / "options.xlsx")["differences"]

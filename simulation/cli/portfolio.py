@@ -21,7 +21,7 @@ from simulation.cli.common import (
     uncertainty,
     writing,
 )
-from simulation.core import deflators
+from simulation.core import deflators, output
 
 DEFAULT_REPS = 1000
 
@@ -73,6 +73,8 @@ def main(args) -> int:
     out = args.out or default_out(f"portfolio-{args.areas.stem}")
     inputs = input_paths(args) + [Path(a.scenario.origin) for a in areas
                                   if Path(a.scenario.origin).exists()]
+    # before a dask cluster starts (portfolio.make checks again, for callers of the API)
+    output.check_writable(out, args.force, inputs)
     with run_options(args) as options:
         report = portfolio.make(areas, args.areas, out, args.reps, args.seed, args.band,
                                 args.force, uncertainty=uncertainty(args), draws=args.draws,

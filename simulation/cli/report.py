@@ -74,7 +74,7 @@ def check_council_removals(value: float | None) -> None:
 
 
 def main(args) -> int:
-    from simulation.core import monitoring
+    from simulation.core import monitoring, output
     from simulation.core.errors import PausesimError
     from simulation.report import build
     from simulation.report.word_blocks import check_template
@@ -91,6 +91,8 @@ def main(args) -> int:
     opts = _options(args)  # bad variants: one line, before anything is simulated
     check_memory(2 * args.reps * max(1, len(opts)), scenario, args.workers)
     out = args.out or default_out(f"report-{scenario.name}")
+    # before a dask cluster starts (build.make checks again, for callers of the API)
+    output.check_writable(out, args.force, inputs)
     with run_options(args) as options:
         extra = _appraisal(args, opts, options) if opts else None
         report = build.make(scenario, out, args.reps, args.seed, args.band, args.force,

@@ -151,9 +151,11 @@ class Scenario:
 
     def to_toml(self) -> str:
         """The scenario as an editable TOML file: every value with its unit, range and source.
-        Calibrated parameters the scenario leaves to its calibration are written as comments
-        (uncomment one to fix it), so that the file, loaded again, resolves to this scenario."""
+        Calibrated parameters the scenario leaves to its calibration, and defaults it does not
+        give, are written as comments (uncomment one to fix it), so that the file, loaded again,
+        resolves to this scenario with the same given values (the same draws)."""
         calibrated = set(self.calibrated_keys())
+        default = defaults()
         lines = ["[scenario]", f"name = {toml_value(self.name)}"]
         if self.title_text:
             lines.append(f"title = {toml_value(self.title_text)}")
@@ -173,6 +175,12 @@ class Scenario:
                 if p.key in calibrated:
                     lines.append(f"# calibrated ('{self.calibration}'): drawn from the posterior "
                                  "in probabilistic runs; point estimate shown. Uncomment to fix.")
+                    entry = "# " + entry
+                elif p.key not in self.given and self.values[p.key] == default[p.key]:
+                    # a given value is never drawn: writing the defaults as given would pin
+                    # every declared range, and the file would no longer reproduce the run
+                    lines.append("# not given: the default, drawn from its declared range in "
+                                 "probabilistic runs where it has one. Uncomment to fix.")
                     entry = "# " + entry
                 lines.append(entry)
             lines.append("")

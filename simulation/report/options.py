@@ -58,8 +58,10 @@ def appraisal(results: dict[str, compare.ComparisonResult]) -> pd.DataFrame:
                 "reference": result.labels[0], "is_reference": k == 0, "period": period,
                 "price_base": result.unit(NPV),
                 "programme_cost_pv": cost, "care_costs_avoided_pv": benefit,
-                "infants_mean": inf["mean"], "infants_lo": inf["lo"], "infants_hi": inf["hi"],
-                "npv_mean": npv["mean"], "npv_lo": npv["lo"], "npv_hi": npv["hi"],
+                "infants_median": inf["median"], "infants_mean": inf["mean"],
+                "infants_lo": inf["lo"], "infants_hi": inf["hi"],
+                "npv_median": npv["median"], "npv_mean": npv["mean"], "npv_lo": npv["lo"],
+                "npv_hi": npv["hi"],
                 "benefit_cost_ratio": benefit / cost if cost > 0 else np.nan,
                 "probability_net_saving": at.loc[(label, compare.PROBABILITY), "mean"],
                 **{f"infants_{k_}": inf[k_] for k_ in _DIFFERENCES},
@@ -77,7 +79,8 @@ _DIFFERENCES = ("difference_mean", "difference_ci_lo", "difference_ci_hi", "diff
 
 def _row(r: pd.Series, prefix: str) -> dict:
     """The appraisal's columns for one quantity under the names the printed comparison uses."""
-    return {"mean": r[f"{prefix}_mean"], "lo": r[f"{prefix}_lo"], "hi": r[f"{prefix}_hi"],
+    return {"median": r[f"{prefix}_median"], "mean": r[f"{prefix}_mean"],
+            "lo": r[f"{prefix}_lo"], "hi": r[f"{prefix}_hi"],
             **{k: r[f"{prefix}_{k}"] for k in _DIFFERENCES}}
 
 
@@ -235,9 +238,11 @@ APPRAISAL_SHEET = (
     *_WHO,
     ("Programme cost (PV)", "programme_cost_pv", MONEY_FORMAT),
     ("Care costs avoided (PV)", "care_costs_avoided_pv", MONEY_FORMAT),
+    ("Infants kept out of care (median)", "infants_median", "0.0"),
     ("Infants kept out of care (mean)", "infants_mean", "0.0"),
     ("Infants: low", "infants_lo", "0.0"), ("Infants: high", "infants_hi", "0.0"),
-    ("NPV (mean)", "npv_mean", MONEY_FORMAT), ("NPV: low", "npv_lo", MONEY_FORMAT),
+    ("NPV (median)", "npv_median", MONEY_FORMAT), ("NPV (mean)", "npv_mean", MONEY_FORMAT),
+    ("NPV: low", "npv_lo", MONEY_FORMAT),
     ("NPV: high", "npv_hi", MONEY_FORMAT),
     ("Benefit-cost ratio", "benefit_cost_ratio", "0.00"),
     ("P(net saving)", "probability_net_saving", "0%"),
