@@ -426,12 +426,13 @@ def test_a_full_disk_under_checkpoint_is_one_warning_and_the_run_goes_on(tmp_pat
 
 # ----------------------------------------- item 9: SIGTERM once the output folder is published
 def test_sigterm_after_publishing_says_the_output_was_written(tmp_path, monkeypatch, capsys):
-    from simulation.cli import run as run_cli
+    from simulation.results import text
 
     def terminated(*args):
         raise output.Terminated(15)
 
-    monkeypatch.setattr(run_cli, "views_text", terminated)  # just after the folder is in place
+    # just after the folder is in place (run imports views_text when it runs: lazy start-up)
+    monkeypatch.setattr(text, "views_text", terminated)
     out = tmp_path / "res"
     assert main([*RUN, "--out", str(out)]) == 143
     line = one_line(capsys)
@@ -466,7 +467,7 @@ def test_local_workers_are_capped_at_the_cpus(monkeypatch, capsys, option):
 
     monkeypatch.setattr(common, "cpu_count", lambda: 2)
     monkeypatch.setattr(runner, "dask_executor", executor)
-    args = cli._parser().parse_args(["run", option, "1000"])
+    args = cli._parser("run").parse_args(["run", option, "1000"])
     with common.run_options(args) as options:
         used = options["workers"] if option == "--workers" else seen["dask_local"]
     assert used == 2

@@ -285,13 +285,18 @@ def _money_inputs(workbook, report, footer: str) -> None:
 
 def _assumptions(workbook, report, footer: str) -> None:
     a = report.tables["assumptions"]
-    how = {"as given": "as given"}
     rows, values = [], []
+    # short words for a narrow column (the full wording is in assumptions.csv and the Notes)
+    how = {"drawn from its declared range around the value shown": "drawn: its declared range",
+           "drawn from the calibration (value shown: its central estimate)":
+               "drawn: the calibration (central value shown)",
+           "drawn from the calibration (value shown: its central estimate); and a site effect":
+               "drawn: the calibration, plus a site effect"}
     for r in a.itertuples():
         number = _plain_number(r.value, r.value_number)
         rows.append([r.label, str(r.section).replace("_", " ").capitalize(),
                      r.value if number is None else number, r.unit,
-                     how.get(r.how, "drawn from the calibration (central value shown)"),
+                     how.get(r.how, r.how),
                      r.source])
         values.append(None if number is None else
                       xb.WHOLE if float(number).is_integer() else "#,##0.0##")
@@ -300,7 +305,9 @@ def _assumptions(workbook, report, footer: str) -> None:
                   "parameter names (codes) are in the Data sheet."],
                  ["Parameter", "Section", "Value", "Unit", "How it was set", "Source"], rows,
                  [None, None, values, None, None, None], footer,
-                 widths=[34, 13, 12, 16, 20, 70], orientation="portrait")
+                 widths=[34, 13, 12, 16, 24, 66], orientation="portrait")
+    # a hundred parameters: two pages tall at most, so the workbook prints in under 12 pages
+    workbook["Assumptions"].page_setup.fitToHeight = 2
 
 
 def _plain_number(shown, number) -> float | None:
@@ -354,6 +361,7 @@ def _notes(workbook, report, footer: str) -> None:
     ws = xb.add_sheet(workbook, "Notes", "Notes: provenance, definitions and every sentence",
                       [], ["Item", "Text"], [list(line) for line in lines], None, footer,
                       widths=[26, 100], orientation="portrait")
+    ws.page_setup.fitToHeight = 1  # one page: the sentences are read together
     for row in ws.iter_rows(min_row=4, max_col=2):
         row[0].font = Font(bold=True)
         row[1].alignment = Alignment(wrap_text=True, vertical="top")
