@@ -328,3 +328,16 @@ def add_template_option(p) -> None:
                    help="write the Word document in this council document's styles, page "
                         "set-up, headers and footers (its body text is not copied; a .dotx "
                         "template: save it as .docx first)")
+
+
+def add_plan_option(p, what: str) -> None:
+    """``--plan-sims N``: simulated authorities per figure of the monitoring Plan (``what``
+    it is used for, in the help)."""
+    p.add_argument("--plan-sims", type=int, default=100, metavar="N",
+                   help=f"{what} (power and expected value of sample information; 0: no Plan) "
+                        "(default: %(default)s)")
+
+
+def check_plan_sims(n: int) -> None:
+    if n < 0:
+        raise PausesimError(f"--plan-sims = {n} is invalid: must be an integer >= 0")

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from simulation.cli import COMMANDS
 from simulation.cli.common import (
+    add_plan_option,
     add_run_options,
     add_set_option,
     check_memory,
+    check_plan_sims,
     check_run_options,
     default_out,
     input_paths,
@@ -48,10 +50,7 @@ def add_parser(sub) -> None:
                    help="prior probability that the system effect does not happen in this "
                         "authority, for the update (default: the calibration's own, or 0.5 - "
                         "the calibration prior's - when its posterior has none)")
-    p.add_argument("--plan-sims", type=int, default=100, metavar="N",
-                   help="simulated authorities per truth and year for the Plan's power figures "
-                        "and its expected value of sample information (0: no Plan) (default: "
-                        "%(default)s)")
+    add_plan_option(p, "simulated authorities per truth and year for the Plan")
     p.set_defaults(handler=main)
 
 
@@ -66,8 +65,7 @@ def main(args) -> int:
 
     check_run_options(args)
     check_p(args.p_no_effect)
-    if args.plan_sims < 0:
-        raise PausesimError(f"--plan-sims = {args.plan_sims} is invalid: must be an integer >= 0")
+    check_plan_sims(args.plan_sims)
     scenario = load_scenario(args)
     data = monitoring.load(args.data, scenario["practice.horizon_months"])
     check_memory(args.reps, scenario, args.workers)

@@ -14,10 +14,12 @@ from pathlib import Path
 
 from simulation.cli import COMMANDS
 from simulation.cli.common import (
+    add_plan_option,
     add_run_options,
     add_scenario_argument,
     add_template_option,
     check_memory,
+    check_plan_sims,
     check_run_options,
     default_out,
     input_paths,
@@ -50,10 +52,7 @@ def add_parser(sub) -> None:
                    help="a running practice's monitoring data (a CSV, or a 'pausesim template' "
                         "workbook's Monitoring sheet: docs/monitoring.md): adds the section "
                         "'Local evidence so far' (On track?, Update, Forecast from here, Plan)")
-    p.add_argument("--plan-sims", type=int, default=100, metavar="N",
-                   help="with --monitoring: simulated authorities per figure of the Plan (power "
-                        "and expected value of sample information; 0: no Plan) (default: "
-                        "%(default)s)")
+    add_plan_option(p, "with --monitoring: simulated authorities per figure of the Plan")
     add_template_option(p)
     p.add_argument("--variant", dest="variants", action="append", nargs="+", default=[],
                    metavar="LABEL [SECTION.NAME=VALUE ...]",
@@ -75,14 +74,12 @@ def check_council_removals(value: float | None) -> None:
 
 def main(args) -> int:
     from simulation.core import monitoring, output
-    from simulation.core.errors import PausesimError
     from simulation.report import build
     from simulation.report.word_blocks import check_template
 
     check_run_options(args)
     check_council_removals(args.council_removals)
-    if args.plan_sims < 0:
-        raise PausesimError(f"--plan-sims = {args.plan_sims} is invalid: must be an integer >= 0")
+    check_plan_sims(args.plan_sims)
     check_template(args.template)
     scenario = load_scenario(args)
     data = None if args.monitoring is None else \
