@@ -164,9 +164,11 @@ def test_period_resolution_gives_the_same_period_figures(uncalibrated):
     period = study.simulate(uncalibrated, 30, seed=9, uncertainty="point", resolution="period")
     a, b = month.summary(), period.summary()
     keep = ~a.metric.str.startswith("break_even")  # resolution-dependent by definition
-    # tallies are kept as float32 (7 significant digits), summed into bins before or after
+    # tallies are kept as float32 (7 significant digits), summed into bins before or after: a
+    # sum of up to 60 monthly values differs by up to ~60 x 6e-8 = 4e-6 relative (a median
+    # of money, the middle future's sum, showed 2e-6)
     pd.testing.assert_frame_equal(a[keep].reset_index(drop=True),
-                                  b[keep].reset_index(drop=True), rtol=1e-6)
+                                  b[keep].reset_index(drop=True), rtol=1e-5)
 
 
 def test_the_mean_se_is_clustered_by_parameter_set_and_agrees_with_a_cluster_bootstrap(national):
