@@ -132,6 +132,47 @@ def shot(page, name: str) -> None:
         page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
+def test_a_council_template_shapes_the_word_report(server, browser, tmp_path):
+    """The author's own Word template (as ``report --template``): a bad one gets the CLI's
+    one-line message naming the upload (never the server's path) and nothing runs; a good one
+    gives a report.docx in the council's header and Heading 1 colour."""
+    import docx
+    from docx.shared import RGBColor
+
+    url, _ = server
+    bad = tmp_path / "council-bad.docx"
+    bad.write_bytes(b"PK\x03\x04 not a Word document")
+    good = tmp_path / "council.docx"
+    doc = docx.Document()
+    doc.sections[0].header.paragraphs[0].text = "Northshire Council - OFFICIAL"
+    doc.styles["Heading 1"].font.color.rgb = RGBColor(0x12, 0x34, 0x56)
+    doc.add_paragraph("the council's own body text, not copied")
+    doc.save(str(good))
+    context = browser.new_context(accept_downloads=True)
+    pg = context.new_page()
+    pg.goto(url + "/")
+    pg.click("#use-builtin")
+    pg.fill("#reps", str(REPS))
+    pg.set_input_files("#council-template", str(bad))
+    pg.click("#run")
+    message = pg.inner_text("#form-message")
+    assert message.startswith("template council-bad.docx: not a Word document") and \
+        "/tmp" not in message, message
+    assert pg.locator("#results").count() == 0  # nothing was run
+    pg.set_input_files("#council-template", str(good))
+    pg.click("#run")
+    wait_for_results(pg)
+    assert "--template council.docx" in pg.inner_text("body")  # the reproducing command
+    with pg.expect_download() as info:
+        pg.click("#dl-report-docx")
+    info.value.save_as(tmp_path / "report.docx")
+    written = docx.Document(str(tmp_path / "report.docx"))
+    assert written.sections[0].header.paragraphs[0].text == "Northshire Council - OFFICIAL"
+    assert written.styles["Heading 1"].font.color.rgb == RGBColor(0x12, 0x34, 0x56)
+    assert "not copied" not in " ".join(p.text for p in written.paragraphs)
+    context.close()
+
+
 def wait_for_results(page, seconds: float = 600) -> None:
     page.wait_for_selector("#results, #run-error", timeout=seconds * 1000)
 

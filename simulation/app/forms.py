@@ -158,3 +158,25 @@ def monitoring_data(data: bytes, shown: str, horizon_months: float):
 def workbook_bytes(scenario: Scenario) -> bytes:
     """The filled inputs workbook of ``scenario`` (as ``pausesim template`` writes it)."""
     return workbook.template_bytes(scenario)
+
+
+def council_template(data: bytes, shown: str, path: Path) -> str:
+    """Save an uploaded council Word template to ``path`` if it is one python-docx can open
+    (checked as ``--template`` is); return the one-line message (naming the upload, never the
+    server's path), or "" when it is good."""
+    from simulation.report.word_blocks import check_template
+
+    try:
+        check_size(data, MAX_WORKBOOK_BYTES, shown)
+    except PausesimError as exc:
+        return str(exc)
+    if not shown.lower().endswith(".docx"):
+        return (f"template {shown}: must be a Word document ending in .docx (save a .dotx "
+                "template as .docx first)")
+    path.write_bytes(data)
+    try:
+        check_template(path)
+    except PausesimError as exc:
+        path.unlink()
+        return str(exc).replace(f"--template {path}", f"template {shown}")
+    return ""

@@ -38,6 +38,9 @@ from simulation.core.errors import PausesimError
 from simulation.core.parameters import BY_KEY
 from simulation.results import study
 
+#: The council's Word template of a job, if its author uploaded one (report.docx takes its
+#: styles, headers and footers, as ``pausesim report --template``).
+TEMPLATE = "council.docx"
 #: Largest request body (bytes): the largest upload plus room for the form's fields.
 MAX_BODY_BYTES = forms.MAX_WORKBOOK_BYTES + 64 * 1024
 #: The page's Content-Security-Policy: nothing from elsewhere; scripts only from this server.
@@ -212,19 +215,28 @@ async def job_page(request: Request) -> Response:
 async def run(request: Request) -> Response:
     """Check the form as the CLI checks ``--set``, ``--reps`` and ``--seed``; queue the run."""
     job = _job(request)
-    async with request.form(max_files=0, max_fields=50, max_part_size=4096) as form:
+    async with request.form(max_files=1, max_fields=50,
+                            max_part_size=forms.MAX_WORKBOOK_BYTES + 1) as form:
         values = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+        upload = form.get("template")
+        template = await upload.read(forms.MAX_WORKBOOK_BYTES + 1) \
+            if upload is not None and not isinstance(upload, str) else b""
+        template_name = forms.upload_name(getattr(upload, "filename", "") or "", ".docx")
     jobs = _jobs(request)
     if job.state not in ("draft", "failed"):  # a new run of the same inputs: a new job
         old, job = job, jobs.new()
         job.reference, job.scenario, job.warnings = old.reference, old.scenario, old.warnings
-        uploaded = old.folder / "uploaded.xlsx"
-        if uploaded.exists():
-            (job.folder / "uploaded.xlsx").write_bytes(uploaded.read_bytes())
+        for kept in ("uploaded.xlsx", TEMPLATE):  # the same inputs (and council template)
+            if (old.folder / kept).exists():
+                (job.folder / kept).write_bytes((old.folder / kept).read_bytes())
     job.edits = {k: values[k] for k in [*forms.main_inputs(), "reps", "seed"] if k in values}
     checked = forms.apply(job.scenario, values)
     reps, seed, messages = forms.run_numbers(values.get("reps", ""), values.get("seed", ""))
     messages.update(checked.messages)
+    if template:
+        message = forms.council_template(template, template_name, job.folder / TEMPLATE)
+        if message:
+            messages[""] = message
     if messages:
         return _job_page(request, job, messages, 422)
     job.reps, job.seed, job.error = reps, seed, ""
@@ -232,8 +244,10 @@ async def run(request: Request) -> Response:
     edited = checked.scenario
     (job.folder / "inputs.xlsx").write_bytes(forms.workbook_bytes(edited))
     (job.folder / "scenario.toml").write_text(edited.to_toml(), encoding="utf-8")
+    has_template = (job.folder / TEMPLATE).exists()
     job.command = shlex.join(["pausesim", "report", "scenario.toml", "--reps", str(reps),
-                              "--seed", str(seed), "--out", "report"])
+                              "--seed", str(seed), "--out", "report",
+                              *(["--template", "council.docx"] if has_template else [])])
     job.state = "queued"
     workers = request.app.state.workers
     if not jobs.submit(job, lambda j: _simulate(j, edited, workers)):
@@ -257,9 +271,11 @@ def _simulate(job: Job, scenario, workers: int) -> None:
 
     job.state, job.started = "running", time.time()
     try:
+        template = job.folder / TEMPLATE
         job.report = build.make(scenario, job.folder / "report", job.reps, job.seed,
                                 engine="fast", workers=workers, executor=None,
-                                progress=progress)
+                                progress=progress,
+                                template=template if template.exists() else None)
     except PausesimError as exc:
         job.error, job.state = str(exc), "failed"
         return
