@@ -134,6 +134,19 @@ def test_periods_report_the_part_year():
     assert periods(60) == {"month_21": 21, **{f"year_{y}": 12 * y for y in range(1, 6)}}
 
 
+def test_an_18_month_report_says_where_the_effect_comes_from_over_18_months(national):
+    """Old behaviour: the sources table and its sentence stopped at the last whole year ("of
+    the 0.1 infants ... over 1 year") in an 18-month report."""
+    from simulation.report import build
+
+    both = build.simulate(national.with_overrides({"practice.horizon_months": 18}), 8, 3,
+                          "point", 1, 0.9, engine="fast", workers=1, progress=False)
+    report = build.build(*both, 0.9, None, None)
+    assert set(report.tables["sources"].period) == {"months_13_18"}
+    where = [x.text for x in report.sentences if "on average over" in x.text]
+    assert len(where) == 2 and all("over 18 months" in text for text in where), where
+
+
 def test_horizon_must_be_whole_months(national):
     with pytest.raises(scenario_mod.ScenarioError, match="whole number of months"):
         national.with_overrides({"practice.horizon_months": 18.5})

@@ -377,7 +377,7 @@ def _where_split(tables, view: str) -> Sentence:
                         view=view)
     text = (f"{PREFIX[view]}of the {src('mean', 'total', 'mean')} infants kept out of care "
             f"on average over "
-            f"{_years_word(s, 'sources', quantity='infants_avoided', source='total', view=view)}"
+            f"{_span_words(s, 'sources', quantity='infants_avoided', source='total', view=view)}"
             ", ")
     if abs(authority) > 0.0 or view != "base":
         text += (f"{src('pct', 'authority')} come from other mothers in the authority (a "

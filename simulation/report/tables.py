@@ -18,6 +18,7 @@ from simulation.model.layout import REPORTED_SOURCES
 from simulation.results import band_stats, costs, periods
 from simulation.results import format as fmt
 from simulation.results.metrics import BY_NAME, STATISTIC_BY_NAME, parse
+from simulation.results.results import is_span
 
 #: The headline figures: (full metric name, which period: "last" year, "month_21", "horizon").
 HEADLINE = (
@@ -110,6 +111,15 @@ def last_year(results) -> str:
     return years[-1]
 
 
+def last_span(results) -> str:
+    """The period that ends at the horizon: its last whole year, or the part-year after it
+    (``months_13_18`` for an 18-month horizon)."""
+    spans = [p for p in periods(results.horizon) if is_span(p)]
+    if not spans:
+        raise ValueError("the horizon is shorter than one month")
+    return spans[-1]
+
+
 def period_month(results, period: str) -> float:
     """Month at which a period ends: ``month_21`` -> 21, ``year_3`` -> 36, ``horizon``."""
     if period == "horizon":
@@ -193,11 +203,11 @@ def by_year(results, band: float) -> pd.DataFrame:
 
 def sources(results, band: float) -> pd.DataFrame:
     """Infants kept out of care and care costs avoided (discounted) by where the effect comes
-    from, to the last year, with each source's share of the mean total (``share``; and
+    from, to the horizon, with each source's share of the mean total (``share``; and
     ``share_shown``, rounded to whole percentages that add up to 100%, as every table and sentence
     prints it); the sources' means add up to the total's (every replication's sources sum to its
     total)."""
-    period = last_year(results)
+    period = last_span(results)  # to the horizon, a part-year included
     rows = []
     for quantity, discounted in (("infants_avoided", False), ("cost_avoided", True)):
         total_name = _cumulative(quantity, discounted)
