@@ -152,6 +152,11 @@ def test_monitor_prints_the_answers_and_writes_its_folder(tmp_path, capsys):
     assert set(here["view"]) == {"base", "authority"}
     assert (here["effective_sample_size"] <= here["replications"] + 1e-9).all()
     assert (here["lo_from_here"] <= here["hi_from_here"]).all()
+    assert here["local_share"].between(0, 1).all()
+    assert here["local_share_practice_series"].between(0, 1).all()
+    assert here.loc[here["view"] == "base", "local_share_authority_counts"].isna().all()
+    assert here.loc[here["view"] == "authority", "local_share_authority_counts"].between(0, 1).all()
+    assert "the headline (infants kept out of care to the horizon) now rests on local" in printed
     women = pd.read_csv(out / "women_parameters_update.csv")
     assert "outreach.enrol_probability" in set(women["parameter"])
     assert (women["effective_sets"] <= women["parameter_sets"] + 1e-9).all()
@@ -160,6 +165,29 @@ def test_monitor_prints_the_answers_and_writes_its_folder(tmp_path, capsys):
     assert (evsi["evsi_gbp"] >= 0).all()
     assert (evsi["evsi_gbp"] <= evsi["evpi_system_effect_gbp"] + 3 * evsi["evsi_se_gbp"]).all()
     assert "EVSI of 3 year(s)" in printed and "Update: the women's parameters" in printed
+
+
+def test_local_share_is_the_local_datas_weight_in_a_normal_update():
+    """Prior N(0, s0^2) sampled, one observation with noise s: the importance-weighted posterior
+    variance is 1 / (1/s0^2 + 1/s^2), so the local data's weight is s0^2 / (s0^2 + s^2). The
+    tolerance is 4 standard errors of a weighted variance, var_after * sqrt(2 / ESS) over the
+    prior variance (seeded; the estimator is otherwise exact)."""
+    import numpy as np
+
+    from simulation.results import conditioned
+
+    rng = np.random.default_rng(20261207)
+    for s0, s, y in ((1.0, 1.0, 0.3), (2.0, 1.0, -1.0), (1.0, 3.0, 0.5)):
+        x = rng.normal(0.0, s0, 200_000)
+        w = np.exp(-0.5 * ((x - y) / s) ** 2)
+        w /= w.sum()
+        ess = 1.0 / (w ** 2).sum()
+        truth = s0 ** 2 / (s0 ** 2 + s ** 2)
+        tolerance = 4 * (1 - truth) * np.sqrt(2.0 / ess)
+        assert abs(conditioned.local_share(x, w) - truth) < tolerance, (s0, s, truth)
+    flat = np.full(1000, 1e-3)
+    assert conditioned.local_share(rng.normal(size=1000), flat) == 0.0  # no local weight
+    assert np.isnan(conditioned.local_share(np.ones(1000), flat))  # nothing to explain
 
 
 def test_percentile_is_mid_rank_and_verdicts_name_the_side_and_whether_it_is_better():
@@ -289,8 +317,11 @@ def test_report_has_the_local_evidence_section(tmp_path):
         assert f"<h3>{heading}" in html, heading
     section = html[html.index('id="local-evidence"'):]
     assert "data:image/png;base64" in section[:section.index("</section>")]
+    assert "now rests on local rather than national evidence for about" in section
+    assert "<th>rests on local evidence</th>" in section
     text = " ".join(p.text for p in docx.Document(out / "report.docx").paragraphs)
     assert "Local evidence so far" in text
+    assert "now rests on local rather than national evidence" in text
     wb = openpyxl.load_workbook(out / "report.xlsx")
     assert "Local evidence" in wb.sheetnames  # people's words, print-ready (issue 22)
     assert wb["Local evidence"].page_setup.fitToWidth == 1

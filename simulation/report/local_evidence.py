@@ -11,7 +11,7 @@ from html import escape
 import pandas as pd
 
 from simulation.report.figures import Figure, png
-from simulation.results import monitor, ontrack
+from simulation.results import conditioned, monitor, ontrack
 from simulation.sensitivity import evsi
 
 TITLE = "Local evidence so far"
@@ -105,11 +105,15 @@ def build(views, data, seed: int, p_no_effect: float | None = None,
                          f"{show(r, r['hi_forecast'])}]" for _, r in f.iterrows()],
             "from here": [f"{show(r, r['median_from_here'])} [{show(r, r['lo_from_here'])} to "
                           f"{show(r, r['hi_from_here'])}]" for _, r in f.iterrows()],
-            "band now, share of its width": f["band_width_ratio"].map("{:.0%}".format)})
+            "band now, share of its width": f["band_width_ratio"].map("{:.0%}".format),
+            "rests on local evidence": f["local_share"].map(_share)})
         blocks.append(("Forecast from here", "The horizon's figures with the simulated futures "
                        "weighted by how well they reproduce the observed series (and, "
-                       "authority-wide, by the update); how much the band narrowed is the share "
-                       "of its width left, the rest now resting on the local evidence.", frame))
+                       "authority-wide, by the update). " + _headline_share(f) + "How much of "
+                       "a figure rests on local evidence is the local data's weight in it: one "
+                       "minus its variance from here over its forecast variance (0%: the national "
+                       "evidence alone; docs/monitoring.md); read it to the nearest ten per "
+                       "cent. " + _ess_sentence(f), frame))
         tables["local_forecast_from_here"] = f
     p = a.plan
     if p is not None and not p.empty:
@@ -135,6 +139,33 @@ def build(views, data, seed: int, p_no_effect: float | None = None,
                        f"value of sample information, {evpi_unit(a)}).{evpi}", frame))
         tables["local_plan"] = p
     return LocalEvidence(data.origin, blocks, figure, tables)
+
+
+def _share(v: float) -> str:
+    return "n/a" if pd.isna(v) else f"{v:.0%}"
+
+
+def _headline_share(f: pd.DataFrame) -> str:
+    """The sentence on how much of the headline rests on local evidence, per view."""
+    rows = f[(f["figure"] == "infants_avoided_cumulative") & f["local_share"].notna()]
+    if rows.empty:
+        return ""
+    said = [f"{_share(r['local_share'])} in the "
+            f"{'base case' if r['view'] == 'base' else 'authority-wide scenario'}"
+            for _, r in rows.iterrows()]
+    return ("The headline, infants kept out of care to the horizon, now rests on local rather "
+            f"than national evidence for about {' and '.join(said)}. ")
+
+
+def _ess_sentence(f: pd.DataFrame) -> str:
+    """The weights' effective sample size per view, and a warning below MIN_ESS."""
+    ess = f.groupby("view", sort=False)[["effective_sample_size", "replications"]].first()
+    said = "; ".join(f"{'base case' if v == 'base' else 'authority-wide'} {r.iloc[0]:.0f} of "
+                     f"{int(r.iloc[1])}" for v, r in ess.iterrows())
+    rough = ((f" Fewer than {conditioned.MIN_ESS} futures carry the weight: run more "
+              "replications before relying on the figures from here.")
+             if (ess["effective_sample_size"] < conditioned.MIN_ESS).any() else "")
+    return f"Effective simulated futures behind the figures from here: {said}.{rough}"
 
 
 def evpi_unit(a) -> str:

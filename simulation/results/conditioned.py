@@ -17,6 +17,15 @@ spread) is deliberately loose: several observed values together already cut the 
 fraction, and a tighter kernel (0.25) left an ESS of 6 of 400 with 9 observed values. It
 understates how much the history narrows the forecast rather than overstating it. With fewer
 than :data:`MIN_ESS` effective futures the printout says to run more replications.
+
+How much of a figure now rests on local evidence: ``1 - Var_after / Var_before`` of the figure
+over the futures (weighted after). Under a normal approximation the figure from here is a
+precision-weighted average of the national forecast and the local data, and this is the local
+data's weight in it (0: the forecast stands on the national evidence alone; 1: on local data
+alone). It counts both the update of the parameters and the chance path already observed (both
+are local evidence), is computed with each weighting alone too (the practice's series; the
+authority's counts), and carries the weights' Monte Carlo noise: read it to the nearest ten
+per cent, and not at all below :data:`MIN_ESS`.
 """
 
 from __future__ import annotations
@@ -64,15 +73,30 @@ def effect_weights(res, update) -> np.ndarray:
     return per_set[res.simulated.set_index]
 
 
+def local_share(x: np.ndarray, w: np.ndarray) -> float:
+    """Share of the figure ``x`` resting on local evidence: ``1 - Var_w(x) / Var(x)``, clipped
+    to [0, 1] (a weighted variance above the prior's, chance in the weights, reads as 0); nan
+    where the futures do not vary."""
+    var0 = float(np.var(x))
+    if var0 <= 0:
+        return float("nan")
+    mean1 = float(np.dot(w, x))
+    var1 = float(np.dot(w, (x - mean1) ** 2))
+    return float(min(1.0, max(0.0, 1.0 - var1 / var0)))
+
+
 def table(views, observed: pd.DataFrame, update=None) -> pd.DataFrame:
     """Each view's figures at the horizon before and after conditioning: median and band, how
-    much the band narrowed, the weights' effective sample size."""
+    much the band narrowed, how much of the figure rests on local evidence (all of it, and the
+    practice's series and the authority's counts each alone), the weights' effective sample
+    size."""
     rows = []
     for name, res in views.items():
-        w = history_weights(res, observed) if len(observed) else np.ones(res.reps)
-        if name == "authority":
-            w = w * effect_weights(res, update)
+        practice = history_weights(res, observed) if len(observed) else np.ones(res.reps)
+        authority = effect_weights(res, update) if name == "authority" else np.ones(res.reps)
+        w = practice * authority
         w = w / w.sum()
+        practice, authority = practice / practice.sum(), authority / authority.sum()
         ess = float(1.0 / (w ** 2).sum())
         q = (1.0 - res.band) / 2.0
         for key, label in FIGURES:
@@ -85,6 +109,11 @@ def table(views, observed: pd.DataFrame, update=None) -> pd.DataFrame:
                          "hi_forecast": float(hi0), "median_from_here": med1,
                          "lo_from_here": lo1, "hi_from_here": hi1, "band": res.band,
                          "band_width_ratio": (hi1 - lo1) / width0 if width0 > 0 else np.nan,
+                         "local_share": local_share(x, w),
+                         "local_share_practice_series": local_share(x, practice),
+                         "local_share_authority_counts": (
+                             local_share(x, authority)
+                             if name == "authority" and update is not None else np.nan),
                          "effective_sample_size": ess, "replications": res.reps,
                          "unit": res.price_label if key.startswith("net") else
                          ("women" if key.startswith("women") else "infants")})

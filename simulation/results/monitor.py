@@ -243,12 +243,40 @@ def text(a: Answers) -> str:
                          f"[{show(r['lo_forecast'])} to {show(r['hi_forecast'])}], from here "
                          f"{show(r['median_from_here'])} [{show(r['lo_from_here'])} to "
                          f"{show(r['hi_from_here'])}]: band {r['band_width_ratio']:.0%} of its "
-                         f"width (ESS {r['effective_sample_size']:.0f} of "
+                         f"width; {_local(r)} (ESS {r['effective_sample_size']:.0f} of "
                          f"{int(r['replications'])})")
+        lines.extend(headline_text(f))
         if (f["effective_sample_size"] < conditioned.MIN_ESS).any():
             lines.append(f"  few futures reproduce the history (ESS < {conditioned.MIN_ESS}): "
                          "run more --reps before relying on the narrowed bands")
     return "\n".join(lines)
+
+
+def _local(r) -> str:
+    """'rests X% on local evidence (...)' for one row of the forecast from here."""
+    if pd.isna(r["local_share"]):
+        return "local evidence's share not defined (the futures do not vary)"
+    parts = [f"the practice's series alone {r['local_share_practice_series']:.0%}"]
+    if not pd.isna(r["local_share_authority_counts"]):
+        parts.append(f"the authority's counts alone {r['local_share_authority_counts']:.0%}")
+    elif r["view"] == "authority":
+        parts.append("no update from the authority's counts yet")
+    return f"{r['local_share']:.0%} on local evidence ({', '.join(parts)})"
+
+
+def headline_text(forecast: pd.DataFrame) -> list[str]:
+    """How much of the headline (infants kept out of care to the horizon) now rests on local
+    rather than national evidence, per view (:func:`.conditioned.local_share`)."""
+    rows = forecast[forecast["figure"] == "infants_avoided_cumulative"]
+    if rows.empty or rows["local_share"].isna().all():
+        return []
+    share = {r["view"]: r["local_share"] for _, r in rows.iterrows()}
+    said = [f"{'base case' if v == 'base' else 'authority-wide'} {x:.0%}"
+            for v, x in share.items() if not pd.isna(x)]
+    return [f"  the headline (infants kept out of care to the horizon) now rests on local "
+            f"evidence for about: {'; '.join(said)}; the rest on the national evidence "
+            "(1 - variance from here / forecast variance: the local data's weight in a "
+            "precision-weighted average; docs/monitoring.md)"]
 
 
 def evsi_text(frame: pd.DataFrame | None) -> list[str]:
