@@ -83,6 +83,21 @@ def test_national_total_is_the_sum_of_the_areas_replication_by_replication(three
     assert national.statistic(stat, 60.0).mean() == pytest.approx(np.mean(npv > 0))
 
 
+def test_the_national_total_is_a_whole_results_not_one_with_methods_disabled(three):
+    """Its tallies are the areas' summed (counts add across areas), its parameter sets every
+    area's, labelled; and the cost of its care entries still comes from each area's costs."""
+    national = three.national
+    for name in ("enrolled", "care_entries_enrolled", "on_larc"):
+        for arm in (0, 1):
+            np.testing.assert_array_equal(national.row(name, arm),
+                                          sum(r.row(name, arm) for r in three.results))
+    assert len(national.replications_by_bin()) == national.reps * (len(national.edges) - 1)
+    sets = national.parameter_sets()
+    assert list(sets["area"].unique()) == [a.label for a in three.areas]
+    assert len(sets) == sum(len(r.parameter_sets()) for r in three.results)
+    assert three.parameter_sets().equals(sets)
+
+
 def test_the_written_total_is_the_sum_of_the_written_areas(written):
     national = pd.read_csv(written / "replications.csv")
     per_area = pd.read_parquet(written / "area_replications.parquet")

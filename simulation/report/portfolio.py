@@ -90,16 +90,19 @@ LABELS = {
 class National(Results):
     """The national total as a :class:`Results`: each metric's amount in every bin of
     replication ``j`` is the sum of the areas' amounts in their replication ``j`` (each costed
-    and discounted with its own area's inputs, at the one price base). Tallies are per area:
-    :meth:`row` is not available."""
+    and discounted with its own area's inputs, at the one price base); a tallied row is the sum
+    of the areas' rows (counts add across areas; costs, which do not, are summed as amounts);
+    the parameter sets are every area's, labelled."""
 
-    def __init__(self, areas: Sequence[Results], scenario, meta: dict, band: float):
+    def __init__(self, areas: Sequence[Results], labels: Sequence[str], scenario, meta: dict,
+                 band: float):
         first = areas[0].simulated
         # replication j of the total: parameter set set_index[j], random numbers rep_number[j]
         # in the first area (offset 0) and rep_number[j] + i * OFFSET in area i
         simulated = replace(first, tally=None, post=None, events=None)
         super().__init__(simulated, scenario, meta, band)
         self.areas = list(areas)
+        self.labels = list(labels)
 
     def amounts(self, metric, discounted: bool = False) -> np.ndarray:
         key = (metric.name, discounted)
@@ -112,11 +115,18 @@ class National(Results):
         return sum(a.after_horizon_cost(arm, discounted) for a in self.areas)
 
     def row(self, name: str, arm: int) -> np.ndarray:
-        raise NotImplementedError("the national total has no tallies of its own: use an "
-                                  "area's Results")
+        cache = self.__dict__.setdefault("_rows", {})
+        if (name, arm) not in cache:
+            cache[name, arm] = sum(a.row(name, arm) for a in self.areas)
+        return cache[name, arm]
 
     def parameter_sets(self) -> pd.DataFrame:
-        raise NotImplementedError("parameter sets are per area: Portfolio.parameter_sets()")
+        """Each area's parameter sets (what varies between them): set ``d`` holds the same
+        posterior draw in every area, except the values an area gives itself."""
+        frames = [r.parameter_sets().assign(area=label)
+                  for label, r in zip(self.labels, self.areas)]
+        frame = pd.concat(frames, ignore_index=True)
+        return frame[["area", *[c for c in frame.columns if c != "area"]]]
 
 
 @dataclass
@@ -138,12 +148,7 @@ class Portfolio:
         return self.national.reps
 
     def parameter_sets(self) -> pd.DataFrame:
-        """Each area's parameter sets (what varies between them): set ``d`` holds the same
-        posterior draw in every area, except the values an area gives itself."""
-        frames = [r.parameter_sets().assign(area=a.label) for a, r in zip(self.areas,
-                                                                          self.results)]
-        frame = pd.concat(frames, ignore_index=True)
-        return frame[["area", *[c for c in frame.columns if c != "area"]]]
+        return self.national.parameter_sets()
 
 
 def simulate(areas: Sequence[Area], reps: int, seed: int, uncertainty: str = "posterior",
@@ -166,7 +171,8 @@ def simulate(areas: Sequence[Area], reps: int, seed: int, uncertainty: str = "po
     meta = results[0].meta
     for r in results[1:]:  # national replication j adds the areas' replications j
         assert np.array_equal(r.simulated.set_index, results[0].simulated.set_index)
-    national = National(results, _national_scenario(areas), meta, band)
+    national = National(results, [a.label for a in areas], _national_scenario(areas),
+                        meta, band)
     return Portfolio(areas, results, national, meta, band)
 
 
