@@ -57,7 +57,7 @@ def _bar_colours(fig) -> dict[str, str]:
 
 
 def test_one_colour_per_source_in_run_and_compare_figures():
-    from simulation.sensitivity import compare, plots
+    from simulation.sensitivity import option_comparison, plots
 
     years, reps = 3, 4
     rng = np.random.default_rng(1)
@@ -68,7 +68,7 @@ def test_one_colour_per_source_in_run_and_compare_figures():
     run = SimpleNamespace(horizon=12.0 * years, value=value,
                           scenario=SimpleNamespace(name="x"))
     fig_run = results_figures.sources_chart(run)
-    metrics = compare.SOURCES
+    metrics = option_comparison.SOURCES
     result = SimpleNamespace(labels=["a", "b"], periods=["year_3"], metrics=metrics,
                              values=rng.uniform(0, 2, (2, reps, len(metrics), 1)))
     fig_compare = plots.sources_figure(result)

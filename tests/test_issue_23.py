@@ -27,8 +27,7 @@ from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError, ScenarioError
 from simulation.report import areas
 from simulation.runner import checkpoint, executors
-from simulation.sensitivity import report as sensitivity_report
-from simulation.sensitivity import varied
+from simulation.sensitivity import analysis_files, varied
 
 #: Text a spreadsheet would run, or split into a new row, if written as it is.
 FORMULAS = ['=HYPERLINK("http://x","y")', "@SUM(A1)", "-2+3+cmd", "+cmd", "a\rb"]
@@ -49,7 +48,7 @@ def test_sensitivity_parameters_csv_cannot_hold_formulas(tmp_path):
     base = scenario_mod.load("national")
     keys = list(base.values)[:len(FORMULAS)]
     scenario = replace(base, sources={**base.sources, **dict(zip(keys, FORMULAS))})
-    sensitivity_report.write(_NoTables(), tmp_path, {}, varied.select(scenario))
+    analysis_files.write(_NoTables(), tmp_path, {}, varied.select(scenario))
     assert b"\r" not in (tmp_path / "parameters.csv").read_bytes()
     back = pd.read_csv(tmp_path / "parameters.csv", dtype=str, keep_default_na=False)
     assert list(back.loc[back.parameter.isin(keys), "source"]) == [
