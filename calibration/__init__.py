@@ -5,7 +5,7 @@
 - :mod:`calibration.priors` - the priors of the calibrated parameters, declared as data;
 - :mod:`calibration.simulate` - the targets' statistics simulated at a design of parameter sets;
 - :mod:`calibration.emulate` - the method: sequential Gaussian-process emulation + MCMC;
-- :mod:`calibration.predictive`, :mod:`calibration.report`, :mod:`calibration.workflow` - the
+- :mod:`calibration.predictive`, :mod:`calibration.fit_report`, :mod:`calibration.workflow` - the
   posterior predictive check, the fit report, and the whole workflow (``pausesim calibrate``).
 
 Posterior files (the shipped ones in ``simulation/data/posteriors/``), their draws and point

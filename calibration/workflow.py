@@ -1,7 +1,7 @@
 """Calibrate, check and report: what ``pausesim calibrate`` and the experiment script run.
 
 :func:`run` calibrates (:mod:`calibration.emulate`), turns the posterior draws into a
-:class:`~calibration.posterior.Posterior` with its point estimate and metadata, simulates the
+:class:`~simulation.core.posterior.Posterior` with its point estimate and metadata, simulates the
 posterior predictive and the point estimate (:mod:`calibration.predictive`) and writes everything
 into one output folder, atomically: ``NAME.csv`` + ``NAME.json`` (the posterior, in the shipped
 format), ``report.md`` + figures + tables, and the predictive simulations behind the report
@@ -20,9 +20,8 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from calibration import emulate
+from calibration import emulate, fit_report
 from calibration import predictive as predictive_mod
-from calibration import report as report_mod
 from calibration.emulate import CalibrationRun, Settings
 from calibration.predictive import Predictive
 from simulation import __version__
@@ -103,19 +102,19 @@ def settings_of(post: Posterior) -> Settings:
 
 
 def check(post: Posterior, checks: CheckSettings, workers: int,
-          seed: int) -> report_mod.Outcome:
+          seed: int) -> fit_report.Outcome:
     """Posterior predictive and point-estimate simulations for the report."""
     scenario = settings_of(post).base_scenario()
     pred = predictive_mod.from_posterior(scenario, post, checks.draws, checks.reps, seed, workers)
     point = predictive_mod.simulate(scenario, [post.point_estimate], checks.point_reps, seed + 1,
                                     workers)
-    return report_mod.Outcome(post, pred, point)
+    return fit_report.Outcome(post, pred, point)
 
 
 def run(settings: Settings, out: Path, workers: int = 1, force: bool = False,
         progress: bool = True, checks: CheckSettings = CheckSettings(),
-        compare: Sequence[report_mod.Outcome] = (), reference: report_mod.Outcome | None = None,
-        reproduce: Sequence[str] = ()) -> report_mod.Outcome:
+        compare: Sequence[fit_report.Outcome] = (), reference: fit_report.Outcome | None = None,
+        reproduce: Sequence[str] = ()) -> fit_report.Outcome:
     """Calibrate and write the posterior and its fit report into ``out``."""
     output.check_writable(Path(out), force)
     result = emulate.calibrate(settings, workers=workers, progress=progress)
@@ -124,11 +123,11 @@ def run(settings: Settings, out: Path, workers: int = 1, force: bool = False,
     with output.atomic_folder(Path(out), force) as folder:
         save_outcome(outcome, folder)
         result.design.to_csv(folder / "design.csv", index=False, float_format="%.6g")
-        report_mod.write([outcome, *compare], folder, reference=reference, reproduce=reproduce)
+        fit_report.write([outcome, *compare], folder, reference=reference, reproduce=reproduce)
     return outcome
 
 
-def save_outcome(outcome: report_mod.Outcome, folder: Path) -> None:
+def save_outcome(outcome: fit_report.Outcome, folder: Path) -> None:
     """The posterior and its predictive simulations (so reports can be rebuilt and compared
     without simulating again)."""
     outcome.posterior.save(folder)
@@ -140,7 +139,7 @@ def save_outcome(outcome: report_mod.Outcome, folder: Path) -> None:
             folder / f"{label}_single.csv", index=False, float_format="%.6g")
 
 
-def load_outcome(folder: Path) -> report_mod.Outcome:
+def load_outcome(folder: Path) -> fit_report.Outcome:
     """A calibration written by :func:`run` (for ``--compare`` and ``--reference``)."""
     folder = Path(folder)
     post = posterior_mod.load(folder)
@@ -157,7 +156,7 @@ def load_outcome(folder: Path) -> report_mod.Outcome:
     except (OSError, ValueError, KeyError, IndexError) as exc:
         raise PausesimError(f"{folder}: not a calibration output folder (written by 'pausesim "
                             f"calibrate'): {exc}") from None
-    return report_mod.Outcome(post, *preds)
+    return fit_report.Outcome(post, *preds)
 
 
 def _native(value):

@@ -25,13 +25,21 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from simulation.results import study
-    from simulation.sensitivity import compare, draws, evppi, oneway, psa, report, varied
-    from simulation.sensitivity.model import SimulationModel
+    from simulation.sensitivity import (
+        analysis_files,
+        draws,
+        evppi,
+        oneway,
+        option_comparison,
+        psa,
+        varied,
+    )
+    from simulation.sensitivity.simulator import SimulationModel
 
     FIGURES.mkdir(parents=True, exist_ok=True)
 
     def save(fig, name):
-        report.save_figure(fig, FIGURES / f"{name}.png", dpi=DPI)
+        analysis_files.save_figure(fig, FIGURES / f"{name}.png", dpi=DPI)
         print(f"wrote docs/figures/{name}.png", file=sys.stderr)
 
     national = study.load("national")
@@ -64,7 +72,7 @@ def main(argv=None) -> int:
                                                    name="no action")),
                ("caseload 6", dorset.with_overrides({"practice.caseload_per_practitioner": 6})),
                ("4 practitioners", dorset.with_overrides({"practice.practitioners": 4}))]
-    comparison = compare.compare(options, 500, SEED, workers=args.workers)
+    comparison = option_comparison.compare(options, 500, SEED, workers=args.workers)
     save(comparison.figures()["comparison"], "compare_dorset")
     save(comparison.figures()["sources"], "compare_dorset_sources")
     return 0

@@ -1,4 +1,4 @@
-"""Regenerate the parameter table in docs/model.md from simulation/parameters.py.
+"""Regenerate the parameter table in docs/model.md from simulation/core/parameters.py.
 
 Run ``python docs/update_parameter_table.py`` after adding or changing a parameter; a test checks
 the table is current.

@@ -172,7 +172,7 @@ def rewrite_reports(out: Path, workers: int) -> None:
         reference = done["national-micro"] if name != "national-micro" else None
         settings = workflow.settings_of(done[name].posterior)
         compare_dirs = [out / n for n in COMPARED] if name == "national" else []
-        workflow.report_mod.write(
+        workflow.fit_report.write(
             [done[name], *compare], out / name, reference=reference, reproduce=[
                 reproduce_line(settings, out / name, compare_dirs,
                                out / "national-micro" if reference else None),

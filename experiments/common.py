@@ -110,7 +110,7 @@ def write_analysis(args: argparse.Namespace, *outcomes, **fields) -> None:
     scenario) to ``args.out``, replacing it: their tables and figures, ``parameters.csv`` (what
     was varied, how) and ``run.json`` (each analysis's sizes, and ``fields``)."""
     from simulation.core import output
-    from simulation.sensitivity import report
+    from simulation.sensitivity import analysis_files
 
     first = outcomes[0]
     record = {}
@@ -122,7 +122,7 @@ def write_analysis(args: argparse.Namespace, *outcomes, **fields) -> None:
         record["analysis"] = " and ".join(o.plan.analysis.name for o in outcomes)
     with output.atomic_folder(args.out, force=True) as folder:
         for outcome in outcomes:
-            report.write(outcome.result, folder, {})
+            analysis_files.write(outcome.result, folder, {})
         write_record(folder, first.scenario, args, parameters=first.selection.table(),
                      **record, **fields, **first.selection.record())
 

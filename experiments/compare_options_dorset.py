@@ -10,12 +10,12 @@ delivery/ - the options appraisal of seed 004 Table 2, as far as the model can t
 design/ - the practice's design within seed 004's ranges: caseload 6 vs 8, 3 vs 4 practitioners,
   engagement (enrolment) rates, and the programme length.
 
-Every option is simulated with the same posterior draws of the calibrated parameters it does not
-set itself and the same random numbers (simulation.sensitivity.compare), so the differences from
-the first option are paired. Assumptions are marked in each option's label or comment; edit the
+Every option is simulated with the same posterior draws of the calibrated parameters it does not set
+itself and the same random numbers (simulation.sensitivity.option_comparison), so the differences
+from the first option are paired. Assumptions are marked in each option's label or comment; edit the
 lists to try others. Writes delivery/ and design/ (comparison.csv, options.csv, figures, run.json)
-under results/experiments/compare_options_dorset/, with parameters.csv (dorset-2022) and
-run.json at the top.
+under results/experiments/compare_options_dorset/, with parameters.csv (dorset-2022) and run.json at
+the top.
 
     python experiments/compare_options_dorset.py [--small] [--reps 500]
 """
@@ -69,8 +69,8 @@ def run(argv=None) -> None:
                         {"reps": 4}, argv=argv)
     from simulation.core import output
     from simulation.results import study
-    from simulation.sensitivity import analyses, report
-    from simulation.sensitivity.compare_text import format_comparison
+    from simulation.sensitivity import analyses, analysis_files
+    from simulation.sensitivity.option_comparison_text import format_comparison
 
     dorset = study.load("dorset-2022")
     enrol = analyses.varied_range(dorset, "outreach.enrol_probability")
@@ -84,10 +84,10 @@ def run(argv=None) -> None:
             result = analyses.compare(opts, args.reps, args.seed, engine=args.engine,
                                      workers=args.workers)
             (folder / name).mkdir()
-            report.write(result, folder / name, {
+            analysis_files.write(result, folder / name, {
                 "analysis": f"compare ({name})", "seed": args.seed, "reps": result.reps,
                 "options": [{"label": label, "overrides": values,
-                             **report.scenario_record(sc)}
+                             **analysis_files.scenario_record(sc)}
                             for (label, values), (_, sc) in zip(variants, opts)]})
             results[name] = result
         common.write_record(folder, dorset, args, analysis="compare",

@@ -31,8 +31,8 @@ def run(argv=None) -> None:
                         {"reps": 4}, argv=argv)
     from simulation.core import output
     from simulation.results import study
-    from simulation.sensitivity import analyses, report
-    from simulation.sensitivity.compare_text import format_comparison
+    from simulation.sensitivity import analyses, analysis_files
+    from simulation.sensitivity.option_comparison_text import format_comparison
 
     pilot = study.load("southampton-2019-pilot")
     options = [("local pilot (seed 001)", pilot),
@@ -41,9 +41,9 @@ def run(argv=None) -> None:
     result = analyses.compare(options, args.reps, args.seed, engine=args.engine,
                              workers=args.workers)
     with output.atomic_folder(args.out, force=True) as folder:
-        report.write(result, folder, {})
+        analysis_files.write(result, folder, {})
         common.write_record(folder, pilot, args, analysis="compare",
-                            compared=[{"label": label, **report.scenario_record(sc)}
+                            compared=[{"label": label, **analysis_files.scenario_record(sc)}
                                       for label, sc in options])
     print(format_comparison(result))
 

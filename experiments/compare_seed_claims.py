@@ -30,30 +30,30 @@ def _install(p) -> None:
 
 def run(argv=None) -> None:
     from simulation.core import output
-    from simulation.report import comparison
+    from simulation.report import claims_check
     from simulation.report.claims import BUSINESS_CASES
     from simulation.results import study
 
     args = common.parse("compare_seed_claims", __doc__.splitlines()[0], FULL, SMALL,
                         extra=_install, argv=argv)
-    frame, notes, scenarios = comparison.compare_cases(
+    frame, notes, scenarios = claims_check.compare_cases(
         BUSINESS_CASES, args.reps, args.seed, args.draws, engine=args.engine,
         workers=args.workers, progress=False)
     meta = output.provenance(experiment=args.name, seed=args.seed, reps=args.reps,
                              draws=args.draws, band=0.9, notes=notes,
                              engine=args.engine, scenarios=scenarios)
     meta["version"] = meta["pausesim_version"]
-    page = comparison.page_markdown(frame, BUSINESS_CASES, meta)
+    page = claims_check.page_markdown(frame, BUSINESS_CASES, meta)
     with output.atomic_folder(args.out, force=True) as folder:
         frame.to_csv(folder / "seed_claims.csv", index=False)
         (folder / "seed_claims.md").write_text(page, encoding="utf-8")
         (folder / "seed_claims.html").write_text(
-            comparison.page_html(frame, BUSINESS_CASES, meta), encoding="utf-8")
+            claims_check.page_html(frame, BUSINESS_CASES, meta), encoding="utf-8")
         common.write_record(folder, study.load("national"), args, reps=args.reps,
                             cases=[c.id for c in BUSINESS_CASES])
     if args.install:
         output.write_atomic(common.ROOT / "docs" / "seed_claims.md", page)
-    print(comparison.overall(frame))
+    print(claims_check.overall(frame))
 
 
 if __name__ == "__main__":

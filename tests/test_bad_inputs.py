@@ -27,6 +27,7 @@ import pandas as pd
 import pytest
 
 from simulation import cli, runner
+from simulation.cli import main
 from simulation.core import deflators, workbook
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import ScenarioError
@@ -689,3 +690,94 @@ def test_formula_prefixes_are_written_as_text(tmp_path, monkeypatch, command):
             for row in csv.reader(path.open(newline="", encoding="utf-8-sig")) for cell in row
             if _live_formula(cell)]
     assert live == []
+
+
+# ------------------------------------------------ empty, huge and overlong arguments (issue 23)
+
+
+def one_line(capsys) -> str:
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Traceback" not in err[0], err
+    return err[0]
+
+
+@pytest.fixture
+def no_simulation(monkeypatch):
+    monkeypatch.setattr(runner, "run", lambda *a, **k: pytest.fail("simulated"))
+
+
+@pytest.mark.parametrize("argv", [["run", ""], ["council", ""], ["template", "", "--out", "t.xlsx"],
+                                  ["scenarios", "show", "  "]])
+def test_an_empty_scenario_argument_is_refused(tmp_path, monkeypatch, capsys, no_simulation, argv):
+    monkeypatch.chdir(tmp_path)
+    assert main([*argv, *(["--no-progress"] if argv[0] == "run" else [])]) == 2
+    assert "is invalid: give a built-in scenario" in one_line(capsys)
+    assert list(tmp_path.iterdir()) == []
+
+
+COUNCIL_BY_YEAR = {"--removals-by-year": "1,2", "--programme-cost-by-year": "100,0",
+           "--saving-per-removal-year": "50"}
+
+
+@pytest.mark.parametrize("option", COUNCIL_BY_YEAR)
+def test_council_figures_too_large_to_add_up_are_one_line(tmp_path, capsys, option):
+    figures = {**COUNCIL_BY_YEAR, option: "1e308,1e308" if "by-year" in option else "1e308"}
+    argv = [a for item in figures.items() for a in item]
+    assert main(["council", *argv, "--out", str(tmp_path / "c")]) == 2
+    line = one_line(capsys)
+    assert line.startswith(f"pausesim council: error: {option} = ") and "at most" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv,option", [
+    (["council", "national", "--removals-per-cohort", "1e308"], "--removals-per-cohort"),
+    (["report", "national", "--council-removals", "1e308", "--no-progress"], "--council-removals")])
+def test_removals_per_cohort_too_large_names_the_option_given(tmp_path, capsys, no_simulation,
+                                                              argv, option):
+    assert main([*argv, "--out", str(tmp_path / "c")]) == 2
+    line = one_line(capsys)
+    assert f"{option} = " in line and "--removals-by-year" not in line and "at most" in line
+
+
+@pytest.mark.parametrize("argv,fragment", [
+    (["sensitivity", "evppi", "--lambda", "0:1e11:1"], "--lambda"),
+    (["sensitivity", "evppi", "--lambda", ",".join(["1"] * 20000)], "--lambda"),
+    (["calibrate", "--budget", "1" * 40], "--budget"),
+    (["calibrate", "--steps", "1" * 40], "--steps"),
+    (["calibrate", "--reps-per-point", "1" * 40], "--reps-per-point"),
+])
+def test_sizes_too_large_are_one_line(tmp_path, monkeypatch, capsys, no_simulation, argv,
+                                     fragment):
+    from calibration import emulate
+
+    monkeypatch.setattr(emulate, "calibrate", lambda *a, **k: pytest.fail("calibrated"))
+    assert main([*argv, "--out", str(tmp_path / "o"), "--no-progress"]) == 2
+    line = one_line(capsys)
+    assert fragment in line and "at most" in line
+
+
+@pytest.mark.parametrize("argv", [
+    ["run", "--out", "o" * 300], ["template", "--out", "t" * 300 + ".xlsx"],
+    ["run", "b" * 5000], ["run", "b" * 5000 + ".toml"], ["run", "--out", "/".join(["d"] * 2000)],
+    ["run", "--checkpoint", "c" * 300], ["run", "--calibration", "p" * 5000 + ".csv"]])
+def test_names_too_long_and_folders_too_deep_are_one_short_line(tmp_path, monkeypatch, capsys,
+                                                                no_simulation, argv):
+    monkeypatch.chdir(tmp_path)
+    assert main([*argv, "--no-progress"] if argv[0] == "run" else argv) == 2
+    line = one_line(capsys)
+    assert "is invalid" in line and "allowed" in line and len(line) < 300
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv", [
+    ["run", "--set", "population.age_band_probabilities=[" + ",".join(["1"] * 200_000) + "]"],
+    ["run", "--reps", "x" * 100_000], ["scenarios", "show", "y" * 100_000 + ".toml"]])
+def test_an_error_line_is_capped(tmp_path, monkeypatch, capsys, no_simulation, argv):
+    monkeypatch.chdir(tmp_path)
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    assert code == 2
+    line = one_line(capsys)
+    assert len(line) <= cli.MAX_ERROR_CHARS + 100 and line.startswith("pausesim")

@@ -8,7 +8,7 @@ import copy
 import numpy as np
 import pytest
 
-from calibration import emulate, report
+from calibration import emulate, fit_report
 
 
 class FlatEmulators:
@@ -50,5 +50,5 @@ def test_report_overview_without_an_estimate(value):
     shipped = posterior.load("national")
     meta = copy.deepcopy(shipped.meta)
     meta["waves"][-1]["effective_draws"] = value  # as a 20-step calibration writes it
-    lines = report._overview(SimpleNamespace(posterior=shipped), meta, [])
+    lines = fit_report._overview(SimpleNamespace(posterior=shipped), meta, [])
     assert any("effective draws not estimated" in line for line in lines)

@@ -3,13 +3,18 @@ holding other runs' checkpoints is said so in one line."""
 
 from __future__ import annotations
 
+import errno
 import io
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from simulation import runner
+from simulation.cli import main
+from simulation.core import output
+from simulation.runner import checkpoint
 from simulation.runner.checkpoint import Checkpoint
 
 REPS = 4
@@ -135,3 +140,28 @@ def test_another_seed_or_scenario_is_said_in_one_line(short, tmp_path, capsys):
     runner.run(short, 2, seed=2, workers=1, checkpoint=tmp_path)  # resuming its own: no note
     assert capsys.readouterr().err == ""
     assert len([p for p in tmp_path.iterdir() if p.is_dir()]) == 3
+
+
+# ---------------------------------------------------- a full disk under --checkpoint (issue 23)
+
+
+RUN = ["run", "--reps", "2", "--workers", "1", "--seed", "3", "--no-progress",
+       "--set", "practice.horizon_months=12"]
+
+
+def test_a_full_disk_under_checkpoint_is_one_warning_and_the_run_goes_on(tmp_path, monkeypatch,
+                                                                        capsys):
+    def full(path, data):
+        if Path(path).name.startswith("chunk-"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        output.write_atomic(path, data)
+
+    monkeypatch.setattr(checkpoint, "write_atomic", full)
+    out = tmp_path / "res"
+    assert main([*RUN, "--reps", "4", "--checkpoint", str(tmp_path / "ckpt"), "--out",
+                 str(out)]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "checkpoint" in line]
+    # one line for each view's checkpoint folder (base case, authority-wide scenario)
+    assert len(warnings) == 2 and all("No space left on device" in w for w in warnings), warnings
+    assert {w.split(":")[2].split("/")[-1] for w in warnings} == {"base", "authority"}
+    assert (out / "run.json").exists()

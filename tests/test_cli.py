@@ -1,7 +1,9 @@
-"""The ``pausesim`` command line: run, scenarios; outputs and their names; one-line errors."""
+"""The ``pausesim`` command line: run, scenarios; outputs and their names; one-line errors;
+``--horizon-months``; local workers capped at the CPUs."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -10,7 +12,10 @@ import sys
 import pandas as pd
 import pytest
 
-from simulation.cli import main
+from simulation import cli, runner
+from simulation.cli import common, main
+from simulation.core import scenario as scenario_mod
+from simulation.core.errors import PausesimError
 from simulation.results import metrics
 
 
@@ -144,7 +149,6 @@ def test_a_large_job_says_how_long_it_will_take_before_starting(monkeypatch, cap
     """Issue 23 (questionable): a job estimated above ANNOUNCE_SECONDS prints its size and a
     rough time first; a small one prints nothing."""
     from simulation.cli import common
-    from simulation.core import scenario as scenario_mod
 
     sc = scenario_mod.load("national")
     common.check_memory(100, sc)
@@ -157,3 +161,52 @@ def test_a_large_job_says_how_long_it_will_take_before_starting(monkeypatch, cap
     assert capsys.readouterr().err == ""
     common.writing("out", 1_000_000)
     assert "writing out/" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ --horizon-months (issue 21)
+
+
+def test_cli_horizon_months_on_every_simulating_command():
+    from simulation.cli import build_parser
+
+    parser = build_parser()
+    for argv in (["run"], ["report"], ["compare"], ["sensitivity", "psa"],
+                 ["portfolio", "areas.csv"], ["monitor", "national", "data.csv"]):
+        args = parser.parse_args([*argv, "--horizon-months", "18"])
+        assert args.horizon_months == "18", argv
+
+
+def test_cli_horizon_months_checked(capsys):
+    from simulation.cli.common import horizon_months
+
+    class A:
+        horizon_months = "18.5"
+
+    with pytest.raises(PausesimError, match="--horizon-months.*whole number"):
+        horizon_months(A())
+    A.horizon_months = "x"
+    with pytest.raises(PausesimError, match="--horizon-months = 'x' is invalid"):
+        horizon_months(A())
+
+
+# -------------------------------------------------- local workers capped at the CPUs (issue 23)
+
+
+@pytest.mark.parametrize("option", ["--workers", "--dask-local"])
+def test_local_workers_are_capped_at_the_cpus(monkeypatch, capsys, option):
+    seen = {}
+
+    @contextlib.contextmanager
+    def executor(scheduler, local_workers):
+        seen["dask_local"] = local_workers
+        yield None
+
+    monkeypatch.setattr(common, "cpu_count", lambda: 2)
+    monkeypatch.setattr(runner, "dask_executor", executor)
+    args = cli._parser("run").parse_args(["run", option, "1000"])
+    with common.run_options(args) as options:
+        used = options["workers"] if option == "--workers" else seen["dask_local"]
+    assert used == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"pausesim: warning: {option} 1000 is more than the 2 CPUs available: "
+                   "using 2 (results do not depend on it)"]

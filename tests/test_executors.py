@@ -6,14 +6,17 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import socketserver
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import pytest
 
 from simulation.core.errors import PausesimError
+from simulation.runner import executors
 from simulation.runner import executors as runner
 
 
@@ -150,3 +153,27 @@ def test_ctrl_c_with_two_workers_exits_promptly(tmp_path):
     finally:
         with __import__("contextlib").suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+# -------------------------------------------- a service that is not a dask scheduler (issue 23)
+
+
+class _HttpOnly(socketserver.BaseRequestHandler):
+    """Answers anything as a web server (a dask dashboard) would: HTTP 400."""
+
+    def handle(self):
+        self.request.recv(1024)
+        self.request.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+
+
+def test_a_service_that_is_not_a_dask_scheduler_is_one_line():
+    pytest.importorskip("distributed")
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _HttpOnly)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(PausesimError, match="did not answer as a dask scheduler"):
+            executors._probe_scheduler(f"tcp://127.0.0.1:{server.server_address[1]}", 5)
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -22,10 +22,13 @@ import os
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from simulation.core import scenario as scenario_mod
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = ROOT / "experiments"
@@ -115,3 +118,20 @@ def test_a_bad_size_is_one_line_and_exit_2():
                           timeout=TIMEOUT_S)
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "PAUSESIM_REPS = 'ten'" in done.stderr
+
+
+# ----------------------------------------------- parameters.csv cannot hold formulas (issue 23)
+
+
+def test_experiment_parameters_csv_cannot_hold_formulas(tmp_path, monkeypatch):
+    import argparse
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1]))
+    from experiments.common import write_record
+
+    base = scenario_mod.load("national")
+    key = next(iter(base.values))
+    write_record(tmp_path, replace(base, sources={**base.sources, key: "=HYPERLINK(1)"}),
+                 argparse.Namespace(name="x"))
+    back = pd.read_csv(tmp_path / "parameters.csv", dtype=str, keep_default_na=False)
+    assert back.source.iloc[0] == "'=HYPERLINK(1)"

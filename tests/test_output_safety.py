@@ -1,7 +1,10 @@
-"""Outputs that never clobber or leak (issue 15, items 8-14 and 17)."""
+"""Outputs (simulation/core/output.py) that never clobber or leak (issue 15, items 8-14 and 17),
+``--force`` that deletes only what pausesim wrote, SIGTERM after publishing (issue 23), CSVs that
+Excel reads as written (issue 22)."""
 
 from __future__ import annotations
 
+import codecs
 import errno
 import json
 import os
@@ -11,6 +14,7 @@ import sys
 import textwrap
 import time
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -278,3 +282,116 @@ def test_csv_text_cells_are_not_formulas(tmp_path):
     assert set(back["'=col"]) == {"'=HYPERLINK()"}
     parquet = pd.read_parquet(tmp_path / "t.parquet")  # values kept as they are
     assert list(parquet["text"]) == texts
+
+
+# ------------------------------------------------------- CSVs Excel reads as written (issue 22)
+
+
+@pytest.mark.parametrize("mixed", [False, True], ids=["arrow writer", "pandas writer"])
+def test_csv_starts_with_a_byte_order_mark_and_reads_back_unchanged(tmp_path, mixed):
+    frame = pd.DataFrame({"label": ["cost £1,000", "Zoë"], "value": [1.5, 2.0]})
+    if mixed:  # a column Arrow cannot hold: pandas' writer, same encoding
+        frame["odd"] = [1, "a"]
+    path = tmp_path / "t.csv"
+    output.write_csv(frame, path)
+    data = path.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8) and not data[3:].startswith(codecs.BOM_UTF8)
+    back = pd.read_csv(path)  # pandas strips the mark: the first column keeps its name
+    assert list(back.columns)[:2] == ["label", "value"]
+    assert back.label.tolist() == ["cost £1,000", "Zoë"]
+    # what Excel does with the mark: decodes as UTF-8 (without it: the code page, "Â£")
+    assert "£" in data.decode("utf-8-sig") and "Â£" not in data.decode("utf-8-sig")
+
+
+def test_results_tables_are_written_with_the_mark(tmp_path):
+    output.write_table(pd.DataFrame({"unit": ["GBP at 2024/25 prices"]}), tmp_path, "s",
+                       parquet=False)
+    assert (tmp_path / "s.csv").read_bytes().startswith(codecs.BOM_UTF8)
+
+
+# ---------------- --force deletes only what pausesim wrote; SIGTERM after publishing (issue 23)
+
+
+def pausesim_output(folder):
+    """An earlier output, as pausesim publishes one (with a subfolder)."""
+    with output.atomic_folder(folder, force=False) as tmp:
+        (tmp / "run.json").write_text("{}")
+        (tmp / "figures").mkdir()
+        (tmp / "figures" / "a.png").write_bytes(b"png")
+    return folder
+
+
+def tree(folder) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() if p.is_file() else b"/"
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.mark.parametrize("case", ["a run.json of one's own", "a file added", "a folder added",
+                                  "a file added in a subfolder"])
+def test_force_never_deletes_what_pausesim_did_not_write(tmp_path, capsys, no_simulation, case):
+    out = tmp_path / "res"
+    if case == "a run.json of one's own":
+        out.mkdir()
+        (out / "run.json").write_text('{"pausesim_version": "0.1"}')
+        (out / "thesis.docx").write_text("mine")
+    else:
+        pausesim_output(out)
+        mine = {"a file added": out / "notes.txt", "a folder added": out / "mine",
+                "a file added in a subfolder": out / "figures" / "mine.png"}[case]
+        mine.mkdir() if case == "a folder added" else mine.write_text("mine")
+    before = tree(out)
+    assert main([*RUN, "--out", str(out), "--force"]) == 2
+    line = one_line(capsys)
+    assert "--force refused" in line and ("did not write" in line or "not a pausesim" in line)
+    assert tree(out) == before
+
+
+def test_force_replaces_an_output_as_pausesim_wrote_it(tmp_path):
+    out = pausesim_output(tmp_path / "res")
+    with output.atomic_folder(out, force=True) as tmp:
+        (tmp / "new.csv").write_text("x")
+    assert sorted(p.name for p in out.iterdir()) == [output.MANIFEST, "new.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
+
+
+def test_council_force_refuses_the_folder_holding_its_scenario_file(tmp_path, capsys):
+    out = tmp_path / "council"
+    assert main(["council", "national", "--out", str(out)]) == 0
+    before = tree(out)
+    capsys.readouterr()
+    assert main(["council", str(out / "scenario.toml"), "--out", str(out), "--force"]) == 2
+    assert "an input of this run" in one_line(capsys)
+    assert tree(out) == before
+
+
+def test_template_force_replaces_only_a_workbook_pausesim_wrote(tmp_path, capsys):
+    own = tmp_path / "own.xlsx"
+    openpyxl.Workbook().save(own)
+    saved = tmp_path / "saved.xlsx"
+    assert main(["template", "--out", str(saved)]) == 0
+    book = openpyxl.load_workbook(saved)
+    book.properties.lastModifiedBy = "Jane"  # as Excel does on saving
+    book.save(saved)
+    capsys.readouterr()
+    for path in (own, saved):
+        before = path.read_bytes()
+        assert main(["template", "--out", str(path), "--force"]) == 2
+        assert "--force refused" in one_line(capsys) and path.read_bytes() == before
+    ours = tmp_path / "ours.xlsx"
+    assert main(["template", "--out", str(ours)]) == 0
+    assert main(["template", "--out", str(ours), "--force"]) == 0
+
+
+def test_sigterm_after_publishing_says_the_output_was_written(tmp_path, monkeypatch, capsys):
+    from simulation.results import text
+
+    def terminated(*args):
+        raise output.Terminated(15)
+
+    # just after the folder is in place (run imports views_text when it runs: lazy start-up)
+    monkeypatch.setattr(text, "views_text", terminated)
+    out = tmp_path / "res"
+    assert main([*RUN, "--out", str(out)]) == 143
+    line = one_line(capsys)
+    assert "no output written" not in line and str(out) in line and "complete" in line
+    assert (out / "run.json").exists()

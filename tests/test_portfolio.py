@@ -379,3 +379,62 @@ def test_files_open_and_hold_the_national_total(written):
     assert record["seed"] == SEED and record["draws"] == 2 and record["pausesim_version"]
     assert record["price_base"] == "GBP 2022/23 prices"
     assert {p.name for p in written.glob("*.png")} == {"areas.png", "national_by_year.png"}
+
+
+# ------ a portfolio that counts one place twice; the national headline in both views (issue 22)
+
+
+TWICE = ("area,scenario\n"
+         "Southampton pilot,southampton-2019-pilot\n"
+         "Southampton,southampton-2021\n"
+         "North,national\n"
+         "South,national\n")
+
+
+@pytest.fixture(scope="module")
+def twice(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("twice")
+    (folder / "areas.csv").write_text(TWICE, encoding="utf-8")
+    out = folder / "out"
+    import contextlib
+    import io
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert main(["portfolio", str(folder / "areas.csv"), "--reps", "2", "--draws", "1",
+                     "--seed", "5", "--out", str(out), "--workers", "1", "--no-progress",
+                     "--engine", "simpy"]) == 0
+    return out, err.getvalue()
+
+
+def test_the_cli_warns_and_every_document_notes_it(twice):
+    out, err = twice
+    warnings = [line for line in err.splitlines() if line.startswith("pausesim: warning:")]
+    assert len(warnings) == 1 and "'Southampton pilot', 'Southampton'" in warnings[0]
+    import docx
+
+    paragraphs = [p.text for p in docx.Document(str(out / "portfolio.docx")).paragraphs]
+    assert any(p.startswith("Warning: areas 'Southampton pilot'") for p in paragraphs)
+    page = unescape(re.sub(r"<[^>]+>", "", (out / "portfolio.html").read_text("utf-8")))
+    assert "Warning: areas 'Southampton pilot', 'Southampton'" in page
+
+
+def test_the_national_headline_is_in_both_views(twice):
+    out, _ = twice
+    both = pd.read_csv(out / "national_two_views.csv")
+    assert list(dict.fromkeys(both.view)) == ["base", "authority"]
+    # the same figures in each view, and the authority-wide view's are its own total
+    assert both[both.view == "base"].figure.tolist() == \
+        both[both.view == "authority"].figure.tolist()
+    authority = pd.read_csv(out / "authority-wide" / "national_headline.csv")
+    npv_5 = authority[(authority.metric == "net_cost_avoidance_cumulative_discounted")
+                      & (authority.period == "year_5")].iloc[0]
+    row = both[(both.view == "authority") & (both.figure == "net_to_horizon")].iloc[0]
+    assert row["mean"] == pytest.approx(npv_5["mean"], rel=1e-9)
+    import docx
+
+    document = docx.Document(str(out / "portfolio.docx"))
+    first = [[c.text for c in r.cells] for r in document.tables[0].rows]
+    assert first[0][1].startswith("Base case") and first[0][2].startswith("Authority-wide")
+    page = (out / "portfolio.html").read_text("utf-8")
+    assert page.index("The national total in both views") < page.index("key figures")

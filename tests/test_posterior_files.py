@@ -1,4 +1,5 @@
-"""Posterior files that cannot be drawn from are refused in one line (issue 15, item 3)."""
+"""Posterior files (simulation/core/posterior.py) that cannot be drawn from, or of any bad shape,
+are refused in one line (issue 15, item 3; issue 23)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from importlib import resources
 import pandas as pd
 import pytest
 
+from simulation import runner
 from simulation.cli import main
 from simulation.core import posterior
+from simulation.core import posterior as posterior_mod
+from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
 
 SHIPPED = resources.files("simulation").joinpath("data", "posteriors")
@@ -91,7 +95,6 @@ def test_json_without_point_estimate_and_invalid_json(copy):
 
 
 def test_cli_refuses_before_simulating(copy, tmp_path, capsys, monkeypatch):
-    from simulation import runner
 
     monkeypatch.setattr(runner, "run", lambda *a, **k: pytest.fail("simulated"))
     set_weights(copy, [-1.0])
@@ -99,3 +102,55 @@ def test_cli_refuses_before_simulating(copy, tmp_path, capsys, monkeypatch):
     assert main(["run", "--calibration", str(copy), "--reps", "2", "--out", str(out)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "weights must be >= 0" in err[0] and not out.exists()
+
+
+# ---------------------- posterior files of every bad shape; no change to the horizon (issue 23)
+
+
+def _posterior_pair(folder, name, table=None, meta=None, meta_text=None):
+    shipped = resources.files("simulation").joinpath("data", "posteriors")
+    base = pd.read_csv(shipped.joinpath("national.csv"))
+    record = json.loads(shipped.joinpath("national.json").read_text())
+    (table if table is not None else base).to_csv(folder / f"{name}.csv", index=False)
+    text = meta_text if meta_text is not None else json.dumps(
+        meta(record) if meta is not None else record)
+    (folder / f"{name}.json").write_text(text)
+    return folder / f"{name}.csv"
+
+
+def _national_table():
+    return pd.read_csv(resources.files("simulation").joinpath("data", "posteriors",
+                                                              "national.csv"))
+
+
+POSTERIOR_SHAPES = {
+    "weights summing past a float": (lambda: _national_table().assign(weight=1e308), None, None,
+                                     "weights sum"),
+    "json nested 100,000 deep": (None, None, "[" * 100_000 + "]" * 100_000, "nested"),
+    "settings not an object": (None, lambda r: {**r, "settings": [1]}, None, "'settings'"),
+    "settings.targets an integer": (None, lambda r: {**r, "settings": {"targets": 3}}, None,
+                                    "'settings.targets'"),
+    "structural key in the point estimate": (
+        None, lambda r: {**r, "point_estimate": {**r["point_estimate"],
+                                                 "practice.horizon_months": 24}}, None,
+        "practice.horizon_months"),
+    "unknown key in the point estimate": (
+        None, lambda r: {**r, "point_estimate": {**r["point_estimate"], "x.y": 1}}, None, "'x.y'"),
+}
+
+
+@pytest.mark.parametrize("shape", POSTERIOR_SHAPES)
+def test_posterior_files_of_every_bad_shape_are_one_line(tmp_path, shape):
+    table, meta, meta_text, fragment = POSTERIOR_SHAPES[shape]
+    path = _posterior_pair(tmp_path, "p", table() if table else None, meta, meta_text)
+    with pytest.raises(PausesimError) as exc:
+        posterior_mod.load(path)
+    line = str(exc.value)
+    assert "\n" not in line and fragment in line and len(line) < 400, line
+
+
+def test_a_posterior_cannot_change_the_horizon(tmp_path):
+    meta = POSTERIOR_SHAPES["structural key in the point estimate"][1]
+    path = _posterior_pair(tmp_path, "p", meta=meta)
+    with pytest.raises(PausesimError, match="structural"):
+        scenario_mod.parse(f'[scenario]\ncalibration = "{path}"\n', "s.toml")

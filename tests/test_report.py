@@ -402,3 +402,19 @@ def test_print_pdf_is_bounded_with_the_summary_on_page_1(report_dir, tables, tmp
     assert "Cite as" in first and "break-even threshold, and" not in first.split("Cite as")[-1]
     assert second.startswith("The break-even threshold"), second[:80]
     assert "Summary" not in second
+
+
+# --------------------------------------------------------------- a part-year horizon (issue 21)
+
+
+def test_an_18_month_report_says_where_the_effect_comes_from_over_18_months(national):
+    """Old behaviour: the sources table and its sentence stopped at the last whole year ("of
+    the 0.1 infants ... over 1 year") in an 18-month report."""
+    from simulation.report import build
+
+    both = build.simulate(national.with_overrides({"practice.horizon_months": 18}), 8, 3,
+                          "point", 1, 0.9, engine="fast", workers=1, progress=False)
+    report = build.build(*both, 0.9, None, None)
+    assert set(report.tables["sources"].period) == {"months_13_18"}
+    where = [x.text for x in report.sentences if "on average over" in x.text]
+    assert len(where) == 2 and all("over 18 months" in text for text in where), where

@@ -5,7 +5,7 @@ Small runs (4-8 replications, simpy engine, fixed seeds): these check that every
 generated sentence whose placement words follow its row's numbers, and that the seed review's
 corrections are in the data (authority-wide claims said so, Dorset's 14 a year also over 5 years,
 Southampton 2021's year-2 accrual, the 2019 pilot's future pregnancies, money in each document's
-price year). Checked to fail: testing 'above' against the range's low end in comparison.sentence
+price year). Checked to fail: testing 'above' against the range's low end in claims_check.sentence
 breaks test_claim_sentences_follow_the_numbers.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from simulation.report import comparison
+from simulation.report import claims_check
 from simulation.report.claims import AUTHORITY_WIDE, BUSINESS_CASES, BY_ID
 from simulation.report.sentences import PREFIX
 from simulation.results import study
@@ -35,7 +35,7 @@ SMALL = dict(reps=8, seed=7, draws=4, engine="simpy", workers=1, progress=False)
 def seed_002():
     case = BY_ID["southampton-2021"]
     results = study.simulate(case.scenario(), **SMALL)
-    return case, comparison.compare(case, results)
+    return case, claims_check.compare(case, results)
 
 
 def test_claim_sentences_follow_the_numbers(seed_002):
@@ -44,13 +44,13 @@ def test_claim_sentences_follow_the_numbers(seed_002):
     for _, row in frame.iterrows():
         assert row.sentence.startswith("Seed 002")
         if row.kind in ("point", "up_to"):
-            assert comparison._fmt(row.metric, row.claimed, exact=True) in row.sentence
+            assert claims_check._fmt(row.metric, row.claimed, exact=True) in row.sentence
             expected = ("above the simulated range" if row.claimed > row.hi else
                         "below the simulated range" if row.claimed < row.lo else
                         "within the simulated range")
             assert expected in row.sentence, row.sentence
-            assert comparison._fmt(row.metric, row["median"]) in row.sentence
-    assert "Of 4 figures" in comparison.overall(frame)
+            assert claims_check._fmt(row.metric, row["median"]) in row.sentence
+    assert "Of 4 figures" in claims_check.overall(frame)
 
 
 def test_authority_wide_claims_say_so(seed_002):
@@ -83,12 +83,12 @@ def test_seed_review_corrections_are_claims():
 def test_pilot_future_pregnancies_from_the_parameter_sets():
     case = BY_ID["southampton-2019-pilot"]
     results = study.simulate(case.scenario(), **SMALL)
-    row = comparison.compare(case, results).set_index("claim").loc["future_pregnancies"]
+    row = claims_check.compare(case, results).set_index("claim").loc["future_pregnancies"]
     expected = [min(1.0, sc["care.removal_probability"]
                     * sc["post_programme.removal_rate_ratio_completed"])
                 for sc in results.simulated.scenarios]
     assert min(expected) - 1e-12 <= row["median"] <= max(expected) + 1e-12
-    assert f"below in {comparison.FORMATS['pct'](row.share_below)}" in row.sentence
+    assert f"below in {claims_check.FORMATS['pct'](row.share_below)}" in row.sentence
 
 
 def test_business_case_script_writes_its_report(tmp_path, monkeypatch, capsys):

@@ -1,5 +1,5 @@
 """Scenario files: inheritance from ``national``, calibration, what a file "gives", price years,
-round trips, one-line errors."""
+round trips, one-line errors, control characters, staff and cost warnings."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import dataclasses
 
 import pytest
 
+from simulation import runner
+from simulation.cli import main
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import ScenarioError
 from simulation.core.parameters import BY_KEY, PARAMETERS, defaults
@@ -117,8 +119,6 @@ def test_unknown_names_and_missing_files():
 def test_money_given_without_its_price_year_is_a_warning(tmp_path, capsys, monkeypatch):
     """A council's own budget written without its price year would silently be read at the
     inherited (national) price year: say so, once per amount, before simulating."""
-    from simulation import runner
-    from simulation.cli import main
 
     budget = "[costs]\nprogramme_cost_per_year_gbp = 340000\n"
     unpriced = scenario_mod.unpriced_money(scenario_mod.parse(budget))
@@ -167,3 +167,79 @@ def test_the_replaced_system_effect_share_names_what_to_write_instead(national):
     with pytest.raises(ScenarioError, match="authority.system_effect_per_year") as err:
         national.with_overrides({"authority.system_effect": 0.3})
     assert "\n" not in str(err.value) and "0.3 x 38 = 11.4" in str(err.value)
+
+
+# ------------------------------------------------- horizons, staff and cost warnings (issue 21)
+
+
+def test_horizon_must_be_whole_months(national):
+    with pytest.raises(scenario_mod.ScenarioError, match="whole number of months"):
+        national.with_overrides({"practice.horizon_months": 18.5})
+
+
+def test_fte_decimals(national):
+    sc = national.with_overrides({"practice.practitioners": 2.5})
+    assert sc.capacity == 20
+
+
+def test_cost_schedule_shorter_than_cycles_warns(national):
+    sc = national.with_overrides({"costs.programme_cost_by_year_gbp": [300000.0, 300000.0]})
+    (warning,) = scenario_mod.cost_schedule_mismatch(sc)
+    assert "2 year(s) of cost" in warning and "runs 60 months" in warning
+    assert scenario_mod.cost_schedule_mismatch(national) == []
+
+
+def test_inherited_inflow_warns(national):
+    sc = national.with_overrides({"population.eligible_women_at_start": 30}, name="myarea")
+    (warning,) = scenario_mod.inherited_inflow(sc)
+    assert "INHERITED" in warning
+
+
+def test_money_message_matches_the_workbook_notes(national):
+    with pytest.raises(scenario_mod.ScenarioError) as err:
+        national.with_overrides({"costs.programme_cost_per_year_gbp": "£300k"})
+    assert "£300,000" in str(err.value) and "without '£'" not in str(err.value)
+
+
+def test_a_given_total_with_other_staff_warns():
+    """dorset-2022 gives its total (GBP 331k): a 4th practitioner in compare keeps it, and says
+    so (the shipped experiment scaled it by hand). Old behaviour: silence."""
+    dorset = scenario_mod.load("dorset-2022")
+    four = dorset.with_overrides({"practice.practitioners": 4})
+    (line,) = scenario_mod.fixed_total_with_other_staff(dorset, four, "4 practitioners")
+    assert "does not follow staff" in line
+    own = four.with_overrides({"costs.programme_cost_per_year_gbp": 400000.0})
+    assert scenario_mod.fixed_total_with_other_staff(dorset, own, "x") == []
+
+
+# ---------------------------------------------------------------- control characters (issue 23)
+
+
+CONTROLS = {"U+0001": "\\u0001", "U+000B": "\\u000B", "U+0000": "\\u0000", "U+FFFE": "\\uFFFE",
+            "U+001B": "\\u001B", "U+007F": "\\u007F", "U+0085": "\\u0085"}
+
+
+@pytest.mark.parametrize("code", CONTROLS)
+@pytest.mark.parametrize("field", ["name", "title", "description", "source", "parameter source"])
+def test_control_characters_in_scenario_text_are_one_line(field, code):
+    text = f"a{CONTROLS[code]}b"
+    toml = (f'[practice]\npractitioners = {{ value = 4, source = "{text}" }}\n'
+            if field == "parameter source" else f'[scenario]\n{field} = "{text}"\n')
+    with pytest.raises(ScenarioError) as exc:
+        scenario_mod.parse(toml, origin="bad.toml")
+    line = str(exc.value)
+    assert "\n" not in line and line.startswith("bad.toml: ")
+    assert code in line and ("practice.practitioners" if field == "parameter source"
+                             else f"[scenario] {field}") in line
+
+
+@pytest.mark.parametrize("field,text", [("name", "a\tb"), ("title", "a\nb")])
+def test_names_and_titles_are_one_line_of_text(field, text):
+    with pytest.raises(ScenarioError, match=f"\\[scenario\\] {field}"):
+        scenario_mod.parse(f"[scenario]\n{field} = {scenario_mod.toml_value(text)}\n", "bad.toml")
+
+
+def test_line_breaks_and_tabs_stay_allowed_in_descriptions_and_sources():
+    s = scenario_mod.parse('[scenario]\ndescription = "one\\ntwo\\tthree"\n'
+                           '[practice]\npractitioners = { value = 4, source = "p.\\r\\n3" }\n')
+    assert s.description == "one\ntwo\tthree" and s.sources["practice.practitioners"] == "p.\r\n3"

@@ -47,7 +47,7 @@ from simulation.core.errors import PausesimError
 from simulation.core.parameters import BY_KEY
 from simulation.sensitivity import draws as draws_mod
 from simulation.sensitivity import oneway, psa, sobol, varied
-from simulation.sensitivity.model import SimulationModel
+from simulation.sensitivity.simulator import SimulationModel
 from simulation.sensitivity.varied import DECLARED, POSTERIOR, Selection, Varied
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"

@@ -3,9 +3,12 @@ errors naming sheet, row and parameter, and Excel's own checks on every value ce
 
 from __future__ import annotations
 
+import io
 import os
+import time
 import zipfile
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +20,8 @@ from simulation.core import deflators, monitoring, workbook
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import ScenarioError
 from simulation.core.parameters import BY_KEY, PARAMETERS
+from simulation.report import areas
+from simulation.results import study
 
 VALUE = workbook.INPUT_COLUMNS.index("value") + 1
 SOURCE = workbook.INPUT_COLUMNS.index("source") + 1
@@ -95,7 +100,6 @@ def test_edited_template_resolves_and_simulates_as_the_same_toml(tmp_path):
     assert from_xlsx.given == frozenset(TWO_VALUES)
     assert from_xlsx["practice.practitioners"] == 4
     # Same inputs, same seed: the same numbers, exactly (SimPy engine: no compile; small).
-    from simulation.results import study
 
     a, b = (study.simulate(sc, reps=40, seed=3, engine="simpy", progress=False).summary()
             for sc in (from_xlsx, from_toml))
@@ -491,7 +495,6 @@ def test_workbook_is_readable(blank):
 def test_calibration_file_still_found_from_another_folder(tmp_path):
     """A posterior file is written as an absolute path: the workbook may be saved elsewhere."""
     import shutil
-    from importlib import resources
 
     area = tmp_path / "area"
     area.mkdir()
@@ -506,3 +509,113 @@ def test_calibration_file_still_found_from_another_folder(tmp_path):
     assert dict(back.values) == dict(original.values) and back.given == original.given
     assert Path(back.calibration).resolve() == (area / "mine.csv").resolve()
     assert back.calibrated_keys() == original.calibrated_keys() != []
+
+
+# ---------------------------------------- FTE decimals, money text, inherited inflow (issue 21)
+
+
+def test_workbook_fte_money_and_inherited_inflow(tmp_path, national):
+    import openpyxl
+
+    from simulation.core import workbook
+
+    path = tmp_path / "myarea.xlsx"
+    workbook.write_template(national, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[workbook.INPUTS_SHEET]
+    header = [c.value for c in ws[1]]
+    col = {name: i + 1 for i, name in enumerate(header)}
+    for r in range(2, ws.max_row + 1):
+        key = f"{ws.cell(r, col['section']).value}.{ws.cell(r, col['name']).value}"
+        if key == "practice.practitioners":
+            ws.cell(r, col["value"]).value = 2.5
+        if key == "population.eligible_women_at_start":
+            ws.cell(r, col["value"]).value = 30
+        if key == "costs.programme_cost_per_year_gbp":
+            ws.cell(r, col["value"]).value = "£300,000"
+    wb.save(path)
+    sc = scenario_mod.load(str(path))
+    assert sc["practice.practitioners"] == 2.5 and sc.capacity == 20
+    assert sc["costs.programme_cost_per_year_gbp"] == 300000.0
+    # the inflow left blank is the national one: flagged on every run, with what it adds
+    (warning,) = scenario_mod.inherited_inflow(sc)
+    assert "INHERITED" in warning and "list of 30" in warning
+
+
+# -------------------------- formula-like text stays text; huge integers are one line (issue 23)
+
+
+def test_template_writes_text_that_starts_with_equals_as_text(tmp_path):
+    text = ('[scenario]\nname = "=1+1"\ndescription = "@SUM(A1)"\nsource = "=HYPERLINK(\\"x\\")"\n'
+            '[practice]\npractitioners = { value = 4, source = "=cmd|\' /C calc\'!A0" }\n')
+    scenario = scenario_mod.parse(text, origin="f.toml")
+    path = tmp_path / "t.xlsx"
+    workbook.write_template(scenario, path)
+    book = openpyxl.load_workbook(path)  # formulas kept as formulas: none may be there
+    formulas = [c.coordinate for ws in book for row in ws.iter_rows() for c in row
+                if c.data_type == "f"]
+    assert formulas == []
+    fields = {r[0].value: r[1].value for r in book[workbook.SCENARIO_SHEET].iter_rows(min_row=2)}
+    assert (fields["name"], fields["source"]) == ("=1+1", '=HYPERLINK("x")')
+    back = scenario_mod.load(str(path))  # and they read back as the same text
+    assert (back.name, back.description, back.sources["practice.practitioners"]) == \
+        ("=1+1", "@SUM(A1)", "=cmd|' /C calc'!A0")
+
+
+def test_a_list_cell_with_a_5000_digit_integer_is_one_line(tmp_path):
+    path = tmp_path / "w.xlsx"
+    path.write_bytes(workbook.template_bytes(scenario_mod.load("national")))
+    book = openpyxl.load_workbook(path)
+    sheet = book[workbook.INPUTS_SHEET]
+    row = next(r for r in range(2, sheet.max_row + 1)
+               if sheet.cell(r, 2).value == "age_band_probabilities")
+    sheet.cell(row, workbook.INPUT_COLUMNS.index("value") + 1).value = f"[1{'0' * 5000}, 1]"
+    book.save(path)
+    with pytest.raises(ScenarioError, match=f"row {row}: population.age_band_probabilities"):
+        scenario_mod.load(str(path))
+
+
+# ----------------------------------- workbook readers are linear and bounded in size (issue 23)
+
+
+def _areas_book(path, far: str, value):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "areas"
+    sheet.append(["area", "scenario"])
+    sheet.append(["Leeds", "national"])
+    sheet[far] = value
+    if value is None:
+        sheet[far].font = openpyxl.styles.Font(bold=True)  # a styled, empty cell
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("far", ["Z5000", "XFD1048576"])
+def test_a_far_away_cell_costs_nothing(tmp_path, far):
+    start = time.monotonic()
+    assert [r.label for r in areas.read(_areas_book(tmp_path / "a.xlsx", far, None))] == ["Leeds"]
+    with pytest.raises(ScenarioError, match=f"row {far[1 if far[1].isdigit() else 3:]}: a value"):
+        areas.read(_areas_book(tmp_path / "b.xlsx", far, "far"))
+    inputs = tmp_path / "inputs.xlsx"
+    inputs.write_bytes(workbook.template_bytes(scenario_mod.load("national")))
+    book = openpyxl.load_workbook(inputs)
+    book[workbook.INPUTS_SHEET][far].font = openpyxl.styles.Font(bold=True)
+    book.save(inputs)
+    assert scenario_mod.load(str(inputs)).values == scenario_mod.load("national").values
+    assert time.monotonic() - start < 10
+
+
+@pytest.mark.parametrize("kind", ["areas", "inputs"])
+def test_a_workbook_that_unpacks_to_too_much_is_one_line(tmp_path, kind):
+    path = tmp_path / "big.xlsx"
+    small = (_areas_book(tmp_path / "a.xlsx", "A3", None).read_bytes() if kind == "areas" else
+             workbook.template_bytes(scenario_mod.load("national")))
+    with zipfile.ZipFile(io.BytesIO(small)) as src, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info, src.read(info))
+        out.writestr("xl/padding.xml", b" " * (workbook.MAX_UNPACKED_BYTES + 1))
+    assert path.stat().st_size < 2 ** 20
+    with pytest.raises(ScenarioError, match="unpacks to 50 MB, more than"):
+        areas.read(path) if kind == "areas" else scenario_mod.load(str(path))

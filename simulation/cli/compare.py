@@ -92,8 +92,8 @@ def options(args) -> list[tuple[str, Scenario]]:
 
 def main(args) -> int:
     from simulation.report import options as options_mod
-    from simulation.sensitivity import analyses, report
-    from simulation.sensitivity.compare_text import format_views
+    from simulation.sensitivity import analyses, analysis_files
+    from simulation.sensitivity.option_comparison_text import format_views
 
     check_run_options(args)
     opts = options(args)
@@ -116,7 +116,7 @@ def main(args) -> int:
         for name, result in both.items():
             where = folder if name == "base" else folder / "authority-wide"
             where.mkdir(exist_ok=True)
-            written = report.write(result, where, _record(args, result, name))
+            written = analysis_files.write(result, where, _record(args, result, name))
             figures[name] = {f: (where / f).read_bytes() for f in written if f.endswith(".png")}
         # the options appraisal (both views) as HTML, Word and Excel, from the same tables
         appraisal = options_mod.write(both, folder, figures,
@@ -133,7 +133,7 @@ def main(args) -> int:
 
 def _record(args, result, view: str) -> dict:
     from simulation.results.views import LABELS, WORDS
-    from simulation.sensitivity import report
+    from simulation.sensitivity import analysis_files
 
     meta = result.results[0].meta
     return {"analysis": "compare", "view": LABELS[view], "view_meaning": WORDS[view],
@@ -142,5 +142,5 @@ def _record(args, result, view: str) -> dict:
             "band": args.band, "conf": result.conf,
             "parameters_from": {k: v for k, v in meta.items() if k != "posterior_note"},
             "wall_seconds": round(result.wall_seconds, 3),
-            "options": [{"label": label, **report.scenario_record(sc)}
+            "options": [{"label": label, **analysis_files.scenario_record(sc)}
                         for label, sc in zip(result.labels, result.scenarios)]}

@@ -6,7 +6,7 @@
   :mod:`simulation.results.views`;
 - :mod:`.council` - the deterministic "council method" of today's business cases (by year);
 - :mod:`.sentences` - citable sentences whose every number points to a table cell;
-- :mod:`.claims`, :mod:`.comparison` - the seed business cases' claims against the simulation;
+- :mod:`.claims`, :mod:`.claims_check` - the seed business cases' claims against the simulation;
 - :mod:`.figures` - the figures (PNG); :mod:`.html` + ``template.html`` - the printable page;
   :mod:`.word` - report.docx; :mod:`.excel` - report.xlsx; :mod:`.export` - safe CSV cells;
 - :mod:`.word_blocks`, :mod:`.excel_blocks` - the building blocks of every Word and Excel file

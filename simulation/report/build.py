@@ -97,7 +97,7 @@ def build(results, other: Results | None = None, band: float = 0.9,
     """Everything the report shows, from the base case and the authority-wide scenario
     (``results``: the base case's :class:`Results` with ``other`` the authority-wide one, or a
     :class:`views.Views`)."""
-    from simulation.report import comparison
+    from simulation.report import claims_check
 
     both = results if isinstance(results, views_mod.Views) else \
         views_mod.Views(results, other)
@@ -140,7 +140,7 @@ def build(results, other: Results | None = None, band: float = 0.9,
     if case is not None:
         # each claim against both views, the base case's rows first, each sentence naming its view
         t["claims"] = pd.concat(
-            [comparison.compare(case, res, band, inputs).pipe(
+            [claims_check.compare(case, res, band, inputs).pipe(
                 lambda f, name=name: f.assign(view=name,
                                               sentence=sentences.PREFIX[name] + f.sentence))
              for name, res in both.items()], ignore_index=True)

@@ -4,7 +4,7 @@ Each :class:`BusinessCase` names the council document (``docs/sources/seeds/00N_
 scenario that describes it (a built-in one, or ``national`` with overrides where none exists)
 and its claims. A :class:`Claim` says which simulated figure it is compared with (a metric of
 the registry, :mod:`simulation.results.metrics`, or one of
-:data:`simulation.report.comparison.EXTRA`, at a period) and how:
+:data:`simulation.report.claims_check.EXTRA`, at a period) and how:
 
 - ``point``: a figure the document expects ("avoid total cumulative costs of £6,444,076");
 - ``up_to``: a figure given as a maximum ("up to 10 children after 21 months");

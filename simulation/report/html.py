@@ -300,9 +300,9 @@ def assumptions(frame: pd.DataFrame) -> str:
 
 def claims(frame: pd.DataFrame, case) -> str:
     """The business case's claims against the simulation."""
-    from simulation.report import comparison
+    from simulation.report import claims_check
 
-    cells = comparison.cells(frame)  # with a View column where the frame has both views
+    cells = claims_check.cells(frame)  # with a View column where the frame has both views
     columns = [(c, (lambda c: lambda r: escape(str(r[c])))(c), False)  # noqa: B023 (bound)
                for c in cells.columns]
     items = "\n".join(f"    <li>{sentence_html(s)}</li>" for s in frame.sentence)
@@ -312,7 +312,7 @@ def claims(frame: pd.DataFrame, case) -> str:
     return (f"<section id='claims' class='page'>\n  <h2>What the business case claimed, against "
             f"the simulation</h2>\n  <p>{escape(case.title)} "
             f"(docs/sources/seeds/{escape(case.seed)}). "
-            f"{escape(comparison.INTRO)}</p>\n{table(cells, columns)}\n  <ul class='sentences'>\n"
+            f"{escape(claims_check.INTRO)}</p>\n{table(cells, columns)}\n  <ul class='sentences'>\n"
             f"{items}\n  </ul>\n{extra}\n</section>")
 
 

@@ -24,12 +24,12 @@ from simulation.core import output
 from simulation.report import html as html_mod
 from simulation.results import format as fmt
 from simulation.results import views as views_mod
-from simulation.sensitivity import compare
-from simulation.sensitivity.compare_text import _banded, _difference
+from simulation.sensitivity import option_comparison
+from simulation.sensitivity.option_comparison_text import _banded, _difference
 
-INFANTS, NPV = compare.HEADLINE
-COST = compare.cumulative_name("programme_cost", True)
-BENEFIT = compare.cumulative_name("cost_avoided", True)
+INFANTS, NPV = option_comparison.HEADLINE
+COST = option_comparison.cumulative_name("programme_cost", True)
+BENEFIT = option_comparison.cumulative_name("cost_avoided", True)
 REFERENCE = "reference"
 
 #: Headers of the options table and of the paired differences (the printed and documents' ones).
@@ -40,7 +40,7 @@ DIFFERENCE_HEADERS = ("Option", "Infants kept out of care: difference", "NPV: di
                       "Programme cost (PV): difference", "Futures with a higher NPV")
 
 
-def appraisal(results: dict[str, compare.ComparisonResult]) -> pd.DataFrame:
+def appraisal(results: dict[str, option_comparison.ComparisonResult]) -> pd.DataFrame:
     """One row per view and option, at the last period the options share: present values
     (discounted, at the options' price base), infants, NPV with its band, BCR (PV care costs
     avoided / PV programme cost, the ratio of the means; NaN without a programme cost), P(net
@@ -63,7 +63,7 @@ def appraisal(results: dict[str, compare.ComparisonResult]) -> pd.DataFrame:
                 "npv_median": npv["median"], "npv_mean": npv["mean"], "npv_lo": npv["lo"],
                 "npv_hi": npv["hi"],
                 "benefit_cost_ratio": benefit / cost if cost > 0 else np.nan,
-                "probability_net_saving": at.loc[(label, compare.PROBABILITY), "mean"],
+                "probability_net_saving": at.loc[(label, option_comparison.PROBABILITY), "mean"],
                 **{f"infants_{k_}": inf[k_] for k_ in _DIFFERENCES},
                 **{f"npv_{k_}": npv[k_] for k_ in _DIFFERENCES},
                 "programme_cost_difference_mean": at.loc[(label, COST), "difference_mean"],
@@ -336,7 +336,7 @@ def _print_setup(ws) -> None:
     xb.print_ready(ws, 1, widths, orientation="landscape")
 
 
-def write(results: dict[str, compare.ComparisonResult], folder: Path,
+def write(results: dict[str, option_comparison.ComparisonResult], folder: Path,
           figures: dict[str, dict[str, bytes]], record: dict) -> pd.DataFrame:
     """``options_appraisal.csv``, ``options.html``, ``options.docx`` and ``options.xlsx`` into
     an existing ``folder`` (:data:`FILES`); return the appraisal (:func:`appraisal`)."""

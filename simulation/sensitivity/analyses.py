@@ -10,7 +10,7 @@ which model, which table is shown) is decided here, once.
   before anything is simulated (one line naming the option otherwise) and returns a
   :class:`Plan`; :meth:`Plan.run` simulates and analyses; :func:`analyse` does both.
 - :func:`compare`: scenarios and variants side by side in both views
-  (:func:`simulation.sensitivity.compare.compare_views`).
+  (:func:`simulation.sensitivity.option_comparison.compare_views`).
 - :func:`monitor`: a running practice's observed series against its forecast
   (:mod:`simulation.results.monitor`).
 """
@@ -129,7 +129,7 @@ class Plan:
     def run(self, engine: str = "fast", workers: int = 1, executor=None, progress=None,
             checkpoint: Path | None = None) -> Outcome:
         """Simulate and analyse: same numbers whatever the engine, workers or executor."""
-        from simulation.sensitivity.model import SimulationModel
+        from simulation.sensitivity.simulator import SimulationModel
 
         model = SimulationModel(self.scenario, self.reps, self.seed, engine, workers, executor,
                                 progress, checkpoint)
@@ -147,7 +147,7 @@ def prepare(name: str, scenario, reps: int | None = None, seed: int = DEFAULT_SE
     ``lambdas``, ``population``, ``single``, ``method``, ``bootstrap`` for the EVPPI). Bad
     values are one line naming the option."""
     from simulation.sensitivity import evppi, psa, sobol, varied
-    from simulation.sensitivity.model import pick_year, scenario_years
+    from simulation.sensitivity.simulator import pick_year, scenario_years
 
     if name not in ANALYSES:
         raise PausesimError(f"analysis {clip(str(name))!r} is unknown: allowed: "
@@ -195,7 +195,7 @@ class Outcome:
     what ``run.json`` records of it."""
 
     plan: Plan
-    model: Any  #: :class:`simulation.sensitivity.model.SimulationModel`
+    model: Any  #: :class:`simulation.sensitivity.simulator.SimulationModel`
     result: Any
     shown: Any  #: pandas DataFrame: the headline table
     draws_from: str | None = None  #: where the parameter draws came from (PSA, EVPPI)
@@ -230,17 +230,17 @@ class Outcome:
     def record(self, **extra) -> dict:
         """``run.json`` of the analysis: the scenario, seed, sizes and ``extra`` (the engine
         options a command was given)."""
-        from simulation.sensitivity import report
+        from simulation.sensitivity import analysis_files
 
-        return {**report.scenario_record(self.scenario), "seed": self.plan.seed,
+        return {**analysis_files.scenario_record(self.scenario), "seed": self.plan.seed,
                 "reps_per_parameter_set": self.plan.reps, "band": self.plan.band,
                 "workers": self.model.workers, **extra, **self.fields()}
 
     def save(self, out: Path, force: bool = False, inputs=(), **extra) -> list[str]:
         """Write tables, figures, ``parameters.csv`` and ``run.json`` to ``out``, atomically."""
-        from simulation.sensitivity import report
+        from simulation.sensitivity import analysis_files
 
-        return report.save(self.result, out, self.record(**extra), force, self.selection,
+        return analysis_files.save(self.result, out, self.record(**extra), force, self.selection,
                            inputs)
 
     def text(self) -> str:
@@ -308,7 +308,7 @@ def _precision(result) -> list[str]:
     import numpy as np
 
     from simulation.results.precision import net_saving_warning
-    from simulation.sensitivity.model import NET
+    from simulation.sensitivity.simulator import NET
 
     psa_result = getattr(result, "psa", result)  # an EVPPI analysis holds its PSA
     if not hasattr(psa_result, "values") or NET not in getattr(psa_result, "outcomes", ()):
@@ -324,7 +324,7 @@ def _precision(result) -> list[str]:
 def _psa_shown(result):
     import pandas as pd
 
-    from simulation.sensitivity.model import INFANTS, NET
+    from simulation.sensitivity.simulator import INFANTS, NET
 
     p = result.probability_positive()
     d = result.decomposition()
@@ -379,27 +379,27 @@ def _evppi_shown(analysis, most: int = 15):
 
 def check_compare(options) -> None:
     """Options ``[(label, scenario), ...]`` that can be compared (one line otherwise)."""
-    from simulation.sensitivity import compare as compare_mod
+    from simulation.sensitivity import option_comparison
 
-    compare_mod.check_options(options)
+    option_comparison.check_options(options)
 
 
 def compare(options, reps: int, seed: int = DEFAULT_SEED, **kwargs):
     """Scenarios and variants ``[(label, scenario), ...]`` side by side, paired, each under its
     own calibration: checked first (one line), then
-    :func:`simulation.sensitivity.compare.compare` (``kwargs``: uncertainty, draws, engine,
-    workers, executor, progress, band, conf, checkpoint)."""
-    from simulation.sensitivity import compare as compare_mod
+    :func:`simulation.sensitivity.option_comparison.compare` (``kwargs``: uncertainty, draws,
+    engine, workers, executor, progress, band, conf, checkpoint)."""
+    from simulation.sensitivity import option_comparison
 
-    return compare_mod.compare(options, reps, seed, **kwargs)
+    return option_comparison.compare(options, reps, seed, **kwargs)
 
 
 def compare_views(options, reps: int, seed: int = DEFAULT_SEED, **kwargs) -> Mapping[str, Any]:
     """As :func:`compare`, in both views (base case, authority-wide)
-    (:func:`simulation.sensitivity.compare.compare_views`)."""
-    from simulation.sensitivity import compare as compare_mod
+    (:func:`simulation.sensitivity.option_comparison.compare_views`)."""
+    from simulation.sensitivity import option_comparison
 
-    return compare_mod.compare_views(options, reps, seed, **kwargs)
+    return option_comparison.compare_views(options, reps, seed, **kwargs)
 
 
 def varied_range(scenario, key: str) -> tuple[float, float]:

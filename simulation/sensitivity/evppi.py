@@ -24,8 +24,8 @@ from simulation.core.scenario import Scenario
 from simulation.core.uncertainty import GROUPS
 
 from . import ce, voi
-from .model import INFANTS, NET
 from .psa import PSAResult
+from .simulator import INFANTS, NET
 from .varied import Selection
 
 

@@ -23,7 +23,7 @@ from scipy import stats
 
 from simulation.core.parameters import BY_KEY
 
-from .model import Model, year_index
+from .simulator import Model, year_index
 from .varied import Selection, Varied
 
 

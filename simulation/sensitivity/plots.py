@@ -2,8 +2,8 @@
 
 Built with :class:`matplotlib.figure.Figure`, never pyplot, so importing this module neither picks
 a backend nor registers figures: notebooks show the returned figures as usual, the command line
-saves them (``bbox_inches="tight"``, :func:`simulation.sensitivity.report.write`). Constrained
-layout keeps long titles and labels inside the figure.
+saves them (``bbox_inches="tight"``, :func:`simulation.sensitivity.analysis_files.write`).
+Constrained layout keeps long titles and labels inside the figure.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from simulation.model.layout import REPORTED_SOURCES
 from simulation.results.figures import SOURCE_COLOURS, plain
 from simulation.results.metrics import SOURCE_LABELS
 
-from .compare import HEADLINE, SOURCES
+from .option_comparison import HEADLINE, SOURCES
 
 LOW, HIGH = "tab:blue", "tab:orange"
 
@@ -58,7 +58,7 @@ def _figure(width: float, height: float) -> Figure:
 
 def psa_figure(result) -> Figure:
     """Variance shares (parameter vs stochastic) by year, and P(net saving) by year."""
-    from .model import NET
+    from .simulator import NET
 
     table = result.decomposition()
     fig = _figure(12, 4.8)
@@ -202,7 +202,7 @@ def morris_figure(result) -> Figure:
 def compare_figure(result, metrics=HEADLINE) -> Figure:
     """Options side by side (boxes over futures) and their paired differences from the
     reference: the central band of the paired differences and the interval of their mean."""
-    from .compare import mean_interval
+    from .option_comparison import mean_interval
 
     period = result.periods[-1]
     p = result.periods.index(period)

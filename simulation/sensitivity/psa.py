@@ -21,7 +21,7 @@ import pandas as pd
 
 from simulation.core.errors import PausesimError
 
-from .model import NET, Model
+from .simulator import NET, Model
 
 
 def decompose(y: np.ndarray) -> dict[str, float]:

@@ -37,7 +37,7 @@ from SALib.sample import sobol as sobol_sample
 from simulation.core.errors import PausesimError
 from simulation.core.parameters import BY_KEY
 
-from .model import Model, year_index
+from .simulator import Model, year_index
 from .varied import Selection, Varied
 
 #: Quantiles are clipped to [EPS, 1 - EPS] so distributions with unbounded support stay finite.

@@ -24,16 +24,16 @@ import pytest
 from simulation.cli import main as cli_main
 from simulation.core import scenario as scenario_mod
 from simulation.core.errors import PausesimError
-from simulation.sensitivity import compare
+from simulation.sensitivity import option_comparison
 
 REPS = 4
-INFANTS, NET = compare.HEADLINE
+INFANTS, NET = option_comparison.HEADLINE
 
 
 def test_a_scenario_compared_with_itself_differs_by_exactly_zero(national, tmp_path):
     path = tmp_path / "copy.toml"
     path.write_text(national.to_toml())  # same values, loaded from a file
-    res = compare.compare([("national", national), ("national", national),
+    res = option_comparison.compare([("national", national), ("national", national),
                            ("file", scenario_mod.load(path))], REPS, seed=5, draws=2)
     assert res.labels == ["national", "national (2)", "file"]
     assert len(np.unique(res.clusters)) == 2  # posterior draws, shared by the options
@@ -47,7 +47,7 @@ def test_a_scenario_compared_with_itself_differs_by_exactly_zero(national, tmp_p
 
 def test_no_effect_and_cost_only_variants_are_exact(national):
     extra = 100_000.0
-    res = compare.compare([
+    res = option_comparison.compare([
         ("national", national),
         ("housing need 0", national.with_overrides({"population.housing_probability": 0.0})),
         ("dearer", national.with_overrides({"costs.additional_cost_per_year_gbp": extra})),
@@ -72,18 +72,18 @@ def test_no_effect_and_cost_only_variants_are_exact(national):
 
 def test_options_with_different_horizons_are_compared_over_common_periods(national):
     short = national.with_overrides({"practice.horizon_months": 24.0})
-    res = compare.compare([("5 years", national), ("2 years", short)], 2, seed=1, draws=2)
+    res = option_comparison.compare([("5 years", national), ("2 years", short)], 2, seed=1, draws=2)
     assert res.periods == ["month_21", "year_1", "year_2"]
     with pytest.raises(PausesimError, match="price_year"):
         repriced = national.with_overrides({"costs.price_year": 2020})
-        compare.compare([("a", national), ("b", repriced)], 2, seed=1)
+        option_comparison.compare([("a", national), ("b", repriced)], 2, seed=1)
 
 
 def test_dorset_options_move_the_result_in_the_expected_direction():
     """Issue 10: the funded service avoids clearly more infants than no action; a smaller
     caseload fewer; more practitioners (at the same cost) not fewer."""
     dorset = scenario_mod.load("dorset-2022")
-    res = compare.compare([
+    res = option_comparison.compare([
         ("dorset-2022", dorset),
         ("no action", dorset.with_overrides({"practice.operates": False})),
         ("caseload 6", dorset.with_overrides({"practice.caseload_per_practitioner": 6})),

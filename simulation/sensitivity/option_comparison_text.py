@@ -10,7 +10,7 @@ from simulation.model.layout import REPORTED_SOURCES
 from simulation.results import format as fmt
 from simulation.results.text import SOURCE_SHORT
 
-from . import compare
+from . import option_comparison
 
 
 def _banded(row, money: bool) -> str:
@@ -30,17 +30,17 @@ def _difference(row, money: bool) -> str:
             f"{sign(row['difference_hi'])}]")
 
 
-def format_comparison(result: compare.ComparisonResult) -> str:
+def format_comparison(result: option_comparison.ComparisonResult) -> str:
     """Each option's headline with its band, its paired difference from the reference, and the
     effect by source, at the last shared period."""
     table = result.table()
     period = result.periods[-1]
     at = table[table.period == period].set_index(["option", "metric"])
-    infants, net = compare.HEADLINE
+    infants, net = option_comparison.HEADLINE
     rows = []
     for label in result.labels:
         r_inf, r_net = at.loc[(label, infants)], at.loc[(label, net)]
-        p = at.loc[(label, compare.PROBABILITY)]
+        p = at.loc[(label, option_comparison.PROBABILITY)]
         rows.append({"option": label,
                      "infants kept out of care": _banded(r_inf, False),
                      "difference (paired)": "reference" if label == result.labels[0]
@@ -52,7 +52,7 @@ def format_comparison(result: compare.ComparisonResult) -> str:
     sources = []
     for label in result.labels:
         row = {"option": label}
-        for source, metric in zip(REPORTED_SOURCES, compare.SOURCES):
+        for source, metric in zip(REPORTED_SOURCES, option_comparison.SOURCES):
             r = at.loc[(label, metric)]
             row[SOURCE_SHORT[source]] = f"{fmt.count(r['mean'], 1)}"
         sources.append(row)
@@ -73,7 +73,7 @@ def format_comparison(result: compare.ComparisonResult) -> str:
                 "comes from (means)\n" + pd.DataFrame(sources).to_string(index=False))
 
 
-def format_views(results: dict[str, compare.ComparisonResult]) -> str:
+def format_views(results: dict[str, option_comparison.ComparisonResult]) -> str:
     """The comparison in both views, the base case first, each under its own heading."""
     from simulation.results.text import view_headings
     from simulation.results.views import p_no_effect

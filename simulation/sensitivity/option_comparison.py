@@ -29,7 +29,7 @@ from simulation.model.layout import REPORTED_SOURCES
 from simulation.results import Results, periods, study
 from simulation.results.metrics import BY_NAME, STATISTIC_BY_NAME, parse
 
-from .model import outcome_unit
+from .simulator import outcome_unit
 
 PROBABILITY = "probability_net_saving_discounted"
 
