@@ -181,3 +181,26 @@ def test_leaving_is_due_at_the_dropout_month_or_the_programme_end_whichever_firs
     assert rules.leaving_month(math.inf, 18.0) == 18.0
     assert rules.leaving_status(14.0, 18.0) == L.DROPPED_OUT
     assert rules.leaving_status(math.inf, 18.0) == L.COMPLETED
+    assert rules.leaving_row(L.DROPPED_OUT) == L.M_DROPPED_OUT
+    assert rules.leaving_row(L.COMPLETED) == L.M_COMPLETED
+
+
+def test_the_post_programme_effect_lasts_its_months_for_completers_only(r):
+    on = r._replace(post_pregnancy_ratio=0.5, post_pregnancy_months=12.0)
+    assert rules.persistence_end(on, L.COMPLETED, 20.0) == 32.0
+    assert rules.persistence_end(on, L.DROPPED_OUT, 20.0) == math.inf
+    assert rules.persistence_end(on._replace(post_pregnancy_ratio=1.0), L.COMPLETED, 20.0) == \
+        math.inf  # no effect to last
+    assert rules.persistence_end(on._replace(post_pregnancy_months=0.0), L.COMPLETED, 20.0) == \
+        math.inf
+
+
+def test_an_infant_enters_care_when_its_draw_is_below_the_removal_probability(r):
+    p = r.removal_probability * 0.5  # completed at exit (ratio 0.5), housing support no effect
+    assert r.housing_removal_ratio == 1.0
+    assert rules.infant_enters_care(r, True, L.COMPLETED, 0.0, p - 1e-12)
+    assert not rules.infant_enters_care(r, True, L.COMPLETED, 0.0, p + 1e-12)
+    # the other arm's infants: the base probability whatever her status
+    q = r.removal_probability
+    assert rules.infant_enters_care(r, False, L.COMPLETED, 0.0, q - 1e-12)
+    assert not rules.infant_enters_care(r, False, L.COMPLETED, 0.0, q + 1e-12)

@@ -29,6 +29,9 @@ _count, _spent = count.py_func, spent  # plain Python where that is cheaper to c
 #: The event recorded when she does not enrol, by reason (``rules.not_enrolling``).
 _NOT_ENROLLED_EVENT = {L.M_PREGNANT_AT_DECISION: Event.PREGNANT_AT_DECISION,
                        L.M_DECLINED: Event.DECLINED}
+#: The event recorded when she leaves the programme, by its tally row.
+_LEFT_EVENT = {L.M_DROPPED_OUT: Event.DROPPED_OUT, L.M_COMPLETED: Event.COMPLETED,
+               L.M_EXITED_PREGNANT: Event.EXITED_PREGNANT}
 
 
 @dataclass
@@ -121,7 +124,7 @@ class Woman:
             self._set_larc(False)
         status = rules.status_at_death(self.status)
         if status != self.status:
-            self._leave(status, None)
+            self._leave(status, -1)
 
     def _ageing(self):
         """Her age band moves on at each band's upper edge (fertility follows it)."""
@@ -145,7 +148,7 @@ class Woman:
         arm.count(L.M_PREGNANCIES, env.now)
         status = rules.status_at_conception(self.status)
         if status != self.status:  # women who conceive are transitioned out
-            self._leave(status, Event.EXITED_PREGNANT)
+            self._leave(status, L.M_EXITED_PREGNANT)
         live_birth, months = rules.pregnancy_outcome(r, self.rng.uniform(L.S_OUTCOME))
         # Decide before waiting: after the wait, env.now may fall a rounding error short of
         # self.death, and a woman who died while pregnant would then give birth as she dies.
@@ -170,11 +173,12 @@ class Woman:
         rng = self.rng
         u_enters, u_delay = rng.uniform(L.S_CARE), rng.uniform(L.S_CARE)
         u_route, u_months = rng.uniform(L.S_CARE), rng.uniform(L.S_CARE)
-        p = rules.infant_removal_probability(r, arm.programme, self.status, born - self.exit_month)
+        enters = rules.infant_enters_care(r, arm.programme, self.status,
+                                          born - self.exit_month, u_enters)
         delay = rules.care_delay(r, u_delay)
         route, months = rules.care_episode(r, u_route, u_months, delay)
         entry = born + delay
-        if u_enters < p and entry < r.horizon_months:
+        if enters and entry < r.horizon_months:
             arm.log.record(self.number, entry, Event.CARE_ENTRY, months)
             tally_episode(arm.tally, arm.post, source, entry, route, months, r.horizon_months)
             if rules.counts_first_care_entry(self.initial, self.had_care_entry):
@@ -265,26 +269,27 @@ class Woman:
         if self.status != L.ENROLLED:
             return  # already left: pregnancy or death
         status = rules.leaving_status(dropout_at, programme_end)
-        self._leave(status, Event.DROPPED_OUT if status == L.DROPPED_OUT else Event.COMPLETED)
+        self._leave(status, rules.leaving_row(status))
 
-    def _leave(self, status: int, event: Event | None) -> None:
+    def _leave(self, status: int, row: int) -> None:
+        """She leaves with ``status``, counted in tally ``row`` (-1: none, at her death)."""
         env, r, arm = self.env, self.r, self.arm
         self.status = status
         self.exit_month = env.now
         self.timeline.left = env.now
         _spent(arm.tally, L.M_ENROLLED_MONTHS, self.enrol_month, min(env.now, r.horizon_months))
-        if event is not None:
-            self.record(event)
-            arm.count({Event.DROPPED_OUT: L.M_DROPPED_OUT, Event.COMPLETED: L.M_COMPLETED,
-                       Event.EXITED_PREGNANT: L.M_EXITED_PREGNANT}[event], env.now)
+        if row >= 0:
+            self.record(_LEFT_EVENT[row])
+            arm.count(row, env.now)
         self.places.put(1)
-        if rules.persists(r, status):
+        ends = rules.persistence_end(r, status, env.now)
+        if ends < math.inf:
             self.persisting = True
-            env.process(self._persistence_ends(r.post_pregnancy_months))
+            env.process(self._persistence_ends(ends))
         self._hazard_changed()
 
-    def _persistence_ends(self, months: float):
-        yield self.env.timeout(months)
+    def _persistence_ends(self, at: float):
+        yield self.env.timeout(at - self.env.now)
         self.persisting = False
         self._hazard_changed()
 

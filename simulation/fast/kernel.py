@@ -44,12 +44,9 @@ from ..model.layout import (
     ASSESSMENT_MONTHS,
     DRAWS_PER_BIRTH,
     DRAWS_PER_OFFER,
-    DROPPED_OUT,
     ENROLLED,
     M_ASSESSED,
-    M_COMPLETED,
     M_DEATHS,
-    M_DROPPED_OUT,
     M_ELIGIBLE,
     M_ENROLLED,
     M_ENROLLED_MONTHS,
@@ -87,19 +84,20 @@ from ..model.rules import (
     decision_month,
     dropout_month,
     fire,
-    infant_removal_probability,
+    infant_enters_care,
     larc_at_enrolment,
     larc_fitted,
     larc_stop_rate,
     larc_without_programme,
     leaving_month,
+    leaving_row,
     leaving_status,
     next_band_month,
     next_conception_clock,
     not_enrolling,
     offerable,
     on_scoping_list,
-    persists,
+    persistence_end,
     pregnancy_outcome,
     pregnancy_rate,
     present,
@@ -240,8 +238,7 @@ def _leave(r, W, tally, w, now, status, event):
     """She leaves the programme (completes, drops out, or exits pregnant)."""
     _set_left(r, W, tally, w, now, status)
     count(tally, event, now)
-    if persists(r, status):
-        W[w, NEXT + PERSIST] = now + r.post_pregnancy_months
+    W[w, NEXT + PERSIST] = persistence_end(r, status, now)
     _hazard_changed(r, True, W, w, now)
 
 
@@ -264,8 +261,8 @@ def _birth(r, programme, W, offsets, tally, post, w, now, source):
     count(tally, M_LIVE_BIRTHS, now)
     k = DRAWS_PER_BIRTH * int(W[w, N_BIRTHS])
     W[w, N_BIRTHS] += 1
-    p = infant_removal_probability(r, programme, int(W[w, STATUS]), now - W[w, EXIT_MONTH])
-    enters = _uniform(W, offsets, w, S_CARE, k) < p
+    enters = infant_enters_care(r, programme, int(W[w, STATUS]), now - W[w, EXIT_MONTH],
+                                _uniform(W, offsets, w, S_CARE, k))
     delay = care_delay(r, _uniform(W, offsets, w, S_CARE, k + 1))
     route, months = care_episode(r, _uniform(W, offsets, w, S_CARE, k + 2),
                                  _uniform(W, offsets, w, S_CARE, k + 3), delay)
@@ -365,8 +362,7 @@ def _advance(r, programme, W, offsets, tally, post, w, limit):
             _fertility_changed(r, programme, W, w, now)
         elif kind == LEAVE:
             status = leaving_status(W[w, DROPOUT_MONTH], W[w, PROGRAMME_END])
-            _leave(r, W, tally, w, now, status,
-                   M_DROPPED_OUT if status == DROPPED_OUT else M_COMPLETED)
+            _leave(r, W, tally, w, now, status, leaving_row(status))
         elif kind == PERSIST:  # the post-programme effect on pregnancy ends
             W[w, NEXT + PERSIST] = INF
             _hazard_changed(r, programme, W, w, now)

@@ -22,7 +22,9 @@ from .layout import (
     ELIGIBLE,
     ENROLLED,
     ENROLLED_SOURCE,
+    M_COMPLETED,
     M_DECLINED,
+    M_DROPPED_OUT,
     M_ENROLLED,
     M_PREGNANT_AT_DECISION,
     MONTHS_TO_ADULTHOOD,
@@ -299,6 +301,13 @@ def infant_removal_probability(r, programme, status, months_since_exit):
 
 
 @rule
+def infant_enters_care(r, programme, status, months_since_exit, u):
+    """Whether her infant born now enters care (draw ``u``), at
+    :func:`infant_removal_probability`."""
+    return u < infant_removal_probability(r, programme, status, months_since_exit)
+
+
+@rule
 def offerable(r, status, present, pregnant):
     """Whether the practice may offer her a place at a cycle's start: eligible by then and alive
     (``present``), not pregnant, and not offered before (or offered and not enrolled, where
@@ -367,6 +376,20 @@ def persists(r, status):
     """Whether leaving with ``status`` starts the post-programme pregnancy effect (completers,
     when it has a size and a duration)."""
     return status == COMPLETED and r.post_pregnancy_months > 0 and r.post_pregnancy_ratio != 1.0
+
+
+@rule
+def leaving_row(status):
+    """The tally row of a leaving when it is due (:func:`leaving_status`): dropped out or
+    completed."""
+    return M_DROPPED_OUT if status == DROPPED_OUT else M_COMPLETED
+
+
+@rule
+def persistence_end(r, status, now):
+    """When the post-programme pregnancy effect of a woman leaving at ``now`` with ``status``
+    ends: ``post_pregnancy_months`` later if it starts (:func:`persists`), else inf (none)."""
+    return now + r.post_pregnancy_months if persists(r, status) else INF
 
 
 @rule
