@@ -121,3 +121,86 @@ def test_deaths_dropouts_and_decisions(r):
     assert rules.decision_month(12.0, 15.0, 0.5) == 13.5
     assert rules.willing(r, r.enrol_probability - 1e-9) and not rules.willing(r,
                                                                              r.enrol_probability)
+
+
+# ------------------------------------------------------------------ event decisions
+# State transitions both engines take from the rules (issue 24): each against its definition.
+STATUSES = (L.ELIGIBLE, L.NOT_ENROLLED, L.ENROLLED, L.COMPLETED, L.DROPPED_OUT)
+
+
+def test_a_death_at_the_very_month_of_an_event_comes_first():
+    assert rules.alive_at(5.0, 5.0 + 1e-9) and not rules.alive_at(5.0, 5.0)
+    assert not rules.alive_at(6.0, 5.0) and rules.alive_at(1e6, math.inf)
+    # present: eligible by then (from her arrival month on) and alive
+    assert rules.present(3.0, 3.0, 10.0) and rules.present(9.9, 3.0, 10.0)
+    assert not rules.present(2.9, 3.0, 10.0) and not rules.present(10.0, 3.0, 10.0)
+
+
+@pytest.mark.parametrize("status", STATUSES)
+def test_an_enrolled_woman_leaves_as_dropped_out_when_she_conceives_or_dies(status):
+    expected = L.DROPPED_OUT if status == L.ENROLLED else status
+    assert rules.status_at_conception(status) == expected
+    assert rules.status_at_death(status) == expected
+
+
+def test_not_enrolling_makes_an_eligible_woman_not_enrolled_from_then_on():
+    inf = math.inf
+    assert rules.after_not_enrolling(L.ELIGIBLE, inf, 7.5) == (L.NOT_ENROLLED, 7.5)
+    # offered again (re-offers) and not enrolling again: the first month stays
+    assert rules.after_not_enrolling(L.NOT_ENROLLED, 3.0, 7.5) == (L.NOT_ENROLLED, 3.0)
+
+
+def test_the_spill_over_starts_at_a_decline_and_ends_at_enrolment(r):
+    spill = r._replace(declined_effect_months=9.0)
+    inf = math.inf
+    assert rules.spill_over_end(spill, L.M_DECLINED, 12.0, inf) == 21.0
+    assert rules.spill_over_end(spill, L.M_DECLINED, 12.0, 15.0) == 21.0  # a new decline restarts
+    assert rules.spill_over_end(spill, L.M_ENROLLED, 12.0, 15.0) == inf  # enrolling ends it
+    for other in (L.M_TURNED_AWAY, L.M_PREGNANT_AT_DECISION):  # these leave it as it was
+        assert rules.spill_over_end(spill, other, 12.0, 15.0) == 15.0
+        assert rules.spill_over_end(spill, other, 12.0, inf) == inf
+    off = r._replace(declined_effect_months=0.0)  # no lasting effect of a decline
+    assert rules.spill_over_end(off, L.M_DECLINED, 12.0, inf) == inf
+
+
+def test_the_first_care_entry_is_counted_once_for_women_on_the_scoping_list():
+    assert rules.on_scoping_list(0.0) and not rules.on_scoping_list(0.5)
+    assert rules.counts_first_care_entry(True, False)
+    assert not rules.counts_first_care_entry(True, True)  # counted already
+    assert not rules.counts_first_care_entry(False, False)  # eligible later: not on the list
+
+
+def test_the_next_conception_clock_starts_after_the_postpartum_months(r):
+    assert r.postpartum_months > 0
+    assert rules.next_conception_clock(r, 20.0) == 20.0 + r.postpartum_months
+    assert rules.next_conception_clock(r._replace(postpartum_months=0.0), 20.0) == 20.0
+
+
+def test_leaving_is_due_at_the_dropout_month_or_the_programme_end_whichever_first():
+    assert rules.leaving_month(14.0, 18.0) == 14.0
+    assert rules.leaving_month(math.inf, 18.0) == 18.0
+    assert rules.leaving_status(14.0, 18.0) == L.DROPPED_OUT
+    assert rules.leaving_status(math.inf, 18.0) == L.COMPLETED
+    assert rules.leaving_row(L.DROPPED_OUT) == L.M_DROPPED_OUT
+    assert rules.leaving_row(L.COMPLETED) == L.M_COMPLETED
+
+
+def test_the_post_programme_effect_lasts_its_months_for_completers_only(r):
+    on = r._replace(post_pregnancy_ratio=0.5, post_pregnancy_months=12.0)
+    assert rules.persistence_end(on, L.COMPLETED, 20.0) == 32.0
+    assert rules.persistence_end(on, L.DROPPED_OUT, 20.0) == math.inf
+    assert rules.persistence_end(on._replace(post_pregnancy_ratio=1.0), L.COMPLETED, 20.0) == \
+        math.inf  # no effect to last
+    assert rules.persistence_end(on._replace(post_pregnancy_months=0.0), L.COMPLETED, 20.0) == \
+        math.inf
+
+
+def test_an_infant_enters_care_when_its_draw_is_below_the_removal_probability(r):
+    p = r.removal_probability * 0.5  # completed at exit (ratio 0.5), housing support no effect
+    assert r.housing_removal_ratio == 1.0
+    assert rules.infant_enters_care(r, True, L.COMPLETED, 0.0, p - 1e-12)
+    assert not rules.infant_enters_care(r, True, L.COMPLETED, 0.0, p + 1e-12)
+    # the other arm's infants: the base probability whatever her status
+    q = r.removal_probability
+    assert rules.infant_enters_care(r, False, L.COMPLETED, 0.0, q - 1e-12)
+    assert not rules.infant_enters_care(r, False, L.COMPLETED, 0.0, q + 1e-12)

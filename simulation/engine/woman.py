@@ -29,6 +29,9 @@ _count, _spent = count.py_func, spent  # plain Python where that is cheaper to c
 #: The event recorded when she does not enrol, by reason (``rules.not_enrolling``).
 _NOT_ENROLLED_EVENT = {L.M_PREGNANT_AT_DECISION: Event.PREGNANT_AT_DECISION,
                        L.M_DECLINED: Event.DECLINED}
+#: The event recorded when she leaves the programme, by its tally row.
+_LEFT_EVENT = {L.M_DROPPED_OUT: Event.DROPPED_OUT, L.M_COMPLETED: Event.COMPLETED,
+               L.M_EXITED_PREGNANT: Event.EXITED_PREGNANT}
 
 
 @dataclass
@@ -67,7 +70,7 @@ class Woman:
         self.band = rules.age_band(self.age_at_arrival)
         self.base_fertility = float(attributes[L.A_BASE_FERTILITY])
         self.timeline = timeline  # the programme arm's (shared with the no-programme arm)
-        self.initial = arrival == 0.0  # on the scoping list
+        self.initial = rules.on_scoping_list(arrival)
         self.had_care_entry = False
         self.death = rules.death_month(r, arrival, cursor.exponential(L.S_DEATH))
         self.status = L.ELIGIBLE
@@ -77,7 +80,7 @@ class Woman:
         self.exit_month = math.nan
         self.enrol_month = math.nan
         self.persisting = False  # completer within the post-programme pregnancy effect
-        self.spill_over = 0  # > 0: within the effect of having declined (a token per decline)
+        self.spill_until = math.inf  # when the effect of having declined ends (inf: not in it)
         self.places: simpy.Container | None = None
         self.fertility_clock: HazardClock | None = None
         self.larc_clock: HazardClock | None = None
@@ -108,7 +111,10 @@ class Woman:
                 return  # died
             if not (yield from self._pregnancy()):
                 return  # died while pregnant
-            yield env.timeout(min(r.postpartum_months, self.death - env.now))
+            start = rules.next_conception_clock(r, env.now)
+            if not rules.alive_at(start, self.death):
+                return  # she dies before her next conception clock starts
+            yield env.timeout(start - env.now)
 
     def _die(self):
         yield self.env.timeout(self.death - self.env.now)
@@ -116,8 +122,9 @@ class Woman:
         self.arm.count(L.M_DEATHS, self.env.now)
         if self.on_larc:
             self._set_larc(False)
-        if self.status == L.ENROLLED:
-            self._leave(L.DROPPED_OUT, None)
+        status = rules.status_at_death(self.status)
+        if status != self.status:
+            self._leave(status, -1)
 
     def _ageing(self):
         """Her age band moves on at each band's upper edge (fertility follows it)."""
@@ -126,7 +133,7 @@ class Woman:
             if at == math.inf:
                 return
             yield self.env.timeout(at - self.env.now)
-            if self.env.now >= self.death:
+            if not rules.alive_at(self.env.now, self.death):
                 return
             self.band += 1
             self._hazard_changed()
@@ -139,13 +146,14 @@ class Woman:
         source = rules.source_at(env.now, tl.declined, tl.enrolled, tl.left)
         self.record(Event.CONCEPTION, source)
         arm.count(L.M_PREGNANCIES, env.now)
-        if self.status == L.ENROLLED:  # women who conceive are transitioned out
-            self._leave(L.DROPPED_OUT, Event.EXITED_PREGNANT)
+        status = rules.status_at_conception(self.status)
+        if status != self.status:  # women who conceive are transitioned out
+            self._leave(status, L.M_EXITED_PREGNANT)
         live_birth, months = rules.pregnancy_outcome(r, self.rng.uniform(L.S_OUTCOME))
         # Decide before waiting: after the wait, env.now may fall a rounding error short of
         # self.death, and a woman who died while pregnant would then give birth as she dies.
         end = env.now + months
-        survives = end < self.death
+        survives = rules.alive_at(end, self.death)
         yield env.timeout(months if survives else self.death - env.now)
         self.pregnant = False
         if not survives:
@@ -165,14 +173,15 @@ class Woman:
         rng = self.rng
         u_enters, u_delay = rng.uniform(L.S_CARE), rng.uniform(L.S_CARE)
         u_route, u_months = rng.uniform(L.S_CARE), rng.uniform(L.S_CARE)
-        p = rules.infant_removal_probability(r, arm.programme, self.status, born - self.exit_month)
+        enters = rules.infant_enters_care(r, arm.programme, self.status,
+                                          born - self.exit_month, u_enters)
         delay = rules.care_delay(r, u_delay)
         route, months = rules.care_episode(r, u_route, u_months, delay)
         entry = born + delay
-        if u_enters < p and entry < r.horizon_months:
+        if enters and entry < r.horizon_months:
             arm.log.record(self.number, entry, Event.CARE_ENTRY, months)
             tally_episode(arm.tally, arm.post, source, entry, route, months, r.horizon_months)
-            if self.initial and not self.had_care_entry:
+            if rules.counts_first_care_entry(self.initial, self.had_care_entry):
                 self.had_care_entry = True
                 arm.count(L.M_FIRST_CARE_INITIAL, entry)
 
@@ -180,7 +189,7 @@ class Woman:
     def pregnancy_rate(self) -> float:
         """Conception hazard now (per month)."""
         return rules.pregnancy_rate(self.r, self.base_fertility, self.band, self.on_larc,
-                                    self.status, self.persisting, self.spill_over > 0)
+                                    self.status, self.persisting, self.spill_until < math.inf)
 
     def _hazard_changed(self) -> None:
         if self.fertility_clock is not None:
@@ -191,7 +200,7 @@ class Woman:
     # ----------------------------------------------------------- programme
     def available_for_outreach(self, now: float) -> bool:
         """Whether the practice may offer her a place now."""
-        return rules.offerable(self.r, self.status, self.arrival <= now < self.death,
+        return rules.offerable(self.r, self.status, rules.present(now, self.arrival, self.death),
                                self.pregnant)
 
     def outreach(self, places: simpy.Container, start: float, window_end: float,
@@ -206,7 +215,7 @@ class Woman:
         willing = rules.willing(r, self.rng.uniform(L.S_OUTREACH))
         decides = rules.decision_month(start, window_end, self.rng.uniform(L.S_OUTREACH))
         yield env.timeout(decides - env.now)
-        if not env.now < self.death:
+        if not rules.alive_at(env.now, self.death):
             return  # she died before deciding
         reason = rules.not_enrolling(self.pregnant, willing)
         if reason >= 0:
@@ -219,21 +228,27 @@ class Woman:
             self._not_enrolled(L.M_TURNED_AWAY, Event.TURNED_AWAY)
 
     def _not_enrolled(self, row: int, event: Event) -> None:
-        env, r = self.env, self.r
+        env = self.env
         self.record(event)
         self.arm.count(row, env.now)
-        if self.status == L.ELIGIBLE:
-            self.status = L.NOT_ENROLLED
-            self.timeline.declined = env.now
-        if rules.starts_spill_over(r, row):
-            self.spill_over += 1
-            env.process(self._spill_over_ends(self.spill_over, env.now + r.declined_effect_months))
+        self.status, self.timeline.declined = rules.after_not_enrolling(
+            self.status, self.timeline.declined, env.now)
+        self._spill_over_after(row)
         self._hazard_changed()
 
-    def _spill_over_ends(self, token: int, at: float):
+    def _spill_over_after(self, row: int) -> None:
+        """The effect of having declined after her decision (``row``: its tally row), as
+        ``rules.spill_over_end`` says; a new end starts its own timer."""
+        ends = rules.spill_over_end(self.r, row, self.env.now, self.spill_until)
+        if ends != self.spill_until:
+            self.spill_until = ends
+            if ends < math.inf:
+                self.env.process(self._spill_over_ends(ends))
+
+    def _spill_over_ends(self, at: float):
         yield self.env.timeout(at - self.env.now)
-        if self.spill_over == token:  # not ended by enrolling, nor restarted by a new decline
-            self.spill_over = 0
+        if self.spill_until == at:  # not ended by enrolling, nor restarted by a new decline
+            self.spill_until = math.inf
             self._hazard_changed()
 
     def _programme(self, programme_end: float):
@@ -241,7 +256,7 @@ class Woman:
         self.status = L.ENROLLED
         self.enrol_month = env.now
         self.timeline.enrolled = env.now
-        self.spill_over = 0  # enrolling ends any spill-over
+        self._spill_over_after(L.M_ENROLLED)
         self.record(Event.ENROLLED)
         arm.count(L.M_ENROLLED, env.now)
         self._hazard_changed()
@@ -249,31 +264,32 @@ class Woman:
         env.process(self._assessments())
         dropout_at = rules.dropout_month(r, env.now, self.rng.exponential(L.S_DROPOUT)) \
             if r.dropout > 0 else math.inf
-        leave_at = min(dropout_at, programme_end)
+        leave_at = rules.leaving_month(dropout_at, programme_end)
         yield env.timeout(leave_at - env.now)
         if self.status != L.ENROLLED:
             return  # already left: pregnancy or death
         status = rules.leaving_status(dropout_at, programme_end)
-        self._leave(status, Event.DROPPED_OUT if status == L.DROPPED_OUT else Event.COMPLETED)
+        self._leave(status, rules.leaving_row(status))
 
-    def _leave(self, status: int, event: Event | None) -> None:
+    def _leave(self, status: int, row: int) -> None:
+        """She leaves with ``status``, counted in tally ``row`` (-1: none, at her death)."""
         env, r, arm = self.env, self.r, self.arm
         self.status = status
         self.exit_month = env.now
         self.timeline.left = env.now
         _spent(arm.tally, L.M_ENROLLED_MONTHS, self.enrol_month, min(env.now, r.horizon_months))
-        if event is not None:
-            self.record(event)
-            arm.count({Event.DROPPED_OUT: L.M_DROPPED_OUT, Event.COMPLETED: L.M_COMPLETED,
-                       Event.EXITED_PREGNANT: L.M_EXITED_PREGNANT}[event], env.now)
+        if row >= 0:
+            self.record(_LEFT_EVENT[row])
+            arm.count(row, env.now)
         self.places.put(1)
-        if rules.persists(r, status):
+        ends = rules.persistence_end(r, status, env.now)
+        if ends < math.inf:
             self.persisting = True
-            env.process(self._persistence_ends(r.post_pregnancy_months))
+            env.process(self._persistence_ends(ends))
         self._hazard_changed()
 
-    def _persistence_ends(self, months: float):
-        yield self.env.timeout(months)
+    def _persistence_ends(self, at: float):
+        yield self.env.timeout(at - self.env.now)
         self.persisting = False
         self._hazard_changed()
 
@@ -298,7 +314,8 @@ class Woman:
             if not fitted:
                 return
             yield env.timeout(delay)
-            if not rules.larc_fitted(True, self.status, self.pregnant) or env.now >= self.death:
+            if not (rules.larc_fitted(True, self.status, self.pregnant)
+                    and rules.alive_at(env.now, self.death)):
                 return
         yield from self._on_larc(stop_threshold)
 
@@ -311,7 +328,7 @@ class Woman:
         rng.uniform(L.S_LARC), rng.uniform(L.S_LARC)
         stop_threshold = rng.exponential(L.S_LARC)
         at = rules.larc_without_programme(self.r, u_already, self.timeline.enrolled)
-        if not at < self.death:
+        if not rules.alive_at(at, self.death):
             return
         yield env.timeout(at - env.now)
         if rules.larc_fitted(False, self.status, self.pregnant):

@@ -44,13 +44,9 @@ from ..model.layout import (
     ASSESSMENT_MONTHS,
     DRAWS_PER_BIRTH,
     DRAWS_PER_OFFER,
-    DROPPED_OUT,
-    ELIGIBLE,
     ENROLLED,
     M_ASSESSED,
-    M_COMPLETED,
     M_DEATHS,
-    M_DROPPED_OUT,
     M_ELIGIBLE,
     M_ENROLLED,
     M_ENROLLED_MONTHS,
@@ -68,7 +64,6 @@ from ..model.layout import (
     N_ATTRIBUTES,
     N_ROWS,
     N_STREAMS,
-    NOT_ENROLLED,
     S_CARE,
     S_DEATH,
     S_DROPOUT,
@@ -79,27 +74,37 @@ from ..model.layout import (
 )
 from ..model.rng import LAYOUT_VERSION, philox4x64
 from ..model.rules import (
+    after_not_enrolling,
     age_band,
+    alive_at,
     care_delay,
     care_episode,
+    counts_first_care_entry,
     death_month,
     decision_month,
     dropout_month,
     fire,
-    infant_removal_probability,
+    infant_enters_care,
     larc_at_enrolment,
     larc_fitted,
     larc_stop_rate,
     larc_without_programme,
+    leaving_month,
+    leaving_row,
     leaving_status,
     next_band_month,
+    next_conception_clock,
     not_enrolling,
     offerable,
-    persists,
+    on_scoping_list,
+    persistence_end,
     pregnancy_outcome,
     pregnancy_rate,
+    present,
     source_at,
-    starts_spill_over,
+    spill_over_end,
+    status_at_conception,
+    status_at_death,
     willing,
 )
 from ..model.tally import care_episode as tally_episode
@@ -233,8 +238,7 @@ def _leave(r, W, tally, w, now, status, event):
     """She leaves the programme (completes, drops out, or exits pregnant)."""
     _set_left(r, W, tally, w, now, status)
     count(tally, event, now)
-    if persists(r, status):
-        W[w, NEXT + PERSIST] = now + r.post_pregnancy_months
+    W[w, NEXT + PERSIST] = persistence_end(r, status, now)
     _hazard_changed(r, True, W, w, now)
 
 
@@ -246,8 +250,10 @@ def _die(r, programme, W, tally, w, now):
     if W[w, ON_LARC]:
         count(tally, M_LARC_STOPPED, now)
         W[w, ON_LARC] = 0
-    if programme and W[w, STATUS] == ENROLLED:  # she leaves without a recorded event
-        _set_left(r, W, tally, w, now, DROPPED_OUT)
+    status = int(W[w, STATUS])
+    leaving = status_at_death(status)
+    if programme and leaving != status:  # she leaves without a recorded event
+        _set_left(r, W, tally, w, now, leaving)
 
 
 @njit(cache=True)
@@ -255,15 +261,15 @@ def _birth(r, programme, W, offsets, tally, post, w, now, source):
     count(tally, M_LIVE_BIRTHS, now)
     k = DRAWS_PER_BIRTH * int(W[w, N_BIRTHS])
     W[w, N_BIRTHS] += 1
-    p = infant_removal_probability(r, programme, int(W[w, STATUS]), now - W[w, EXIT_MONTH])
-    enters = _uniform(W, offsets, w, S_CARE, k) < p
+    enters = infant_enters_care(r, programme, int(W[w, STATUS]), now - W[w, EXIT_MONTH],
+                                _uniform(W, offsets, w, S_CARE, k))
     delay = care_delay(r, _uniform(W, offsets, w, S_CARE, k + 1))
     route, months = care_episode(r, _uniform(W, offsets, w, S_CARE, k + 2),
                                  _uniform(W, offsets, w, S_CARE, k + 3), delay)
     entry = now + delay
     if enters and entry < r.horizon_months:
         tally_episode(tally, post, source, entry, route, months, r.horizon_months)
-        if W[w, INITIAL] and not W[w, HAD_CARE]:
+        if counts_first_care_entry(W[w, INITIAL] > 0, W[w, HAD_CARE] > 0):
             W[w, HAD_CARE] = 1
             count(tally, M_FIRST_CARE_INITIAL, entry)
 
@@ -273,13 +279,15 @@ def _conceive(r, programme, W, offsets, tally, post, w, now):
     """Conception; the pregnancy's outcome, and when she may conceive again."""
     count(tally, M_PREGNANCIES, now)
     source = source_at(now, W[w, TL_DECLINED], W[w, TL_ENROLLED], W[w, TL_LEFT])
-    if programme and W[w, STATUS] == ENROLLED:  # women who conceive are transitioned out
-        _leave(r, W, tally, w, now, DROPPED_OUT, M_EXITED_PREGNANT)
+    status = int(W[w, STATUS])
+    leaving = status_at_conception(status)
+    if programme and leaving != status:  # women who conceive are transitioned out
+        _leave(r, W, tally, w, now, leaving, M_EXITED_PREGNANT)
     live, months = pregnancy_outcome(r, _uniform(W, offsets, w, S_OUTCOME,
                                                  int(W[w, N_CONCEPTIONS])))
     W[w, N_CONCEPTIONS] += 1
     end = now + months
-    survives = end < W[w, DIES]
+    survives = alive_at(end, W[w, DIES])
     W[w, PREGNANT_UNTIL] = end if survives else INF  # else she dies pregnant
     if survives and end < r.horizon_months:
         if live:
@@ -287,10 +295,10 @@ def _conceive(r, programme, W, offsets, tally, post, w, now):
         else:
             count(tally, M_PREGNANCY_LOSSES, end)
     # the next conception clock starts when the postpartum months are over
-    start = end + r.postpartum_months
+    start = next_conception_clock(r, end)
     W[w, CLOCK_START] = start
     W[w, CLOCK_REM] = INF  # no clock, unless she lives to start one
-    if start < W[w, DIES]:
+    if alive_at(start, W[w, DIES]):
         W[w, CLOCK_REM] = _exponential(W, offsets, w, S_PREGNANCY, int(W[w, N_CLOCKS]))
         W[w, N_CLOCKS] += 1
     W[w, CLOCK_RATE] = rate = _rate(r, programme, W, w)
@@ -354,8 +362,7 @@ def _advance(r, programme, W, offsets, tally, post, w, limit):
             _fertility_changed(r, programme, W, w, now)
         elif kind == LEAVE:
             status = leaving_status(W[w, DROPOUT_MONTH], W[w, PROGRAMME_END])
-            _leave(r, W, tally, w, now, status,
-                   M_DROPPED_OUT if status == DROPPED_OUT else M_COMPLETED)
+            _leave(r, W, tally, w, now, status, leaving_row(status))
         elif kind == PERSIST:  # the post-programme effect on pregnancy ends
             W[w, NEXT + PERSIST] = INF
             _hazard_changed(r, programme, W, w, now)
@@ -377,7 +384,7 @@ def _enrol(r, W, offsets, tally, w, now, programme_end):
     W[w, STATUS] = ENROLLED
     W[w, TL_ENROLLED] = now
     W[w, ENROL_MONTH] = now
-    W[w, NEXT + SPILL_END] = INF  # enrolling ends any spill-over
+    W[w, NEXT + SPILL_END] = spill_over_end(r, M_ENROLLED, now, W[w, NEXT + SPILL_END])
     count(tally, M_ENROLLED, now)
     _fertility_changed(r, True, W, w, now)
     already, fitted, delay = larc_at_enrolment(r, _uniform(W, offsets, w, S_LARC, 0),
@@ -387,7 +394,7 @@ def _enrol(r, W, offsets, tally, w, now, programme_end):
     W[w, DROPOUT_MONTH] = dropout_month(r, now, _exponential(W, offsets, w, S_DROPOUT, 0)) \
         if r.dropout > 0 else INF
     W[w, PROGRAMME_END] = programme_end
-    W[w, NEXT + LEAVE] = min(W[w, DROPOUT_MONTH], programme_end)
+    W[w, NEXT + LEAVE] = leaving_month(W[w, DROPOUT_MONTH], programme_end)
     W[w, NEXT + ASSESS] = now + EARLY
     if already:
         _start_larc(r, True, W, tally, w, now)
@@ -400,12 +407,10 @@ def _not_enrolled(r, W, tally, w, now, reason):
     """She did not enrol at ``now``: declined (the spill-over starts), turned away for want of a
     place, or pregnant."""
     count(tally, reason, now)
-    if W[w, STATUS] == ELIGIBLE:
-        W[w, STATUS] = NOT_ENROLLED
-        W[w, TL_DECLINED] = now
-    if starts_spill_over(r, reason):
-        W[w, SPILL_UNTIL] = now + r.declined_effect_months
-        W[w, NEXT + SPILL_END] = W[w, SPILL_UNTIL]
+    status, declined_at = after_not_enrolling(int(W[w, STATUS]), W[w, TL_DECLINED], now)
+    W[w, STATUS] = status
+    W[w, TL_DECLINED] = declined_at
+    W[w, NEXT + SPILL_END] = spill_over_end(r, reason, now, W[w, NEXT + SPILL_END])
     _fertility_changed(r, True, W, w, now)
 
 
@@ -419,7 +424,7 @@ def _cycle(r, W, offsets, tally, post, n, start, offered, decides, enrolled):
     for w in range(n):  # women are in order of priority
         if n_offered == r.max_offered:
             break
-        if offerable(r, int(W[w, STATUS]), W[w, ARRIVAL] <= start < W[w, DIES],
+        if offerable(r, int(W[w, STATUS]), present(start, W[w, ARRIVAL], W[w, DIES]),
                      W[w, PREGNANT_UNTIL] > start):
             offered[n_offered] = w
             n_offered += 1
@@ -440,7 +445,7 @@ def _cycle(r, W, offsets, tally, post, n, start, offered, decides, enrolled):
             break  # later decisions are never seen
         if _due(W, w, now):
             _advance(r, True, W, offsets, tally, post, w, now)
-        if not W[w, DIES] > now:
+        if not alive_at(now, W[w, DIES]):
             continue  # she died before deciding
         reason = not_enrolling(W[w, PREGNANT_UNTIL] > now, is_willing[j])
         if reason >= 0:
@@ -476,7 +481,7 @@ def _simulate_arm(r, programme, cycle_starts, lo, women, W, offsets, tally, post
         for k in range(N_ATTRIBUTES):
             W[w, k] = women[lo + w, k]
         a = W[w, ARRIVAL]
-        W[w, INITIAL] = a == 0.0
+        W[w, INITIAL] = on_scoping_list(a)
         W[w, BAND] = age_band(W[w, AGE0])
         W[w, NEXT + AGE] = next_band_month(a, W[w, AGE0], int(W[w, BAND]))
         W[w, DIES] = death_month(r, a, _exponential(W, offsets, w, S_DEATH, 0))

@@ -22,7 +22,10 @@ from .layout import (
     ELIGIBLE,
     ENROLLED,
     ENROLLED_SOURCE,
+    M_COMPLETED,
     M_DECLINED,
+    M_DROPPED_OUT,
+    M_ENROLLED,
     M_PREGNANT_AT_DECISION,
     MONTHS_TO_ADULTHOOD,
     NOT_ENROLLED,
@@ -222,6 +225,54 @@ def system_reduction(r, enrolled_so_far, month):
 # What happens at each event, decided here once; the engines only say when (SimPy processes,
 # the kernel's event loop) and keep the state.
 @rule
+def alive_at(month, dies):
+    """Whether she is alive at ``month`` (``dies``: her death month): a death at that very
+    month comes first (the kernel's event order says the same: death before anything due then)."""
+    return month < dies
+
+
+@rule
+def present(month, arrival, dies):
+    """Whether she is in the eligible population at ``month``: eligible by then and alive."""
+    return arrival <= month and alive_at(month, dies)
+
+
+@rule
+def on_scoping_list(arrival):
+    """Whether she was on the practice's scoping list (eligible from month 0), as opposed to
+    becoming eligible later."""
+    return arrival == 0.0
+
+
+@rule
+def counts_first_care_entry(initial, had_care_entry):
+    """Whether an infant's care entry counts as the first for a woman on the scoping list
+    (``initial``, :func:`on_scoping_list`), ``had_care_entry`` saying if one already counted."""
+    return initial and not had_care_entry
+
+
+@rule
+def status_at_death(status):
+    """Her programme status once she dies: an enrolled woman leaves as dropped out (with no
+    leaving counted); any other keeps hers."""
+    return DROPPED_OUT if status == ENROLLED else status
+
+
+@rule
+def status_at_conception(status):
+    """Her programme status once she conceives: an enrolled woman is transitioned out (dropped
+    out, counted as exited pregnant); any other keeps hers."""
+    return DROPPED_OUT if status == ENROLLED else status
+
+
+@rule
+def next_conception_clock(r, pregnancy_end):
+    """Month her next conception clock starts after a pregnancy ending at ``pregnancy_end``: once
+    the postpartum months are over (a clock only if she is alive then, :func:`alive_at`)."""
+    return pregnancy_end + r.postpartum_months
+
+
+@rule
 def pregnancy_outcome(r, u):
     """A pregnancy begun now: does it end in a live birth (draw ``u``), and after how many
     months."""
@@ -250,6 +301,13 @@ def infant_removal_probability(r, programme, status, months_since_exit):
 
 
 @rule
+def infant_enters_care(r, programme, status, months_since_exit, u):
+    """Whether her infant born now enters care (draw ``u``), at
+    :func:`infant_removal_probability`."""
+    return u < infant_removal_probability(r, programme, status, months_since_exit)
+
+
+@rule
 def offerable(r, status, present, pregnant):
     """Whether the practice may offer her a place at a cycle's start: eligible by then and alive
     (``present``), not pregnant, and not offered before (or offered and not enrolled, where
@@ -270,10 +328,40 @@ def not_enrolling(pregnant, willing):
 
 
 @rule
+def after_not_enrolling(status, declined_at, now):
+    """Her status and the month she first did not enrol (``declined_at``, inf: never) once she
+    has not enrolled at ``now`` (declined, turned away or pregnant): an eligible woman becomes
+    not enrolled from now; a woman who had not enrolled before keeps both."""
+    if status == ELIGIBLE:
+        return NOT_ENROLLED, now
+    return status, declined_at
+
+
+@rule
 def starts_spill_over(r, reason):
     """Whether not enrolling (``reason``: its tally row) starts the effect of having declined:
     only a decline, and only if that effect lasts (``declined_effect_months``)."""
     return reason == M_DECLINED and r.declined_effect_months > 0
+
+
+@rule
+def spill_over_end(r, row, now, ends):
+    """When the effect of having declined ends, after her decision at ``now`` (``row``: its tally
+    row, ``M_ENROLLED`` if she enrolled; ``ends``: when it was to end, inf: not within it).
+    Enrolling ends it at once (inf); a decline that starts it (:func:`starts_spill_over`) runs
+    it ``declined_effect_months`` from now; anything else leaves it as it was."""
+    if row == M_ENROLLED:
+        return INF
+    if starts_spill_over(r, row):
+        return now + r.declined_effect_months
+    return ends
+
+
+@rule
+def leaving_month(dropout_at, programme_end):
+    """When an enrolled woman's leaving is due: her dropout month or the programme's end,
+    whichever comes first (conception or death may end it sooner)."""
+    return min(dropout_at, programme_end)
 
 
 @rule
@@ -288,6 +376,20 @@ def persists(r, status):
     """Whether leaving with ``status`` starts the post-programme pregnancy effect (completers,
     when it has a size and a duration)."""
     return status == COMPLETED and r.post_pregnancy_months > 0 and r.post_pregnancy_ratio != 1.0
+
+
+@rule
+def leaving_row(status):
+    """The tally row of a leaving when it is due (:func:`leaving_status`): dropped out or
+    completed."""
+    return M_DROPPED_OUT if status == DROPPED_OUT else M_COMPLETED
+
+
+@rule
+def persistence_end(r, status, now):
+    """When the post-programme pregnancy effect of a woman leaving at ``now`` with ``status``
+    ends: ``post_pregnancy_months`` later if it starts (:func:`persists`), else inf (none)."""
+    return now + r.post_pregnancy_months if persists(r, status) else INF
 
 
 @rule
