@@ -302,7 +302,9 @@ def test_the_womens_parameters_move_towards_what_the_practice_observed():
     """A practice that enrolled as many women by month 12 as the most of 40 simulated futures
     (10 parameter sets): the sets whose futures enrol more gain weight, so the updated median
     enrolment probability rises above the prior's, and the effective number of sets falls
-    below the number of sets (fixed seed; the direction, not a size, is asserted)."""
+    below the number of sets (fixed seed; the direction, not a size, is asserted). 10 sets
+    cannot hold 20 effective ones, so the update is refitted on 10 new sets simulated near the
+    updated ones (``women_update.refit``), its effective size reported before and after."""
     import pandas as pd
 
     from simulation.results import ontrack, views, women_update
@@ -316,6 +318,9 @@ def test_the_womens_parameters_move_towards_what_the_practice_observed():
                 (table["parameter"] == "outreach.enrol_probability")].iloc[0]
     assert row["median_updated"] > row["median_prior"]
     assert row["effective_sets"] < row["parameter_sets"]
+    assert row["refitted"] and row["effective_sets_before_refit"] < women_update.MIN_SETS_ESS
+    assert row["parameter_sets"] == row["parameter_sets_before_refit"] == 10
+    assert "-> " in women_update.ess_words(row) and "after a refit" in women_update.ess_words(row)
 
 
 def scenario_for_update():
