@@ -87,7 +87,7 @@ def set_weights(res, observed: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 COLUMNS = ["view", "parameter", "label", "unit", "median_prior", "lo_90_prior", "hi_90_prior",
            "median_updated", "lo_90_updated", "hi_90_updated", "effective_sets",
            "parameter_sets", "effective_sets_before_refit", "parameter_sets_before_refit",
-           "refitted"]
+           "refit_effective_sets", "refit_parameter_sets", "refitted"]
 
 
 def table(views, observed: pd.DataFrame, seed: int = 0, refit_sets: int | None = None,
@@ -95,7 +95,8 @@ def table(views, observed: pd.DataFrame, seed: int = 0, refit_sets: int | None =
     """One row per view and women's parameter: median and 90% interval before and after the
     update, the updated sets' effective sample size and the number of sets; refitted
     (:func:`refit_view`) where the update rests on fewer than :data:`MIN_SETS_ESS` effective
-    sets, with the effective sample size before the refit beside it. ``refit_sets`` and
+    sets, with the effective sample size before the refit beside it (a refit that ends on fewer
+    effective sets than the run's own is reported and not used). ``refit_sets`` and
     ``reps_per_set``: the refit's size (default: as many sets and replications per set as the
     run's own, so a refit costs one more run of the same size)."""
     rows = []
@@ -107,10 +108,12 @@ def table(views, observed: pd.DataFrame, seed: int = 0, refit_sets: int | None =
         x_sets = {k: np.array([float(sc[k]) for sc in res.simulated.scenarios]) for k in keys}
         ess0 = kish(updated)
         after, ess, n = x_sets, ess0, len(prior)
-        weights = updated
+        weights, tried = updated, (np.nan, 0)
         if ess0 < MIN_SETS_ESS:
-            new, weights = refit_view(res, observed, updated, seed, refit_sets, reps_per_set)
-            after, ess, n = {k: new[k] for k in keys}, kish(weights), len(weights)
+            new, w_new = refit_view(res, observed, updated, seed, refit_sets, reps_per_set)
+            tried = (kish(w_new), len(w_new))
+            if tried[0] > ess0:  # both estimate the posterior; keep the one on more sets
+                after, ess, n, weights = {k: new[k] for k in keys}, tried[0], tried[1], w_new
         for key in keys:
             lo0, med0, hi0 = weighted_quantiles(x_sets[key], prior, (0.05, 0.5, 0.95))
             lo1, med1, hi1 = weighted_quantiles(after[key], weights, (0.05, 0.5, 0.95))
@@ -121,7 +124,8 @@ def table(views, observed: pd.DataFrame, seed: int = 0, refit_sets: int | None =
                          "effective_sets": ess, "parameter_sets": n,
                          "effective_sets_before_refit": ess0,
                          "parameter_sets_before_refit": len(prior),
-                         "refitted": ess0 < MIN_SETS_ESS})
+                         "refit_effective_sets": tried[0], "refit_parameter_sets": tried[1],
+                         "refitted": weights is not updated})
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -301,7 +305,10 @@ def ess_words(row) -> str:
     """The effective sample size, before -> after the refit where there was one."""
     ess, n = row["effective_sets"], int(row["parameter_sets"])
     if not row.get("refitted", False):
-        return f"effective sample size {ess:.0f} of {n} parameter sets"
+        tried = row.get("refit_parameter_sets", 0)
+        return f"effective sample size {ess:.0f} of {n} parameter sets" + (
+            f" (a refit on {int(tried)} new sets reached only {row['refit_effective_sets']:.0f}"
+            ": kept the run's own)" if tried and tried > 0 else "")
     return (f"effective sample size {row['effective_sets_before_refit']:.0f} of "
             f"{int(row['parameter_sets_before_refit'])} parameter sets -> {ess:.0f} of {n} "
             "after a refit (new sets simulated near the updated ones)")

@@ -33,15 +33,18 @@ enrolments), not the mean.
 truth drawn from the local prior, a baseline like this authority's (the Plan's: fitted median
 level, trend and noise, or the scenario's size), the Plan's number of pre-launch years and
 ``k`` years since launch simulated from the update's own model; each updated as ``pausesim
-monitor`` would, giving ``m_s = E[INB | data_s]``. Then
+monitor`` would, over the paired draws (the women's side included), giving ``m_s = E[INB |
+data_s]``. Then
 
     EVSI(k) = E_s[max(0, m_s)] - max(0, E_s[m_s]),
 
 :func:`.voi.expected_value_of_choosing_later` applied to the preposterior means (the same
 formula EVPPI applies to E[INB | parameter group]). EVPI of the effect (the effect known
-exactly) is the same function on the draws' own INB: the most any data could be worth. Standard
-error: bootstrap over the simulated authorities. Per decision (one authority's
-commissioning); ``voi.population_multiplier`` scales it to several.
+exactly) is the same function on each effect draw's INB averaged over the women's groups: the
+most the effect's resolution could be worth (the counts also teach a little about the women, so
+EVSI is not bounded by it exactly). Standard error: bootstrap over the simulated authorities.
+Per decision (one authority's commissioning); ``voi.population_multiplier`` scales it to
+several.
 
 Limits: the budget view only (no value placed on an infant kept out of care: the council's
 cash question); the women's side varies by replication and is learned only through the counts
@@ -231,8 +234,12 @@ def table(views, data, update=None, sims: int = DEFAULT_SIMS, seed: int = 0,
     alpha, beta, cv = monitor.plan_baseline(views, update)
     before = max(3, len(data.baseline()))
     now = float(np.dot(w, value))
-    sampled = value[system_update._systematic(w / w.sum(), 4000,
-                                              np.random.default_rng([seed, 1]))]
+    # EVPI of the effect alone: each effect draw's INB averaged over the women's groups
+    by_group, w_group = value.reshape(-1, len(weight)), w.reshape(-1, len(weight))
+    total = w_group.sum(axis=0)
+    of_effect = (by_group * w_group).sum(axis=0) / np.where(total > 0, total, 1.0)
+    sampled = of_effect[system_update._systematic(weight / weight.sum(), 4000,
+                                                  np.random.default_rng([seed, 1]))]
     evpi = float(voi.expected_value_of_choosing_later(sampled))
     rows = []
     for k in years:
