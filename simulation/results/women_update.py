@@ -15,19 +15,22 @@ with the effective sample size (Kish) of the updated set weights.
 :func:`.system_update.refit` does for the system effect) and simulates them: on each calibrated
 parameter's own scale (logit of its position between its bounds: probabilities, rates and counts
 alike), a multivariate t (5 degrees of freedom) with the updated sets' weighted mean and
-covariance plus a kernel bandwidth, mixed with :data:`DEFENSIVE` of the prior; the prior is the
-calibration's posterior draws smoothed by a Gaussian kernel (Scott's rule). Each new set gets
-weight ``prior / proposal x likelihood``, the likelihood estimated by its simulated futures with
-the *same* kernel (the same observed values and bandwidths) as the update refitted; the
-parameters no calibration estimates (unit costs, site effects, ...) are drawn afresh from their
-declared ranges, as any run draws them. The effective sample size is reported before and after.
+covariance (shrunk towards the prior's when few sets carry the weight), mixed with
+:data:`DEFENSIVE` of the prior; the prior is the calibration's posterior draws smoothed by a
+Gaussian kernel that keeps their mean and covariance (:func:`smoothed_prior`), cut to the range
+of the draws (:func:`log_prior`). Each new set gets weight ``prior / proposal x likelihood``,
+the likelihood estimated by its simulated futures with the *same* kernel (the same observed
+values and bandwidths) as the update refitted; the parameters no calibration estimates (unit
+costs, site effects, ...) are drawn afresh from their declared ranges, as any run draws them.
+The effective sample size is reported before and after.
 
 Limits: the kernel is deliberately loose (``conditioned.KERNEL_SHARE``), so the update understates
 what the series say; a parameter the observed series do not touch (e.g. the removal probability
 before any infant is born) stays at its prior, as it should. With one parameter set (``--point``)
-there is nothing to update. The refit's prior is the smoothed calibration posterior (a little
-wider than its draws); its likelihood is a simulated one, so its weights are noisy
-(pseudo-marginal importance sampling: unbiased, but each set's few futures cost ESS).
+there is nothing to update. The refit's prior is the calibration posterior smoothed (a little
+heavier than its draws near the edges of their range); its likelihood is a simulated one, so
+its weights are noisy (pseudo-marginal importance sampling: unbiased, but each set's few
+futures cost ESS).
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from simulation.core.parameters import BY_KEY
 from simulation.core.posterior import weighted_quantiles
 
 from . import conditioned, ontrack
-from .system_update import _kernel, _log_kde, kish
+from .system_update import _log_kde, kish
 
 #: Below this effective number of parameter sets the update is refitted (:func:`refit`); a
 #: refit still below it is said to rest on few sets (run more --draws and --reps).
@@ -154,7 +157,7 @@ def refit(z_sets: np.ndarray, updated: np.ndarray, z_prior: np.ndarray, w_prior:
 
     ``z_sets`` (sets, d): the parameter sets on the refit's scale; ``updated``: their updated
     weights; ``z_prior``, ``w_prior``: the prior's draws (the calibration posterior) and their
-    weights, smoothed into a density ``p`` by a Gaussian kernel (Scott's rule);
+    weights, smoothed into a density ``p`` by a Gaussian kernel (:func:`smoothed_prior`);
     ``log_likelihood(z) -> (n,)``: the (estimated) log-likelihood of new points. Each round
     draws ``n`` points from ``q_k = (1 - DEFENSIVE) t_5(m, S) + DEFENSIVE p``, ``m`` the latest
     weighted sample's mean and ``S`` its covariance, shrunk towards the prior's with weight
@@ -168,7 +171,7 @@ def refit(z_sets: np.ndarray, updated: np.ndarray, z_prior: np.ndarray, w_prior:
     z_prior = np.atleast_2d(z_prior)
     d = z.shape[1]
     w_prior = np.asarray(w_prior, float) / np.sum(w_prior)
-    cov_p = _kernel(z_prior, w_prior)
+    centres, cov_p = smoothed_prior(z_prior, w_prior)
     prior_cov = np.atleast_2d(np.cov(z_prior.T, aweights=w_prior))
     rng = np.random.default_rng([seed, 0x3F17])
     points, log_l, proposals = [], [], []
@@ -178,11 +181,11 @@ def refit(z_sets: np.ndarray, updated: np.ndarray, z_prior: np.ndarray, w_prior:
         parents = rng.choice(len(z_prior), n, p=w_prior)
         kernel = rng.standard_normal((n, d)) @ np.linalg.cholesky(cov_p).T
         drawn_t = np.atleast_2d(proposals[-1].rvs(size=n, random_state=rng)).reshape(n, d)
-        points.append(np.where(from_t[:, None], drawn_t, z_prior[parents] + kernel))
+        points.append(np.where(from_t[:, None], drawn_t, centres[parents] + kernel))
         log_l.append(np.asarray(log_likelihood(points[-1]), float))
         z, log_w = np.vstack(points), np.concatenate(log_l)
         if prior_over_proposal:
-            log_p = _log_kde(z, z_prior, w_prior, cov_p)
+            log_p = log_prior(z, z_prior, centres, w_prior, cov_p)
             log_q = logsumexp([np.logaddexp(np.log(1.0 - DEFENSIVE)
                                             + np.atleast_1d(t.logpdf(z)),
                                             np.log(DEFENSIVE) + log_p) for t in proposals],
@@ -193,6 +196,35 @@ def refit(z_sets: np.ndarray, updated: np.ndarray, z_prior: np.ndarray, w_prior:
         if kish(w) >= enough:
             break
     return z, w
+
+
+def smoothed_prior(z: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The prior's draws ``z`` (weights ``w``) as a Gaussian kernel density: kernel covariance
+    ``h^2 S`` (Scott's rule, ``S`` their weighted covariance) around centres shrunk towards
+    their mean by ``sqrt(1 - h^2)``, so the density keeps the draws' mean and covariance
+    (Liu and West's shrinkage: with a dozen parameters Scott's ``h^2`` is about 0.45, and a
+    plain kernel density would be half as wide again as the calibration). Returns (centres,
+    kernel covariance)."""
+    z = np.atleast_2d(z)
+    w = np.asarray(w, float) / np.sum(w)
+    d = z.shape[1]
+    h2 = kish(w) ** (-2.0 / (d + 4))
+    shrink = np.sqrt(1.0 - h2)
+    cov = np.atleast_2d(np.cov(z.T, aweights=w)) * h2
+    return shrink * z + (1.0 - shrink) * (w @ z), cov
+
+
+def log_prior(z: np.ndarray, draws: np.ndarray, centres: np.ndarray, w: np.ndarray,
+              cov: np.ndarray) -> np.ndarray:
+    """log of the smoothed prior (:func:`smoothed_prior`, unnormalised) at ``z``: none outside
+    the range the prior's ``draws`` span in each parameter (a kernel would otherwise carry a
+    bounded prior, e.g. months the lower pregnancy rate lasts up to 60, some way past its
+    edge)."""
+    inside = np.all((z >= draws.min(axis=0)) & (z <= draws.max(axis=0)), axis=1)
+    out = np.full(len(z), -np.inf)
+    if inside.any():
+        out[inside] = _log_kde(z[inside], centres, w, cov)
+    return out
 
 
 def _proposal(z: np.ndarray, w: np.ndarray, prior_cov: np.ndarray):
