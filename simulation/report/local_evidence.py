@@ -72,7 +72,9 @@ def build(views, data, seed: int, p_no_effect: float | None = None,
         blocks.append(("Update: the women's parameters", "The practice's own series update the "
                        "base case's parameters (each parameter set weighted by how well its "
                        f"simulated futures reproduce them): {women_update.ess_words(b.iloc[0])}"
-                       ".", frame))
+                       + (": few, so read the intervals as rough (more --draws and --reps "
+                          "give more)." if b["effective_sets"].iloc[0] < women_update.MIN_SETS_ESS
+                          else "."), frame))
         tables["local_women_update"] = w
     if a.update is None:
         why = a.update_note.removeprefix("no update yet: ").removeprefix("no update: ")

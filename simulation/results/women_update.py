@@ -166,7 +166,8 @@ def refit(z_sets: np.ndarray, updated: np.ndarray, z_prior: np.ndarray, w_prior:
     of the rounds' proposals (deterministic-mixture weights: every round's points count); the
     rounds stop at ``rounds`` or once the effective sample size reaches ``enough``.
     ``prior_over_proposal=False`` leaves out ``p / q`` (wrong on purpose: for tests).
-    Returns (points (rounds x n, d), normalised weights)."""
+    Returns (points (rounds x n, d), normalised weights; all 0 if none fell inside the prior's
+    range)."""
     z, w = np.atleast_2d(z_sets), np.asarray(updated, float) / np.sum(updated)
     z_prior = np.atleast_2d(z_prior)
     d = z.shape[1]
@@ -175,8 +176,9 @@ def refit(z_sets: np.ndarray, updated: np.ndarray, z_prior: np.ndarray, w_prior:
     prior_cov = np.atleast_2d(np.cov(z_prior.T, aweights=w_prior))
     rng = np.random.default_rng([seed, 0x3F17])
     points, log_l, proposals = [], [], []
+    fit = (z, w)  # the weighted points the next proposal is fitted to
     for _ in range(rounds):
-        proposals.append(_proposal(z, w, prior_cov))
+        proposals.append(_proposal(*fit, prior_cov))
         from_t = rng.random(n) >= DEFENSIVE
         parents = rng.choice(len(z_prior), n, p=w_prior)
         kernel = rng.standard_normal((n, d)) @ np.linalg.cholesky(cov_p).T
@@ -191,8 +193,12 @@ def refit(z_sets: np.ndarray, updated: np.ndarray, z_prior: np.ndarray, w_prior:
                                             np.log(DEFENSIVE) + log_p) for t in proposals],
                               axis=0) - np.log(len(proposals))
             log_w = log_w + log_p - log_q
-        w = np.exp(log_w - np.max(log_w))
-        w /= w.sum()
+        top = np.max(log_w)
+        # no point yet inside the prior's range (few points per round): none carries weight
+        w = np.exp(log_w - top) if np.isfinite(top) else np.zeros(len(log_w))
+        if w.sum() > 0:
+            w /= w.sum()
+            fit = (z, w)
         if kish(w) >= enough:
             break
     return z, w
