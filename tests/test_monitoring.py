@@ -333,7 +333,10 @@ def test_the_womens_parameters_move_towards_what_the_practice_observed():
     """A practice that enrolled as many women by month 12 as the most of 40 simulated futures
     (10 parameter sets): the sets whose futures enrol more gain weight, so the updated median
     enrolment probability rises above the prior's, and the effective number of sets falls
-    below the number of sets (fixed seed; the direction, not a size, is asserted)."""
+    below the number of sets (fixed seed; the direction, not a size, is asserted). 10 sets
+    cannot hold 20 effective ones, so a refit is tried (``women_update.refit``: rounds of 10 new
+    sets simulated near the updated ones) and used where it ends on more effective sets, its
+    effective size reported either way."""
     import pandas as pd
 
     from simulation.results import ontrack, views, women_update
@@ -347,6 +350,16 @@ def test_the_womens_parameters_move_towards_what_the_practice_observed():
                 (table["parameter"] == "outreach.enrol_probability")].iloc[0]
     assert row["median_updated"] > row["median_prior"]
     assert row["effective_sets"] < row["parameter_sets"]
+    assert row["effective_sets_before_refit"] < women_update.MIN_SETS_ESS
+    assert row["parameter_sets_before_refit"] == 10
+    assert row["refit_parameter_sets"] in range(10, 10 * women_update.REFIT_ROUNDS + 1, 10)
+    words = women_update.ess_words(row)
+    if row["refitted"]:
+        assert row["effective_sets"] > row["effective_sets_before_refit"]
+        assert "after a refit" in words
+    else:
+        assert row["effective_sets"] == row["effective_sets_before_refit"]
+        assert f"a refit on {int(row['refit_parameter_sets'])} new sets" in words
 
 
 def scenario_for_update():

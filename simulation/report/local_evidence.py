@@ -11,7 +11,7 @@ from html import escape
 import pandas as pd
 
 from simulation.report.figures import Figure, png
-from simulation.results import conditioned, monitor, ontrack
+from simulation.results import conditioned, monitor, ontrack, women_update
 from simulation.sensitivity import evsi
 
 TITLE = "Local evidence so far"
@@ -71,9 +71,10 @@ def build(views, data, seed: int, p_no_effect: float | None = None,
                                     f"{r.hi_90_updated:.3g}]" for r in b.itertuples()]})
         blocks.append(("Update: the women's parameters", "The practice's own series update the "
                        "base case's parameters (each parameter set weighted by how well its "
-                       f"simulated futures reproduce them): effective sample size "
-                       f"{b['effective_sets'].iloc[0]:.0f} of {int(b['parameter_sets'].iloc[0])}"
-                       " parameter sets.", frame))
+                       f"simulated futures reproduce them): {women_update.ess_words(b.iloc[0])}"
+                       + (": few, so read the intervals as rough (more --draws and --reps "
+                          "give more)." if b["effective_sets"].iloc[0] < women_update.MIN_SETS_ESS
+                          else "."), frame))
         tables["local_women_update"] = w
     if a.update is None:
         why = a.update_note.removeprefix("no update yet: ").removeprefix("no update: ")

@@ -155,7 +155,7 @@ def answers(views: Views, data: Monitoring, seed: int, p_no_effect: float | None
     return Answers(views, data, ontrack.table(views, data.observed()), u, note,
                    plan_table(views, data, u, plan_sims, seed, p_no_effect),
                    conditioned.table(views, data.observed(), u),
-                   women_update.table(views, data.observed()))
+                   women_update.table(views, data.observed(), seed))
 
 
 def text(a: Answers) -> str:

@@ -24,11 +24,13 @@ FULL = "authority.women_for_full_effect"
 
 
 def system_by_month(effect: np.ndarray, women_for_full: np.ndarray, rates: Rates,
-                    form: str, other_per_year: float, enrolled: np.ndarray) -> np.ndarray:
+                    form: str, other_per_year: float, enrolled: np.ndarray,
+                    per_replication: bool = False) -> np.ndarray:
     """(draws, months) expected other mothers' entries prevented in each month since launch.
 
     ``effect``, ``women_for_full``: per draw (entries a year; women); ``enrolled``: (reps,
-    months) women enrolled in each month of each simulated replication."""
+    months) women enrolled in each month of each simulated replication. ``per_replication``:
+    (draws, reps, months), each replication's enrolment path on its own, not averaged."""
     effect = np.asarray(effect, float)
     women_for_full = np.asarray(women_for_full, float)
     share = np.array([system_share(SimpleNamespace(
@@ -37,8 +39,9 @@ def system_by_month(effect: np.ndarray, women_for_full: np.ndarray, rates: Rates
     months = enrolled.shape[1]
     so_far = np.concatenate([np.zeros((enrolled.shape[0], 1)),
                              np.cumsum(enrolled, axis=1)[:, :-1]], axis=1)  # end of m - 1
-    # mean over replications of min(1, W / full), per draw: (draws, months)
-    ramp = np.minimum(1.0, so_far[None, :, :] / women_for_full[:, None, None]).mean(axis=1)
+    # min(1, W / full) per draw and replication, averaged over replications unless asked not to
+    ramp = np.minimum(1.0, so_far[None, :, :] / women_for_full[:, None, None])
+    ramp = ramp if per_replication else ramp.mean(axis=1)
     mid = np.arange(months) + 0.5
     after = mid > rates.practice_stops
     if rates.effect_half_life > 0:
@@ -46,6 +49,8 @@ def system_by_month(effect: np.ndarray, women_for_full: np.ndarray, rates: Rates
                         1.0)
     else:
         fade = np.where(after, 0.0, 1.0)
+    if per_replication:
+        return share[:, None, None] * ramp * fade * (other_per_year / 12.0)
     return share[:, None] * ramp * fade[None, :] * (other_per_year / 12.0)
 
 
