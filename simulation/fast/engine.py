@@ -121,10 +121,10 @@ def _start_helper():
 
 
 def _compile_parts() -> None:
-    """Compile into Numba's cache the kernel's functions that the kernel reaches last and that
-    do not call the event loop (:func:`kernel._advance`, compiled first by the main process),
-    with the argument types the kernel calls them with: the kernel then loads them from the
-    cache instead of compiling them."""
+    """Compile into Numba's cache functions of the kernel that the main process reaches late
+    and that do not call the event loop (:func:`kernel._advance`, compiled first by the main
+    process), with the argument types the kernel calls them with: the kernel then loads them
+    from the cache instead of compiling them."""
     from numba import typeof, types
 
     from ..core.scenario import load
@@ -139,6 +139,9 @@ def _compile_parts() -> None:
     table = typeof(np.zeros((N_ROWS, 2)))  # a month-by-month tally, or an arm's bins
     starts = typeof(bin_starts(None, 2))
     for function, signature in (
+            # first: the one part of the event loop's call tree (a birth) it reaches late
+            (kernel._birth, (r, types.boolean, W, offsets_type, table, table, types.int64,
+                             types.float64, types.int64)),
             (kernel._enrol, (r, W, offsets_type, table, types.int64, types.float64,
                              types.float64)),
             (authority.simulate, (r, types.uint64, types.int64, table, table, table, table)),
