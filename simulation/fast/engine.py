@@ -109,11 +109,16 @@ def _cached() -> bool:
 
 def _start_helper():
     """A process compiling :func:`_compile_parts` (None if it cannot be started)."""
+    import os
     import subprocess
 
+    # this very package first on the helper's path (a source tree run from elsewhere)
+    root = str(Path(__file__).resolve().parents[2])
+    path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
     try:
         return subprocess.Popen([sys.executable, "-c", "from simulation.fast.engine import "
                                  "_compile_parts; _compile_parts()"],
+                                env={**os.environ, "PYTHONPATH": path},
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
     except OSError:
