@@ -420,6 +420,8 @@ def _cycle(r, W, offsets, tally, post, n, start, offered, decides, enrolled):
     priority, then each offered woman's decision in time order."""
     window_end = start + r.outreach_months
     programme_end = window_end + r.programme_months
+    # the programme arm as a plain boolean: a literal True would compile _advance twice
+    programme = np.bool_(True)
     n_offered = 0
     for w in range(n):  # women are in order of priority
         if n_offered == r.max_offered:
@@ -444,7 +446,7 @@ def _cycle(r, W, offsets, tally, post, n, start, offered, decides, enrolled):
         if not now < r.horizon_months:
             break  # later decisions are never seen
         if _due(W, w, now):
-            _advance(r, True, W, offsets, tally, post, w, now)
+            _advance(r, programme, W, offsets, tally, post, w, now)
         if not alive_at(now, W[w, DIES]):
             continue  # she died before deciding
         reason = not_enrolling(W[w, PREGNANT_UNTIL] > now, is_willing[j])
@@ -455,7 +457,7 @@ def _cycle(r, W, offsets, tally, post, n, start, offered, decides, enrolled):
         if n_enrolled >= r.capacity:  # (else a place is free whoever has left)
             for e in enrolled[:n_enrolled]:
                 if _due(W, e, now):
-                    _advance(r, True, W, offsets, tally, post, e, now)
+                    _advance(r, programme, W, offsets, tally, post, e, now)
                 if W[e, STATUS] == ENROLLED:
                     in_use += 1
         if in_use < r.capacity:
@@ -508,7 +510,7 @@ def _simulate_arm(r, programme, cycle_starts, lo, women, W, offsets, tally, post
         for start in cycle_starts:
             for w in range(n):
                 if _due(W, w, start):
-                    _advance(r, True, W, offsets, tally, post, w, start)
+                    _advance(r, programme, W, offsets, tally, post, w, start)
             _cycle(r, W, offsets, tally, post, n, start, offered, decides, enrolled)
     for w in range(n):
         if _due(W, w, horizon):

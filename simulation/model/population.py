@@ -116,8 +116,12 @@ def _block(scenario: Scenario, seed: int, block: int) -> dict:
         np.asarray(PRIOR_REMOVALS) - 2, 0)
     per_removal = per_removal / np.dot(REFERENCE_REMOVALS, per_removal)
     base = p.pregnancy.counterfactual_rate_per_year / 12.0 * frailty * per_removal[removal]
-    # by replication, then more removals first, then the tie-break draw
-    order = np.lexsort((tie, -removal, rep))
+    # by replication, then more removals first, then the tie-break draw: np.lexsort((tie,
+    # -removal, rep)) as two stable sorts, the second on one small integer key (a radix sort)
+    order = np.argsort(tie, kind="stable")
+    group = rep * len(removal_probs) + (len(removal_probs) - 1 - removal)
+    group = group.astype(np.int16 if BLOCK_REPS * len(removal_probs) < 2 ** 15 else np.int64)
+    order = order[np.argsort(group[order], kind="stable")]
     columns = {"rep": rep, "woman": woman, "arrival_month": arrival, "age_years": age,
                "prior_removals": np.asarray(PRIOR_REMOVALS)[removal], "base_fertility": base,
                "care_experienced": care_experienced, **{f"need:{k}": v for k, v in needs.items()}}

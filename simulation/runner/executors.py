@@ -13,7 +13,7 @@ import signal
 import sys
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
 from simulation.core.defaults import default_workers  # noqa: F401 (re-exported)
@@ -57,10 +57,11 @@ class ProcessExecutor:
         finished = False
         try:
             pending = {pool.submit(fn, *task): i for i, task in enumerate(tasks)}
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:  # forget each future once read: it holds its result
-                    yield pending.pop(future), future.result()
+            # as_completed waits on all futures at once (wait() in a loop re-scans every
+            # pending future per result: seconds of this process's time for thousands of tasks)
+            for future in as_completed(list(pending)):
+                # forget each future once read: it holds its result
+                yield pending.pop(future), future.result()
             finished = True
         finally:
             if finished:
