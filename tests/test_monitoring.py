@@ -310,7 +310,7 @@ def test_report_has_the_local_evidence_section(tmp_path):
     out = tmp_path / "report"
     assert cli.main(["report", "national", "--monitoring", str(data), "--reps", "20",
                      "--draws", "5", "--plan-sims", "2", "--no-progress", "--workers", "1",
-                     "--out", str(out)]) == 0
+                     "--p-no-effect", "0.5", "--out", str(out)]) == 0
     html = (out / "report.html").read_text()
     assert "Local evidence so far" in html and "href='#local-evidence'" in html
     for heading in ("On track?", "Update: the system effect", "Forecast from here", "Plan"):
@@ -327,6 +327,11 @@ def test_report_has_the_local_evidence_section(tmp_path):
     assert wb["Local evidence"].page_setup.fitToWidth == 1
     for name in ("local_on_track", "local_system_effect", "local_plan", "local_evsi"):
         assert (out / f"{name}.csv").is_file(), name
+    # --p-no-effect reaches the update as pausesim monitor's does (the calibration's own is 0.03)
+    import pandas as pd
+
+    prior = pd.read_csv(out / "local_system_effect.csv").iloc[0]
+    assert prior["p_no_effect"] == pytest.approx(0.5), prior
 
 
 def test_the_womens_parameters_move_towards_what_the_practice_observed():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import re
 import sys
@@ -336,6 +337,20 @@ def add_plan_option(p, what: str) -> None:
     p.add_argument("--plan-sims", type=int, default=100, metavar="N",
                    help=f"{what} (power and expected value of sample information; 0: no Plan) "
                         "(default: %(default)s)")
+
+
+def add_p_no_effect_option(p) -> None:
+    """``--p-no-effect P``: the local prior probability that the system effect does not happen
+    in this authority (monitoring's update, Plan and EVSI)."""
+    p.add_argument("--p-no-effect", type=float, default=None, metavar="P",
+                   help="prior probability that the system effect does not happen in this "
+                        "authority, for the update (default: the calibration's own, or 0.5 - "
+                        "the calibration prior's - when its posterior has none)")
+
+
+def check_p_no_effect(p: float | None) -> None:
+    if p is not None and not (math.isfinite(p) and 0.0 <= p < 1.0):
+        raise PausesimError(f"--p-no-effect = {p} is invalid: must be a number in [0, 1)")
 
 
 def check_plan_sims(n: int) -> None:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import math
 import sys
 from pathlib import Path
 
 from simulation.cli import COMMANDS
 from simulation.cli.common import (
+    add_p_no_effect_option,
     add_plan_option,
     add_run_options,
     add_set_option,
     check_memory,
+    check_p_no_effect,
     check_plan_sims,
     check_run_options,
     default_out,
@@ -22,7 +23,6 @@ from simulation.cli.common import (
 )
 from simulation.core import output
 from simulation.core.defaults import DEFAULT_REPS
-from simulation.core.errors import PausesimError
 
 
 def add_parser(sub) -> None:
@@ -46,17 +46,9 @@ def add_parser(sub) -> None:
                         "its Monitoring sheet filled in (see docs/monitoring.md)")
     add_set_option(p)
     add_run_options(p, DEFAULT_REPS)
-    p.add_argument("--p-no-effect", type=float, default=None, metavar="P",
-                   help="prior probability that the system effect does not happen in this "
-                        "authority, for the update (default: the calibration's own, or 0.5 - "
-                        "the calibration prior's - when its posterior has none)")
+    add_p_no_effect_option(p)
     add_plan_option(p, "simulated authorities per truth and year for the Plan")
     p.set_defaults(handler=main)
-
-
-def check_p(p: float | None) -> None:
-    if p is not None and not (math.isfinite(p) and 0.0 <= p < 1.0):
-        raise PausesimError(f"--p-no-effect = {p} is invalid: must be a number in [0, 1)")
 
 
 def main(args) -> int:
@@ -64,7 +56,7 @@ def main(args) -> int:
     from simulation.sensitivity import analyses
 
     check_run_options(args)
-    check_p(args.p_no_effect)
+    check_p_no_effect(args.p_no_effect)
     check_plan_sims(args.plan_sims)
     scenario = load_scenario(args)
     data = monitoring.load(args.data, scenario["practice.horizon_months"])

@@ -14,11 +14,13 @@ from pathlib import Path
 
 from simulation.cli import COMMANDS
 from simulation.cli.common import (
+    add_p_no_effect_option,
     add_plan_option,
     add_run_options,
     add_scenario_argument,
     add_template_option,
     check_memory,
+    check_p_no_effect,
     check_plan_sims,
     check_run_options,
     default_out,
@@ -53,6 +55,7 @@ def add_parser(sub) -> None:
                         "workbook's Monitoring sheet: docs/monitoring.md): adds the section "
                         "'Local evidence so far' (On track?, Update, Forecast from here, Plan)")
     add_plan_option(p, "with --monitoring: simulated authorities per figure of the Plan")
+    add_p_no_effect_option(p)
     add_template_option(p)
     p.add_argument("--variant", dest="variants", action="append", nargs="+", default=[],
                    metavar="LABEL [SECTION.NAME=VALUE ...]",
@@ -80,6 +83,7 @@ def main(args) -> int:
     check_run_options(args)
     check_council_removals(args.council_removals)
     check_plan_sims(args.plan_sims)
+    check_p_no_effect(args.p_no_effect)
     check_template(args.template)
     scenario = load_scenario(args)
     data = None if args.monitoring is None else \
@@ -95,7 +99,8 @@ def main(args) -> int:
         report = build.make(scenario, out, args.reps, args.seed, args.band, args.force,
                             args.council_removals, uncertainty=uncertainty(args),
                             draws=args.draws, inputs=inputs, monitoring=data,
-                            plan_sims=args.plan_sims, template=args.template,
+                            plan_sims=args.plan_sims, p_no_effect=args.p_no_effect,
+                            template=args.template,
                             extra=extra,
                             **options)
     for sentence in report.sentences:  # the base case's first; each names its view

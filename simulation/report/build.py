@@ -177,11 +177,13 @@ def write(report: Report, folder: Path, template: Path | None = None) -> None:
     output.write_json(folder / "run.json", report.record)
 
 
-def add_local_evidence(report: Report, monitoring, seed: int, plan_sims: int = 100) -> None:
+def add_local_evidence(report: Report, monitoring, seed: int, plan_sims: int = 100,
+                       p_no_effect: float | None = None) -> None:
     """The "Local evidence so far" section (:mod:`.local_evidence`) and its CSV tables."""
     from simulation.report import local_evidence
 
-    report.local = local_evidence.build(report.views, monitoring, seed, plan_sims=plan_sims)
+    report.local = local_evidence.build(report.views, monitoring, seed, p_no_effect,
+                                        plan_sims=plan_sims)
     report.tables.update(report.local.tables)
     report.record["monitoring"] = monitoring.origin
 
@@ -190,16 +192,18 @@ def make(scenario: Scenario, out: Path, reps: int, seed: int, band: float = 0.9,
          force: bool = False, council_removals: float | None = None,
          case: BusinessCase | None = None, uncertainty: str = "posterior",
          draws: int = study.DEFAULT_DRAWS, inputs=(), monitoring=None, plan_sims: int = 100,
-         template: Path | None = None, extra=None,
+         p_no_effect: float | None = None, template: Path | None = None, extra=None,
          **run_options) -> Report:
     """Simulate ``scenario``'s two views and write its report to ``out`` (complete, or not at
     all; ``--force`` never replaces a folder holding one of ``inputs``). ``run_options`` go to
     :func:`study.simulate` (engine, workers, executor, progress, checkpoint): they change how
     fast, never which numbers. ``monitoring``: validated monitoring data
     (:mod:`simulation.core.monitoring`), for the "Local evidence so far" section (its Plan with
-    ``plan_sims`` simulated authorities per figure). ``template``: the council's .docx for
-    report.docx (checked before any simulation). ``extra(folder)``, if given, writes more files
-    into the folder before it is published (the options appraisal of ``report --variant``)."""
+    ``plan_sims`` simulated authorities per figure, and ``p_no_effect`` the local prior
+    probability of no system effect, default the calibration's). ``template``: the council's
+    .docx for report.docx (checked before any simulation). ``extra(folder)``, if given, writes
+    more files into the folder before it is published (the options appraisal of ``report
+    --variant``)."""
     from simulation.report.word_blocks import check_template
 
     check_template(template)
@@ -207,7 +211,7 @@ def make(scenario: Scenario, out: Path, reps: int, seed: int, band: float = 0.9,
     base, authority = simulate(scenario, reps, seed, uncertainty, draws, band, **run_options)
     report = build(base, authority, band, council_removals, case)
     if monitoring is not None:
-        add_local_evidence(report, monitoring, seed, plan_sims)
+        add_local_evidence(report, monitoring, seed, plan_sims, p_no_effect)
     with output.atomic_folder(Path(out), force, inputs) as folder:
         write(report, folder, template)
         if extra is not None:
