@@ -165,6 +165,7 @@ def test_monitor_prints_the_answers_and_writes_its_folder(tmp_path, capsys):
     assert (evsi["evsi_gbp"] >= 0).all()
     assert (evsi["evsi_gbp"] <= evsi["evpi_system_effect_gbp"] + 3 * evsi["evsi_se_gbp"]).all()
     assert "EVSI of 3 year(s)" in printed and "Update: the women's parameters" in printed
+    assert "the power and false alarms above are the prior's" in printed  # national: 3%
 
 
 def test_local_share_is_the_local_datas_weight_in_a_normal_update():
@@ -188,6 +189,20 @@ def test_local_share_is_the_local_datas_weight_in_a_normal_update():
     flat = np.full(1000, 1e-3)
     assert conditioned.local_share(rng.normal(size=1000), flat) == 0.0  # no local weight
     assert np.isnan(conditioned.local_share(np.ones(1000), flat))  # nothing to explain
+
+
+def test_the_plan_says_when_its_figures_are_the_priors_not_the_counts():
+    """Under the calibration's 3% P(no effect), authorities with no effect still end near 3%:
+    power and false alarms are then the prior's, and the Plan says so; under even odds, whose
+    no-effect authorities end near 0.5, it does not."""
+    import pandas as pd
+
+    from simulation.results import monitor
+
+    plan = pd.DataFrame({"median_p_no_effect_if_none": [0.04, 0.05, 0.04]})
+    assert "--p-no-effect" in monitor.plan_caveat(plan)
+    assert monitor.plan_caveat(plan.assign(median_p_no_effect_if_none=[0.5, 0.6, 0.7])) == ""
+    assert monitor.plan_caveat(None) == ""
 
 
 def test_percentile_is_mid_rank_and_verdicts_name_the_side_and_whether_it_is_better():

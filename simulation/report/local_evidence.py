@@ -137,7 +137,8 @@ def build(views, data, seed: int, p_no_effect: float | None = None,
                        f"({p['national_effect_per_year'].iloc[0]:.1f} entries a year at full "
                        f"size), in {int(p['sims'].iloc[0])} simulated authorities per figure, "
                        "and what those years are worth to the commissioning decision (expected "
-                       f"value of sample information, {evpi_unit(a)}).{evpi}", frame))
+                       f"value of sample information, {evpi_unit(a)}).{evpi} "
+                       f"{monitor.plan_caveat(p)}".strip(), frame))
         tables["local_plan"] = p
     return LocalEvidence(data.origin, blocks, figure, tables)
 

@@ -100,6 +100,9 @@ def system_effect_update(views: Views, data: Monitoring, seed: int,
     return u, note
 
 
+#: Below this median P(no effect), in simulated authorities with none, after every year of
+#: the Plan, its figures show the prior rather than the counts (:func:`plan_caveat`).
+PRIOR_DRIVEN = 0.2
 #: Posterior draws kept (systematic resampling) for the Plan's simulated authorities.
 PLAN_DRAWS = 300
 
@@ -226,6 +229,9 @@ def text(a: Answers) -> str:
                          f"{r['median_p_no_effect_if_none']:.2f} if none, "
                          f"{r['median_p_no_effect_if_national']:.2f} if national-size; median "
                          f"90% width {r['median_width_90']:.1f}")
+    caveat = plan_caveat(a.plan)
+    if caveat:
+        lines.append(f"  {caveat}")
     lines.extend(evsi_text(a.evsi))
     lines.append("")
     lines.append("Forecast from here: the horizon's figures, the simulated futures weighted by "
@@ -250,6 +256,19 @@ def text(a: Answers) -> str:
             lines.append(f"  few futures reproduce the history (ESS < {conditioned.MIN_ESS}): "
                          "run more --reps before relying on the narrowed bands")
     return "\n".join(lines)
+
+
+def plan_caveat(p: pd.DataFrame) -> str:
+    """A warning when the Plan's figures show the prior rather than the counts: even in the
+    simulated authorities with no effect, the update after every year still gives P(no effect)
+    below :data:`PRIOR_DRIVEN` (the calibration's own prior is a few per cent)."""
+    if p is None or p.empty or p["median_p_no_effect_if_none"].max() >= PRIOR_DRIVEN:
+        return ""
+    return (f"Even where there is no effect, the update still gives P(no effect) of only "
+            f"{p['median_p_no_effect_if_none'].max():.0%} at most after these years: the "
+            "power and false alarms above are the prior's (the calibration's own P(no effect "
+            "here)), not what the counts can show; an authority that doubts the effect should "
+            "say how much with --p-no-effect (0.5: even odds; docs/monitoring.md).")
 
 
 def _local(r) -> str:
