@@ -15,6 +15,8 @@ from simulation.results import conditioned, monitor, ontrack, women_update
 from simulation.sensitivity import evsi
 
 TITLE = "Local evidence so far"
+#: Column widths of the workbook's sheet (characters): the series or parameter, then the rest.
+FIRST_COLUMN_WIDTH, COLUMN_WIDTH = 34, 20
 FIGURE = "local_evidence_fan_chart"
 
 
@@ -106,11 +108,12 @@ def build(views, data, seed: int, p_no_effect: float | None = None,
                          f"{show(r, r['hi_forecast'])}]" for _, r in f.iterrows()],
             "from here": [f"{show(r, r['median_from_here'])} [{show(r, r['lo_from_here'])} to "
                           f"{show(r, r['hi_from_here'])}]" for _, r in f.iterrows()],
-            "band now, share of its width": f["band_width_ratio"].map("{:.0%}".format),
-            "rests on local evidence": f["local_share"].map(_share)})
+            "band left": f["band_width_ratio"].map("{:.0%}".format),
+            "on local evidence": f["local_share"].map(_share)})
         blocks.append(("Forecast from here", "The horizon's figures with the simulated futures "
                        "weighted by how well they reproduce the observed series (and, "
-                       "authority-wide, by the update). " + _headline_share(f) + "How much of "
+                       "authority-wide, by the update); band left is the band's width from "
+                       "here as a share of the forecast's. " + _headline_share(f) + "How much of "
                        "a figure rests on local evidence is the local data's weight in it: one "
                        "minus its variance from here over its forecast variance (0%: the national "
                        "evidence alone; docs/monitoring.md); read it to the nearest ten per "
@@ -208,8 +211,13 @@ def word(doc, local: LocalEvidence | None) -> None:
         blocks.add_heading(doc, heading, level=3)
         blocks.add_paragraph(doc, text)
         if frame is not None:
-            blocks.add_table(doc, [str(c) for c in frame.columns],
-                             [[str(v) for v in row] for row in frame.itertuples(index=False)])
+            header = [str(c) for c in frame.columns]
+            rows = [[str(v) for v in row] for row in frame.itertuples(index=False)]
+            # an interval ("7.0 [1.0 to 15.0]") may wrap at its spaces: held to its full
+            # width like a number, it squeezed the table's short percentages letter by letter
+            numeric = [n and not any(" to " in r[c] for r in rows)
+                       for c, n in enumerate(blocks.numeric_columns(header, rows))]
+            blocks.add_table(doc, header, rows, numeric=numeric)
         if i == 0 and local.figure is not None:
             blocks.add_figure(doc, local.figure.png, local.figure.caption)
 
@@ -233,7 +241,11 @@ def excel(wb, local: LocalEvidence | None) -> None:
         else:
             rows.extend([[], [heading], columns])
         rows.extend([_number(v) for v in row] for row in frame.itertuples(index=False))
-    xb.add_sheet(wb, "Local evidence", TITLE, notes, header or [""], rows,
+    # the tables stack in the same columns: sized by their longest cells, the columns added up
+    # to ~300 characters and the printed page shrank to an unreadable scale; capped, text wraps
+    n = max([len(header or [""])] + [len(r) for r in rows])
+    widths = [FIRST_COLUMN_WIDTH] + [COLUMN_WIDTH] * (n - 1)
+    xb.add_sheet(wb, "Local evidence", TITLE, notes, header or [""], rows, widths=widths,
                  orientation="landscape")
 
 
