@@ -25,6 +25,7 @@ from pathlib import PurePosixPath
 import openpyxl
 import pandas as pd
 import pytest
+from sheets import type_csv
 
 from simulation import cli, runner
 from simulation.cli import main
@@ -415,19 +416,10 @@ MONITORING_FILES = {
 def _monitoring_xlsx(text: str | None) -> bytes:
     """A workbook whose Monitoring sheet holds ``text`` (CSV), numbers typed as numbers and the
     rest as text, as a user fills in the ``pausesim template`` sheet (None: no such sheet)."""
-    import csv
-    import io
-
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Monitoring" if text is not None else "Inputs"
-    for r, row in enumerate(csv.reader(io.StringIO(text or "")), start=1):
-        for c, cell in enumerate(row, start=1):
-            try:
-                value = float(cell) if cell else None
-            except ValueError:
-                value = cell
-            ws.cell(r, c, value)
+    type_csv(ws, text or "")
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

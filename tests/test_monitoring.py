@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 import pytest
+from sheets import type_csv
 
 from simulation.core import monitoring
 from simulation.core.errors import PausesimError
@@ -250,9 +251,6 @@ def test_prevented_entries_follow_the_models_build_up():
 def _workbook_with(tmp_path, text: str) -> Path:
     """The ``pausesim template`` workbook with ``text`` (CSV) typed into its Monitoring sheet,
     numbers as numbers (as Excel stores them) and everything else as text."""
-    import csv
-    import io
-
     import openpyxl
 
     from simulation.core import scenario, workbook
@@ -260,14 +258,7 @@ def _workbook_with(tmp_path, text: str) -> Path:
     path = tmp_path / "area.xlsx"
     workbook.write_template(scenario.load("national"), path)
     wb = openpyxl.load_workbook(path)
-    ws = wb[workbook.MONITORING_SHEET]
-    for r, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        for c, cell in enumerate(row, start=1):
-            try:
-                value = float(cell) if cell else None
-            except ValueError:
-                value = cell
-            ws.cell(r, c, value)
+    type_csv(wb[workbook.MONITORING_SHEET], text)
     wb.save(path)
     return path
 

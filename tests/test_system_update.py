@@ -37,7 +37,7 @@ def setting():
     post = posterior_mod.load("national")
     draws = prevented.draws_from(post, sc)
     rng = np.random.default_rng(7)
-    keep = system_update._systematic(draws["prior"].to_numpy() / draws["prior"].sum(), THINNED,
+    keep = system_update.systematic(draws["prior"].to_numpy() / draws["prior"].sum(), THINNED,
                                      rng)
     draws = draws.iloc[keep].reset_index(drop=True)
     months = 12 * YEARS_AFTER

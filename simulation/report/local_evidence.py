@@ -152,12 +152,11 @@ def _share(v: float) -> str:
 
 def _headline_share(f: pd.DataFrame) -> str:
     """The sentence on how much of the headline rests on local evidence, per view."""
-    rows = f[(f["figure"] == "infants_avoided_cumulative") & f["local_share"].notna()]
-    if rows.empty:
+    share = conditioned.headline_shares(f)
+    if not share:
         return ""
-    said = [f"{_share(r['local_share'])} in the "
-            f"{'base case' if r['view'] == 'base' else 'authority-wide scenario'}"
-            for _, r in rows.iterrows()]
+    said = [f"{_share(x)} in the {'base case' if v == 'base' else 'authority-wide scenario'}"
+            for v, x in share.items()]
     return ("The headline, infants kept out of care to the horizon, now rests on local rather "
             f"than national evidence for about {' and '.join(said)}. ")
 

@@ -118,3 +118,14 @@ def table(views, observed: pd.DataFrame, update=None) -> pd.DataFrame:
                          "unit": res.price_label if key.startswith("net") else
                          ("women" if key.startswith("women") else "infants")})
     return pd.DataFrame(rows)
+
+
+#: The headline figure of the forecast from here.
+HEADLINE = "infants_avoided_cumulative"
+
+
+def headline_shares(forecast: pd.DataFrame) -> dict[str, float]:
+    """How much of the headline rests on local evidence, per view with a defined share
+    (``{"base": 0.03, "authority": 0.01}``), from :func:`table`'s rows."""
+    rows = forecast[(forecast["figure"] == HEADLINE) & forecast["local_share"].notna()]
+    return {r["view"]: float(r["local_share"]) for _, r in rows.iterrows()}

@@ -126,7 +126,7 @@ def plan_table(views: Views, data: Monitoring, update, sims: int, seed: int,
     rng = np.random.default_rng([seed, PLAN_DRAWS])
     p0 = float(prior[-1])  # the no-effect draw (last) keeps its point mass
     slab = prior[:-1] / prior[:-1].sum()
-    counts = np.bincount(system_update._systematic(slab, PLAN_DRAWS, rng),
+    counts = np.bincount(system_update.systematic(slab, PLAN_DRAWS, rng),
                          minlength=len(slab)).astype(float)
     kept = np.flatnonzero(counts)
     index = np.append(kept, len(effect) - 1)
@@ -286,12 +286,11 @@ def _local(r) -> str:
 def headline_text(forecast: pd.DataFrame) -> list[str]:
     """How much of the headline (infants kept out of care to the horizon) now rests on local
     rather than national evidence, per view (:func:`.conditioned.local_share`)."""
-    rows = forecast[forecast["figure"] == "infants_avoided_cumulative"]
-    if rows.empty or rows["local_share"].isna().all():
+    share = conditioned.headline_shares(forecast)
+    if not share:
         return []
-    share = {r["view"]: r["local_share"] for _, r in rows.iterrows()}
     said = [f"{'base case' if v == 'base' else 'authority-wide'} {x:.0%}"
-            for v, x in share.items() if not pd.isna(x)]
+            for v, x in share.items()]
     return [f"  the headline (infants kept out of care to the horizon) now rests on local "
             f"evidence for about: {'; '.join(said)}; the rest on the national evidence "
             "(1 - variance from here / forecast variance: the local data's weight in a "

@@ -176,11 +176,11 @@ def baseline_samples(t_before: np.ndarray, y_before: np.ndarray, rng: np.random.
     log_w += -0.5 * ((alpha - ALPHA_MEAN) / ALPHA_SD) ** 2 + 0.5 * ((alpha - centre) / spread) ** 2
     w = np.exp(log_w - log_w.max())
     ess = kish(w)
-    pick = _systematic(w / w.sum(), kept, rng)
+    pick = systematic(w / w.sum(), kept, rng)
     return alpha[pick], beta[pick], cv[pick], ess
 
 
-def _systematic(p: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+def systematic(p: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
     positions = (rng.random() + np.arange(k)) / k
     return np.minimum(np.searchsorted(np.cumsum(p), positions), len(p) - 1)
 
@@ -249,7 +249,7 @@ def _kernel(x: np.ndarray, w: np.ndarray, fallback: np.ndarray | None = None) ->
     return cov * n_eff ** (-2.0 / (d + 4))
 
 
-def _log_kde(at: np.ndarray, centres: np.ndarray, w: np.ndarray, cov: np.ndarray) -> np.ndarray:
+def log_kde(at: np.ndarray, centres: np.ndarray, w: np.ndarray, cov: np.ndarray) -> np.ndarray:
     """log of the weighted Gaussian kernel density at ``at`` (m, d)."""
     inv = np.linalg.inv(cov)
     _, logdet = np.linalg.slogdet(cov)
@@ -296,8 +296,8 @@ def refit(u: Update, points: np.ndarray, prevented_of: Callable[[np.ndarray], np
     noise = rng.standard_normal((n, x.shape[1]))
     chol_q, chol_p = np.linalg.cholesky(cov_q), np.linalg.cholesky(cov_p)
     new = x[parents] + np.where(from_post[:, None], noise @ chol_q.T, noise @ chol_p.T)
-    log_p = _log_kde(new, x, prior_w, cov_p)
-    log_q = np.logaddexp(np.log(1 - DEFENSIVE) + _log_kde(new, x, post_w, cov_q),
+    log_p = log_kde(new, x, prior_w, cov_p)
+    log_q = np.logaddexp(np.log(1 - DEFENSIVE) + log_kde(new, x, post_w, cov_q),
                          np.log(DEFENSIVE) + log_p)
     ratio = np.exp(log_p - log_q - np.max(log_p - log_q))
     p0 = float(u.prior[~slab].sum())

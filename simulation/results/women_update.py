@@ -46,7 +46,7 @@ from simulation.core.parameters import BY_KEY
 from simulation.core.posterior import weighted_quantiles
 
 from . import conditioned, ontrack
-from .system_update import _log_kde, kish
+from .system_update import kish, log_kde
 
 #: Below this effective number of parameter sets the update is refitted (:func:`refit`); a
 #: refit still below it is said to rest on few sets (run more --draws and --reps).
@@ -229,7 +229,7 @@ def log_prior(z: np.ndarray, draws: np.ndarray, centres: np.ndarray, w: np.ndarr
     inside = np.all((z >= draws.min(axis=0)) & (z <= draws.max(axis=0)), axis=1)
     out = np.full(len(z), -np.inf)
     if inside.any():
-        out[inside] = _log_kde(z[inside], centres, w, cov)
+        out[inside] = log_kde(z[inside], centres, w, cov)
     return out
 
 

@@ -213,7 +213,7 @@ def table(views, data, update=None, sims: int = DEFAULT_SIMS, seed: int = 0,
     # keep DRAWS of the draws with an effect (systematic resampling), the no-effect draw last
     rng = np.random.default_rng([seed, 0xE751])
     p0 = float(prior[~slab].sum())
-    counts = np.bincount(system_update._systematic(prior[slab] / prior[slab].sum(), DRAWS, rng),
+    counts = np.bincount(system_update.systematic(prior[slab] / prior[slab].sum(), DRAWS, rng),
                          minlength=int(slab.sum())).astype(float)
     kept = np.flatnonzero(counts)
     index = np.append(np.flatnonzero(slab)[kept], np.flatnonzero(~slab)[0])
@@ -238,7 +238,7 @@ def table(views, data, update=None, sims: int = DEFAULT_SIMS, seed: int = 0,
     by_group, w_group = value.reshape(-1, len(weight)), w.reshape(-1, len(weight))
     total = w_group.sum(axis=0)
     of_effect = (by_group * w_group).sum(axis=0) / np.where(total > 0, total, 1.0)
-    sampled = of_effect[system_update._systematic(weight / weight.sum(), 4000,
+    sampled = of_effect[system_update.systematic(weight / weight.sum(), 4000,
                                                   np.random.default_rng([seed, 1]))]
     evpi = float(voi.expected_value_of_choosing_later(sampled))
     rows = []
