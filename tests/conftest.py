@@ -21,3 +21,13 @@ def national():
 def uncalibrated():
     """The national scenario with the registry's evidence-based defaults (no calibration)."""
     return scenario_mod.load("national").with_calibration(None)
+
+
+@pytest.fixture(autouse=True)
+def fresh_warnings(monkeypatch):
+    """Each test starts as a fresh process would: no scenario warning already given. (The CLI
+    prints each warning once per process; without this, whether a test sees a warning would
+    depend on which tests ran before it in the same worker.)"""
+    from simulation.cli import common
+
+    monkeypatch.setattr(common, "_WARNED", set())
