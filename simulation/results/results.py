@@ -273,9 +273,9 @@ class Results:
         """A metric's amount in each bin of each replication ``(reps, bins)``."""
         key = (metric.name, discounted)
         cache = self.__dict__.setdefault("_amounts", {})
-        if key not in cache:
-            values = np.asarray(metric.derive(self), dtype=float)
-            cache[key] = _read_only(values * self.discount if discounted else values.copy())
+        if key not in cache:  # discounted from the undiscounted: the metric derived once
+            cache[key] = _read_only(self.amounts(metric) * self.discount if discounted else
+                                    np.array(metric.derive(self), dtype=float))
         return cache[key]
 
     def cumulative(self, metric: Metric, discounted: bool = False) -> np.ndarray:
