@@ -23,13 +23,15 @@ from simulation.runner import executors as runner
 @pytest.mark.parametrize("address", ["not-an-address", "", "  ", "http://127.0.0.1:8786",
                                      "tcp://", "tcp://host", "tcp://host:0", "tcp://host:70000",
                                      "host:port", "tcp://a b:1"])
-def test_malformed_scheduler_addresses_are_refused_before_connecting(address):
-    started = time.perf_counter()
+def test_malformed_scheduler_addresses_are_refused_before_connecting(address, monkeypatch):
+    def probe(*_):  # the first step of connecting
+        pytest.fail("a connection was attempted")
+
+    monkeypatch.setattr(runner, "_probe_scheduler", probe)
     with pytest.raises(PausesimError) as exc:
         with runner.dask_executor(address):
             pytest.fail("connected")
     assert "\n" not in str(exc.value) and "tcp://HOST:PORT" in str(exc.value)
-    assert time.perf_counter() - started < 1  # no connection attempted
 
 
 @pytest.mark.parametrize("address", ["tcp://127.0.0.1:8786", "tls://sched.example.org:8786",
