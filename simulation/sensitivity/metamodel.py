@@ -23,10 +23,12 @@ Any fit with edf > 0.8 x draws is reported as not smoothing out the replication 
 A parameter with a point mass at its smallest or largest value (at least :data:`ATOM_SHARE` of
 the draws, e.g. the system effect's "no effect" spike) gets, in the spline methods, a level of its
 own there (an indicator column beside the splines): a smooth basis with knots at quantiles
-otherwise may average the atom with its neighbours: on ``national``'s draws (400 x 20, lambda =
-GBP 100k) the tensor splines put E[INB | system-effect group] at its "no effect" draws at GBP
--0.53m against their mean of -0.93m, and the group's EVPPI at GBP 10.7k, below that of the
-effect alone (17.5k), which cannot be; with the atom's level, -0.90m and 18.0k.
+otherwise may average the atom with its neighbours: on ``national``'s draws (pausesim 0.3.0,
+400 x 20, lambda = GBP 100k) the tensor splines put E[INB | system-effect group] at its "no
+effect" draws at GBP -0.53m against their mean of -0.93m, and the group's EVPPI at GBP 10.7k,
+below that of the effect alone (17.5k), which cannot be; with the atom's level, -0.90m and 18.0k.
+(On 0.4.1's draws, with 7 draws at no effect, the one-parameter fit on the effect alone still
+pulls them towards the slab: docs/sensitivity.md.)
 
 Each draw's outcome is a Monte Carlo mean that carries replication noise; the regression treats
 it, and the variation due to the parameters outside the group, as residual, so the fitted values
