@@ -107,3 +107,31 @@ def test_evppi_figure_keeps_the_axes_wide_and_everything_inside(groups):
     for box in (legend_box, title_box):  # nothing runs off the figure
         assert box.x0 >= whole.x0 - 1 and box.x1 <= whole.x1 + 1
         assert box.y0 >= whole.y0 - 1 and box.y1 <= whole.y1 + 1
+
+
+def test_compare_figure_keeps_axis_labels_legend_and_title_apart():
+    """`pausesim compare`'s figure: the long money axis label clear of the figure's title, and
+    one legend below the panels (inside a panel it covered an option's bar)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from simulation.sensitivity import option_comparison, plots
+
+    reps, metrics = 40, option_comparison.HEADLINE
+    rng = np.random.default_rng(2)
+    units = {metrics[0]: "infants", metrics[1]: "GBP 2021/22 prices, discounted"}
+    result = SimpleNamespace(
+        labels=["dorset-2022", "no action", "caseload 6", "4 practitioners"],
+        periods=["year_5"], metrics=list(metrics), band=0.9, conf=0.95, reps=reps, seed=1,
+        clusters=np.repeat(np.arange(10), 4), unit=units.get,
+        values=rng.normal(1e6, 3e5, (4, reps, len(metrics), 1)))
+    fig = plots.compare_figure(result)
+    FigureCanvasAgg(fig).draw()
+    renderer = fig.canvas.get_renderer()
+    title = fig._suptitle.get_window_extent(renderer)
+    for ax in fig.axes:
+        assert not ax.yaxis.label.get_window_extent(renderer).overlaps(title)
+    legend, = fig.legends
+    box = legend.get_window_extent(renderer)
+    assert all(box.y1 <= ax.get_window_extent(renderer).y0 for ax in fig.axes)
+    assert box.y0 >= fig.bbox.y0 - 1
+    assert all(ax.get_legend() is None for ax in fig.axes)

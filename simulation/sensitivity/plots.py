@@ -221,7 +221,8 @@ def compare_figure(result, metrics=HEADLINE) -> Figure:
         ax.axhline(0, color="grey", lw=0.8)
         ax.set_title(_wrap(f"{_words(metric)} to {period.replace('_', ' ')}", 55),
                      fontsize=9)
-        ax.set_ylabel(f"{axis_unit}; whiskers: central {result.band:.0%} of futures", fontsize=8)
+        ax.set_ylabel(_wrap(f"{axis_unit}; whiskers: central {result.band:.0%} of futures", 45),
+                      fontsize=8)
         diff = values - values[0]
         stats = [mean_interval(d, result.clusters, result.conf) for d in diff]
         mean = np.array([st[0] for st in stats])
@@ -237,7 +238,9 @@ def compare_figure(result, metrics=HEADLINE) -> Figure:
         ax.set_title(plain(f"difference from {result.labels[0]!r} (paired per replication)"),
                      fontsize=9)
         ax.set_ylabel(axis_unit, fontsize=8)
-        ax.legend(fontsize=7, loc="best")
+    # one legend for both panels, below them: inside a panel it covered an option's bar
+    fig.legend(*axes[1, 0].get_legend_handles_labels(), loc="outside lower center", ncol=2,
+               fontsize=8)
     fig.suptitle(plain(f"{len(result.labels)} options, reference {result.labels[0]!r}; "
                        f"{result.reps} replications with common random numbers and the same "
                        f"parameter draws, seed {result.seed}"), fontsize=9)
