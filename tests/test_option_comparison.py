@@ -140,3 +140,20 @@ def test_cli_compare_bad_input_is_one_line_and_writes_nothing(argv, message, tmp
     assert code == 2
     assert message in err and err.count("\n") == 1, err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_each_view_names_itself_in_its_figures(national):
+    """`compare` shows both views: each one's figures say which view they show (the base case's
+    numbers must not be read as the authority-wide scenario's)."""
+    from simulation.results.views import LABELS
+
+    both = option_comparison.compare_views(
+        [("national", national),
+         ("caseload 6", national.with_overrides({"practice.caseload_per_practitioner": 6}))],
+        4, 1, draws=2)
+    assert list(both) == ["base", "authority"]
+    for name, result in both.items():
+        assert result.view == name
+        figures = result.figures()
+        assert figures["comparison"]._suptitle.get_text().startswith(f"{LABELS[name]}. ")
+        assert figures["sources"].axes[0].get_title().startswith(f"{LABELS[name]}. ")

@@ -15,7 +15,7 @@ independent of each other).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -107,6 +107,9 @@ class ComparisonResult:
     band: float = 0.9
     conf: float = 0.95
     extra: dict = field(default_factory=dict)
+    #: Which view of :mod:`simulation.results.views` the options are in ("base", "authority"),
+    #: or None for a comparison of scenarios as given.
+    view: str | None = None
 
     @property
     def scenarios(self) -> list[Scenario]:
@@ -249,5 +252,6 @@ def compare_views(options: Sequence[tuple[str, Scenario]], reps: int, seed: int,
 
     check_options(options)
     pairs = [(label, views.scenarios(sc)) for label, sc in options]
-    return {name: compare([(label, both[k]) for label, both in pairs], reps, seed, **kwargs)
+    return {name: replace(compare([(label, both[k]) for label, both in pairs], reps, seed,
+                                  **kwargs), view=name)
             for k, name in enumerate(("base", "authority"))}

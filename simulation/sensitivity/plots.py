@@ -52,6 +52,14 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(plain(line) for line in textwrap.wrap(str(text), width))
 
 
+def _view(result) -> str:
+    """The view a comparison's figure shows, as its title's first words ("" for none)."""
+    from simulation.results.views import LABELS
+
+    view = getattr(result, "view", None)
+    return f"{LABELS[view]}. " if view else ""
+
+
 def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
@@ -241,7 +249,8 @@ def compare_figure(result, metrics=HEADLINE) -> Figure:
     # one legend for both panels, below them: inside a panel it covered an option's bar
     fig.legend(*axes[1, 0].get_legend_handles_labels(), loc="outside lower center", ncol=2,
                fontsize=8)
-    fig.suptitle(plain(f"{len(result.labels)} options, reference {result.labels[0]!r}; "
+    fig.suptitle(plain(f"{_view(result)}{len(result.labels)} options, reference "
+                       f"{result.labels[0]!r}; "
                        f"{result.reps} replications with common random numbers and the same "
                        f"parameter draws, seed {result.seed}"), fontsize=9)
     return fig
@@ -266,7 +275,7 @@ def sources_figure(result) -> Figure:
     ax.set_xticks(x, [plain(textwrap.shorten(lab, 30)) for lab in result.labels], rotation=25,
                   ha="right", fontsize=8)
     ax.set(ylabel=f"infants kept out of care to {period.replace('_', ' ')} (mean)",
-           title="Where the effect comes from, by option")
+           title=_wrap(f"{_view(result)}Where the effect comes from, by option", 70))
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
 
